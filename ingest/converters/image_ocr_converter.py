@@ -1,0 +1,158 @@
+"""ImageOCRConverter: PNG, JPEG, TIFF (every frame) and HEIC images to OCR'd layout blocks."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from ingest.documents import block_documents, sha256_file, title_from_name
+from ingest.errors import CorruptFileError, NoTextError, TooLargeError, UnsupportedFormatError
+from ingest.filetypes import HEIC, MIME_TYPES, detect_type
+from ingest.layout.blocks import Block
+from ingest.layout.ocr_page import ocr_page_blocks
+
+
+def _register_heif() -> bool:
+    try:
+        import pi_heif
+    except ImportError:
+        return False
+    pi_heif.register_heif_opener()
+    return True
+
+
+@component
+class ImageOCRConverter:
+    """Converts image files into OCR'd text blocks plus one ``page`` block holding the (bounded) image.
+
+    Boxes are in image pixels (``page_size`` is the image size). Multi-frame TIFFs give one page per frame. Images
+    over ``max_image_pixels`` are refused before they are decoded (Pillow's decompression-bomb guard stays on).
+
+    Usage example:
+    ```python
+    blocks = ImageOCRConverter().run(sources=["scan.png"])["documents"]
+    ```
+    """
+
+    def __init__(
+        self,
+        *,
+        ocr_languages: list[str] | None = None,
+        crop_max_side: int = 1024,
+        crop_jpeg_quality: int = 80,
+        max_image_pixels: int = 100_000_000,
+        max_pages: int = 2000,
+    ) -> None:
+        """
+        :param ocr_languages: tesseract languages (default ``["eng"]``).
+        :param crop_max_side: the long side of the stored page image, in pixels, at most.
+        :param crop_jpeg_quality: JPEG quality of the stored page image.
+        :param max_image_pixels: larger images are refused as too large.
+        :param max_pages: TIFFs with more frames are refused as too large.
+        """
+        self.ocr_languages = list(ocr_languages or ["eng"])
+        self.crop_max_side = crop_max_side
+        self.crop_jpeg_quality = crop_jpeg_quality
+        self.max_image_pixels = max_image_pixels
+        self.max_pages = max_pages
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self,
+            ocr_languages=self.ocr_languages,
+            crop_max_side=self.crop_max_side,
+            crop_jpeg_quality=self.crop_jpeg_quality,
+            max_image_pixels=self.max_image_pixels,
+            max_pages=self.max_pages,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImageOCRConverter:
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(
+        self,
+        sources: list[str | Path],
+        meta: dict[str, Any] | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> dict[str, list[Document]]:
+        """OCR image files.
+
+        :param sources: image file paths.
+        :param meta: extra metadata added to every Document.
+        :param on_page: called as ``on_page(done, total)`` after each page (frame).
+        :returns: ``documents``: OCR text blocks and one ``page`` block per image page.
+        :raises IngestError: for the first source that cannot be converted (unsupported, corrupt, too large,
+            no text found by OCR).
+        """
+        documents: list[Document] = []
+        for source in sources:
+            documents.extend(self._convert(Path(source), meta or {}, on_page))
+        return {"documents": documents}
+
+    def _convert(self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None) -> list[Document]:
+        kind = detect_type(path)
+        if kind == HEIC and not _register_heif():
+            raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
+        blocks: list[Block] = []
+        page_sizes: dict[int, tuple[float, float]] = {}
+        with self._open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > self.max_pages:
+                raise TooLargeError(path.name, f"{frames} frames (the limit is {self.max_pages})")
+            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                try:
+                    rgb = frame.convert("RGB")
+                except OSError as exc:
+                    raise CorruptFileError(path.name, f"image data is damaged ({exc})") from None
+                page_sizes[number] = (float(rgb.width), float(rgb.height))
+                blocks.extend(
+                    ocr_page_blocks(
+                        rgb,
+                        number,
+                        scale=1.0,
+                        languages=self.ocr_languages,
+                        crop_max_side=self.crop_max_side,
+                        crop_quality=self.crop_jpeg_quality,
+                        file=path.name,
+                    )
+                )
+                if on_page is not None:
+                    on_page(number, frames)
+        if not blocks:
+            raise NoTextError(path.name, "OCR found no text in the image")
+        base_meta = {
+            "source": path.name,
+            "path": str(path.resolve()),
+            "title": title_from_name(path.name),
+            "doc_id": sha256_file(path),
+            "mime_type": MIME_TYPES[kind],
+            "pages": len(page_sizes),
+            **meta,
+        }
+        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+
+    def _open(self, path: Path) -> Image.Image:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(path)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise TooLargeError(path.name, f"decompression bomb guard: {exc}") from None
+        except UnidentifiedImageError:
+            raise UnsupportedFormatError(path.name, "the image format cannot be decoded") from None
+        except OSError as exc:
+            raise CorruptFileError(path.name, f"cannot be read as an image ({exc})") from None
+        pixels = image.width * image.height
+        if pixels > self.max_image_pixels:
+            image.close()
+            raise TooLargeError(
+                path.name, f"{image.width}x{image.height} pixels (the limit is {self.max_image_pixels:,})"
+            )
+        return image

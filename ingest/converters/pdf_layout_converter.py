@@ -1,0 +1,199 @@
+"""PDFLayoutConverter: born-digital and scanned PDFs to layout blocks (text, headings, lists, tables, figures)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from haystack import Document, component, default_from_dict, default_to_dict
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+from ingest.crops import render_region
+from ingest.documents import block_documents, sha256_file, title_from_name
+from ingest.errors import CorruptFileError, EncryptedError, IngestError, NoTextError, TooLargeError
+from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
+from ingest.layout.ocr_page import ocr_page_blocks
+from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
+
+logger = logging.getLogger(__name__)
+
+_MIN_TEXT_CHARS = 20  # a page with less text than this and a picture on it is treated as a scan
+ProgressCallback = Callable[[int, int], None]
+
+
+@component
+class PDFLayoutConverter:
+    """Converts PDFs into one Document per layout block, each with ``page``, ``bbox``, ``kind`` and ``section``.
+
+    Text comes from pdfplumber's words in reading order (columns one after another); ruled tables become one
+    ``table`` block in Markdown with a crop; embedded images and clusters of vector graphics become ``figure`` blocks
+    with a crop and their caption; pages without a text layer are rendered and OCR'd with unstructured + tesseract,
+    adding a ``page`` block with the page image. Pages are processed one at a time and released, so memory does not
+    grow with the page count. Chunking is left to :class:`ingest.chunking.layout_chunker.LayoutChunker`.
+
+    Usage example:
+    ```python
+    converter = PDFLayoutConverter()
+    blocks = converter.run(sources=["report.pdf"])["documents"]
+    ```
+    """
+
+    def __init__(
+        self,
+        *,
+        ocr_languages: list[str] | None = None,
+        ocr_dpi: int = 200,
+        crop_max_side: int = 1024,
+        crop_jpeg_quality: int = 80,
+        max_pages: int = 2000,
+    ) -> None:
+        """
+        :param ocr_languages: tesseract languages for scanned pages (default ``["eng"]``).
+        :param ocr_dpi: resolution at which scanned pages are rendered for OCR.
+        :param crop_max_side: the long side of every crop, in pixels, at most.
+        :param crop_jpeg_quality: JPEG quality of crops (1-95).
+        :param max_pages: PDFs with more pages are refused as too large.
+        """
+        self.ocr_languages = list(ocr_languages or ["eng"])
+        self.ocr_dpi = ocr_dpi
+        self.crop_max_side = crop_max_side
+        self.crop_jpeg_quality = crop_jpeg_quality
+        self.max_pages = max_pages
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self,
+            ocr_languages=self.ocr_languages,
+            ocr_dpi=self.ocr_dpi,
+            crop_max_side=self.crop_max_side,
+            crop_jpeg_quality=self.crop_jpeg_quality,
+            max_pages=self.max_pages,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PDFLayoutConverter:
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(
+        self,
+        sources: list[str | Path],
+        meta: dict[str, Any] | None = None,
+        passwords: dict[str, str] | None = None,
+        on_page: ProgressCallback | None = None,
+    ) -> dict[str, list[Document]]:
+        """Convert PDFs to block Documents.
+
+        :param sources: PDF file paths.
+        :param meta: extra metadata added to every Document.
+        :param passwords: passwords by file name (or path) for encrypted PDFs.
+        :param on_page: called as ``on_page(done, total)`` after each page.
+        :returns: ``documents``: the blocks of all sources in reading order.
+        :raises IngestError: for the first source that cannot be converted (encrypted, corrupt, too large,
+            no text); the message names the file and the reason.
+        """
+        documents: list[Document] = []
+        for source in sources:
+            path = Path(source)
+            password = (passwords or {}).get(str(path)) or (passwords or {}).get(path.name)
+            documents.extend(self._convert(path, password, meta or {}, on_page))
+        return {"documents": documents}
+
+    def _convert(
+        self, path: Path, password: str | None, meta: dict, on_page: ProgressCallback | None
+    ) -> list[Document]:
+        base_meta = {
+            "source": path.name,
+            "path": str(path.resolve()),
+            "title": title_from_name(path.name),
+            "doc_id": sha256_file(path),
+            "mime_type": "application/pdf",
+            **meta,
+        }
+        blocks: list[Block] = []
+        page_errors: list[str] = []
+        page_sizes: dict[int, tuple[float, float]] = {}
+        with self._open(path, password) as pdf:
+            total = len(pdf.pages)
+            if total == 0:
+                raise CorruptFileError(path.name, "the PDF has no pages")
+            if total > self.max_pages:
+                raise TooLargeError(path.name, f"{total} pages (the limit is {self.max_pages}, DOCSIGHT_MAX_PAGES)")
+            base_meta["pages"] = total
+            body_size = None
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    page_sizes[number] = (float(page.width), float(page.height))
+                    page_blocks, body_size = self._page_blocks(page, number, body_size, path.name)
+                    blocks.extend(page_blocks)
+                except IngestError:
+                    raise
+                except Exception as exc:  # a single unparsable page must not lose the rest of the document
+                    page_errors.append(f"page {number}: {type(exc).__name__}: {exc}")
+                    logger.warning("%s: page %d could not be parsed (%s); skipped", path.name, number, exc)
+                finally:
+                    page.close()
+                if on_page is not None:
+                    on_page(number, total)
+        if len(page_errors) == total:
+            raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
+        if not any(b.text.strip() for b in blocks if b.kind != PAGE):
+            raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
+        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+
+    @staticmethod
+    def _open(path: Path, password: str | None):
+        try:
+            return pdfplumber.open(path, password=password or "")
+        except Exception as exc:
+            if _is_password_error(exc):
+                detail = "wrong password" if password else "password required (pass --password FILE=PASSWORD)"
+                raise EncryptedError(path.name, detail) from None
+            raise CorruptFileError(path.name, f"cannot be read as a PDF ({type(exc).__name__}: {exc})"[:300]) from None
+
+    def _page_blocks(self, page, number: int, body_size: float | None, file: str) -> tuple[list[Block], float]:
+        words = page_words(page)
+        if body_size is None and words:
+            body_size = body_font_size(words)
+        if sum(len(w.text) for w in words) < _MIN_TEXT_CHARS and page.images:
+            return self._ocr_page(page, number, file), body_size or 10.0
+        blocks, _, _ = layout_blocks(page, number, body_size or 10.0)
+        for block in blocks:
+            if block.kind in (TABLE, FIGURE):
+                block.crop = render_region(
+                    page, block.bbox, max_side=self.crop_max_side, quality=self.crop_jpeg_quality
+                )
+                if block.kind == FIGURE:
+                    caption = block.extra.get("caption", "")
+                    block.text = "\n".join(t for t in (caption, block.text) if t)
+                    block.text = block.text or f"Figure on page {number}"
+        return [b for b in blocks if b.text.strip()], body_size or 10.0
+
+    def _ocr_page(self, page, number: int, file: str) -> list[Block]:
+        image = page.to_image(resolution=self.ocr_dpi).original
+        try:
+            return ocr_page_blocks(
+                image,
+                number,
+                scale=72.0 / self.ocr_dpi,
+                languages=self.ocr_languages,
+                crop_max_side=self.crop_max_side,
+                crop_quality=self.crop_jpeg_quality,
+                file=file,
+            )
+        finally:
+            image.close()
+
+
+def _is_password_error(exc: BaseException | None) -> bool:
+    """pdfplumber wraps pdfminer's PDFPasswordIncorrect; look through the wrapping."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, PDFPasswordIncorrect) or any(isinstance(a, PDFPasswordIncorrect) for a in exc.args):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False

@@ -1,0 +1,36 @@
+"""Crops: bounded JPEG images of page regions, small enough to store with a Qdrant point."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from ingest.layout.blocks import BBox
+
+MAX_RENDER_DPI = 200
+
+
+def encode_jpeg(image: Image.Image, *, max_side: int, quality: int) -> bytes:
+    """Encode ``image`` as RGB JPEG with its long side at most ``max_side`` pixels."""
+    image = image.convert("RGB")
+    if max(image.size) > max_side:
+        image = image.copy()
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
+
+
+def render_region(page, bbox: BBox, *, max_side: int, quality: int, pad: float = 4.0) -> bytes:
+    """Render ``bbox`` (PDF points) of a pdfplumber ``page`` to JPEG, long side at most ``max_side`` pixels.
+
+    Only this region is rasterised, at the resolution that fits ``max_side`` (capped at 200 dpi).
+    """
+    x0, top, x1, bottom = bbox
+    px0, ptop, px1, pbottom = page.bbox
+    region = (max(px0, x0 - pad), max(ptop, top - pad), min(px1, x1 + pad), min(pbottom, bottom + pad))
+    long_side_pt = max(region[2] - region[0], region[3] - region[1], 1.0)
+    dpi = max(36, min(MAX_RENDER_DPI, int(max_side * 72 / long_side_pt)))
+    image = page.crop(region, strict=False).to_image(resolution=dpi, antialias=True).original
+    return encode_jpeg(image, max_side=max_side, quality=quality)

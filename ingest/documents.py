@@ -1,0 +1,57 @@
+"""From layout blocks to Haystack Documents with docsight's metadata, and deterministic ids."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+from haystack import Document
+
+from ingest.layout.blocks import HEADING, Block, rounded
+
+CROP_FIELD = "crop_jpeg_b64"
+
+
+def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def title_from_name(name: str) -> str:
+    """A readable document title from a file name: 'NIKE_2019_10K.pdf' -> 'NIKE 2019 10K'."""
+    return " ".join(Path(name).stem.replace("_", " ").replace("-", " ").split())
+
+
+def block_documents(
+    blocks: list[Block], *, base_meta: dict, page_sizes: dict[int, tuple[float, float]]
+) -> list[Document]:
+    """One Document per block, in document order, each with ``section`` = the nearest heading before it."""
+    section = ""
+    docs = []
+    for block in blocks:
+        if block.kind == HEADING:
+            section = block.text[:300]
+        meta = {
+            **base_meta,
+            "page": block.page,
+            "bbox": rounded(block.bbox),
+            "page_size": [round(v, 2) for v in page_sizes.get(block.page, (0.0, 0.0))],
+            "kind": block.kind,
+            "section": section,
+            "ocr": block.ocr,
+        }
+        if block.extra.get("caption"):
+            meta["caption"] = block.extra["caption"]
+        if block.crop is not None:
+            meta[CROP_FIELD] = base64.b64encode(block.crop).decode("ascii")
+        docs.append(Document(content=block.text, meta=meta))
+    return docs
+
+
+def chunk_id(doc_id: str, index: int, content: str) -> str:
+    """Deterministic id of a chunk: the same file bytes and position always give the same id."""
+    return hashlib.sha256(f"{doc_id}\x1f{index}\x1f{content}".encode()).hexdigest()

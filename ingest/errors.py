@@ -1,0 +1,62 @@
+"""Ingestion errors: one type per reason a file cannot be ingested.
+
+Each error carries the file name and a short machine-readable ``reason`` (used in reports); ``str(error)`` is a
+sentence a user can act on. Errors are raised where the fault is found and rendered once, by the batch job.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A file could not be ingested. ``reason`` is a stable short code, ``detail`` the specifics."""
+
+    reason = "failed"
+
+    def __init__(self, file: str, detail: str = "") -> None:
+        self.file = file
+        self.detail = detail
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+
+
+class EncryptedError(IngestError):
+    reason = "encrypted"
+
+    @property
+    def message(self) -> str:
+        return f"encrypted: {self.detail or 'password required'}"
+
+
+class EmptyFileError(IngestError):
+    reason = "empty file"
+
+
+class CorruptFileError(IngestError):
+    reason = "corrupt"
+
+
+class UnsupportedFormatError(IngestError):
+    reason = "unsupported format"
+
+
+class TooLargeError(IngestError):
+    reason = "too large"
+
+
+class NoTextError(IngestError):
+    reason = "no text"
+
+
+class OCRUnavailableError(IngestError):
+    reason = "OCR unavailable"
+
+
+class FileTimeoutError(IngestError):
+    reason = "timeout"
+
+
+class WorkerCrashError(IngestError):
+    reason = "parser crashed"

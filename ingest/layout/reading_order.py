@@ -1,0 +1,124 @@
+"""Reading order for words on a page: recursive XY-cut that reads columns one after another.
+
+A vertical cut (a column gutter) is only accepted when both sides hold prose, so the columns of a financial table
+(labels on the left, numbers on the right) stay together line by line instead of being read column by column.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.layout.blocks import BBox
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+_MIN_GUTTER = 9.0  # points of empty space between columns
+_MIN_COLUMN_WIDTH = 90.0
+
+
+def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    """Empty stretches of at least ``min_gap`` between the union of ``intervals`` (sorted output)."""
+    intervals = sorted(intervals)
+    gaps = []
+    end = intervals[0][1]
+    for start, stop in intervals[1:]:
+        if start - end >= min_gap:
+            gaps.append((end, start))
+        end = max(end, stop)
+    return gaps
+
+
+def _is_prose(words: Sequence[Word]) -> bool:
+    alpha = sum(1 for w in words if any(c.isalpha() for c in w.text))
+    return len(words) >= 6 and alpha >= 0.6 * len(words)
+
+
+def _vertical_cut(words: list[Word]) -> tuple[list[Word], list[Word]] | None:
+    gaps = _gaps([(w.x0, w.x1) for w in words], _MIN_GUTTER)
+    best = None
+    for g0, g1 in gaps:
+        left = [w for w in words if w.x1 <= g0 + 0.5]
+        right = [w for w in words if w.x0 >= g1 - 0.5]
+        if not left or not right:
+            continue
+        lw = max(w.x1 for w in left) - min(w.x0 for w in left)
+        rw = max(w.x1 for w in right) - min(w.x0 for w in right)
+        if lw < _MIN_COLUMN_WIDTH or rw < _MIN_COLUMN_WIDTH or not (_is_prose(left) and _is_prose(right)):
+            continue
+        # Both sides must run down a good part of the region: a gutter, not a gap in one line.
+        height = max(w.bottom for w in words) - min(w.top for w in words)
+        lh = max(w.bottom for w in left) - min(w.top for w in left)
+        rh = max(w.bottom for w in right) - min(w.top for w in right)
+        if min(lh, rh) < 0.3 * height:
+            continue
+        width = g1 - g0
+        if best is None or width > best[0]:
+            best = (width, left, right)
+    return (best[1], best[2]) if best else None
+
+
+def _horizontal_cut(words: list[Word]) -> tuple[list[Word], list[Word]] | None:
+    """Split at the widest empty horizontal stretch (at least ~half a line high)."""
+    heights = sorted(w.bottom - w.top for w in words)
+    line_height = heights[len(heights) // 2]
+    gaps = _gaps([(w.top, w.bottom) for w in words], max(line_height * 0.5, 2.0))
+    if not gaps:
+        return None
+    g0, g1 = max(gaps, key=lambda g: g[1] - g[0])
+    cut = (g0 + g1) / 2
+    above = [w for w in words if (w.top + w.bottom) / 2 < cut]
+    below = [w for w in words if (w.top + w.bottom) / 2 >= cut]
+    return (above, below) if above and below else None
+
+
+def reading_order(words: list[Word], depth: int = 0) -> list[list[Word]]:
+    """Split ``words`` into regions in reading order (columns left to right, bands top to bottom)."""
+    if len(words) < 2 or depth > 80:
+        return [words] if words else []
+    cut = _vertical_cut(words) or _horizontal_cut(words)
+    if cut is None:
+        return [words]
+    return reading_order(cut[0], depth + 1) + reading_order(cut[1], depth + 1)
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Group the words of one region into lines (top to bottom, each left to right)."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        if lines:
+            last = lines[-1]
+            ref = last[0]
+            tol = max(2.0, 0.5 * min(ref.bottom - ref.top, w.bottom - w.top))
+            if abs(w.top - ref.top) <= tol or abs(w.bottom - ref.bottom) <= tol:
+                last.append(w)
+                continue
+        lines.append([w])
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+    return lines
+
+
+def line_text(line: list[Word]) -> str:
+    """Words joined by spaces; a wide gap inside a line (a table-like row) becomes ' | '."""
+    parts = [line[0].text]
+    for prev, word in itertools.pairwise(line):
+        gap = word.x0 - prev.x1
+        parts.append(" | " if gap > max(12.0, 2.5 * word.size) else " ")
+        parts.append(word.text)
+    return "".join(parts)

@@ -1,0 +1,76 @@
+"""Per-file results of a batch ingestion: the JSON report and the summary table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+INGESTED = "ingested"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+
+
+@dataclass
+class FileResult:
+    """What happened to one file. ``error`` is a specific reason when ``status`` is ``failed``."""
+
+    file: str
+    status: str
+    doc_id: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    figures: int = 0
+    tables: int = 0
+    error: str | None = None
+    note: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if data["note"] is None:
+            data.pop("note")
+        return data
+
+
+def write_report(results: list[FileResult], path: Path) -> None:
+    """Write a JSON array with one object per file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def render_table(results: list[FileResult], console) -> None:
+    """Print the per-file table (rich) with a totals line."""
+    from rich.table import Table
+
+    table = Table(title="docsight ingest", show_lines=False)
+    for column, justify in (
+        ("file", "left"),
+        ("status", "left"),
+        ("pages", "right"),
+        ("chunks", "right"),
+        ("figures", "right"),
+        ("tables", "right"),
+        ("time", "right"),
+        ("error", "left"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")
+    styles = {INGESTED: "green", UNCHANGED: "cyan", FAILED: "red"}
+    for r in results:
+        table.add_row(
+            Path(r.file).name,
+            f"[{styles[r.status]}]{r.status}[/]",
+            str(r.pages),
+            str(r.chunks),
+            str(r.figures),
+            str(r.tables),
+            f"{r.seconds:.1f}s",
+            r.error or r.note or "",
+        )
+    console.print(table)
+    counts = {s: sum(1 for r in results if r.status == s) for s in (INGESTED, UNCHANGED, FAILED)}
+    console.print(
+        f"{counts[INGESTED]} ingested, {counts[UNCHANGED]} unchanged, {counts[FAILED]} failed; "
+        f"{sum(r.pages for r in results if r.status == INGESTED)} pages, "
+        f"{sum(r.chunks for r in results if r.status == INGESTED)} chunks written"
+    )

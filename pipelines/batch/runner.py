@@ -1,0 +1,280 @@
+"""The batch ingestion job: discover, hash, skip what is stored, parse in worker processes, write, report."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.discovery import discover
+from ingest.documents import sha256_file
+from ingest.errors import IngestError, TooLargeError
+from ingest.filetypes import detect_type
+from pipelines.batch.report import FAILED, INGESTED, UNCHANGED, FileResult
+from pipelines.batch.worker import Task, worker_main
+from pipelines.settings import Settings
+from pipelines.store import open_store
+from retrievers.document_writer import DocsightDocumentWriter
+
+
+@dataclass
+class _Worker:
+    process: mp.Process
+    tasks: object
+    task: Task | None = None
+    started: float = 0.0
+    ready: bool = False
+
+
+@dataclass
+class _Progress:
+    files_total: int = 0
+    files_done: int = 0
+    pages_done: int = 0
+    started: float = field(default_factory=time.monotonic)
+    current_pages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return self.pages_done + sum(self.current_pages.values())
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / max(time.monotonic() - self.started, 1e-6)
+
+
+class BatchIngest:
+    """Ingest files and folders into the configured collection.
+
+    A file is ``unchanged`` when a document with the same sha256 is already recorded in the collection (nothing is
+    parsed or written), ``ingested`` when its chunks were written and committed, and ``failed`` with a specific
+    reason otherwise; a failure never stops the batch and never leaves points behind.
+    """
+
+    def __init__(self, settings: Settings, *, console=None, show_progress: bool = True) -> None:
+        self.settings = settings
+        self.console = console
+        self.show_progress = show_progress
+
+    def run(self, paths: list[str], passwords: dict[str, str] | None = None) -> list[FileResult]:
+        files, problems = discover(paths)
+        results: dict[str, FileResult] = {p: FileResult(file=p, status=FAILED, error=f"{why}") for p, why in problems}
+        store, registry = open_store(self.settings)
+        writer = DocsightDocumentWriter(document_store=store)
+        tasks: list[Task] = []
+        seen: dict[str, str] = {}
+        for task_id, path in enumerate(files):
+            key = str(path)
+            try:
+                size = path.stat().st_size
+                if size > self.settings.max_file_mb * 1024 * 1024:
+                    raise TooLargeError(
+                        path.name,
+                        f"{size / 1e6:.0f} MB (the limit is {self.settings.max_file_mb} MB, DOCSIGHT_MAX_FILE_MB)",
+                    )
+                detect_type(path)
+                doc_id = sha256_file(path)
+            except IngestError as exc:
+                results[key] = FileResult(file=key, status=FAILED, error=exc.message)
+                continue
+            except OSError as exc:
+                results[key] = FileResult(file=key, status=FAILED, error=f"cannot read: {exc.strerror or exc}")
+                continue
+            record = registry.get(doc_id)
+            if doc_id in seen:
+                results[key] = FileResult(
+                    file=key, status=UNCHANGED, doc_id=doc_id, note=f"same content as {seen[doc_id]}"
+                )
+            elif record is not None:
+                results[key] = FileResult(
+                    file=key,
+                    status=UNCHANGED,
+                    doc_id=doc_id,
+                    pages=record.pages,
+                    chunks=record.chunks,
+                    figures=record.figures,
+                    tables=record.tables,
+                    note=None if Path(record.path) == path.resolve() else f"same content as {record.path}",
+                )
+            else:
+                seen[doc_id] = key
+                password = (passwords or {}).get(key) or (passwords or {}).get(path.name)
+                tasks.append(Task(task_id=task_id, path=key, password=password))
+        if tasks:
+            for key, result in self._parse_and_write(tasks, writer).items():
+                results[key] = result
+        order = [str(p) for p in files]
+        return [results[p] for p, _ in problems] + [results[p] for p in order]
+
+    # -- workers ----------------------------------------------------------------------------------------------------
+    def _parse_and_write(self, tasks: list[Task], writer: DocsightDocumentWriter) -> dict[str, FileResult]:
+        ctx = mp.get_context("spawn")
+        results_q = ctx.Queue()
+        n_workers = max(1, min(self.settings.workers, len(tasks)))
+        threads = str(max(1, (os.cpu_count() or 1) // n_workers))
+        saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+        os.environ.update({k: threads for k in saved})
+        try:
+            workers = {wid: self._start_worker(ctx, wid, results_q) for wid in range(n_workers)}
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        by_id = {t.task_id: t for t in tasks}
+        pending = list(tasks)
+        out: dict[str, FileResult] = {}
+        progress = _Progress(files_total=len(tasks))
+        display = _Display(self.console, progress) if self.show_progress and self.console is not None else None
+        next_wid = n_workers
+        try:
+            while len(out) < len(tasks):
+                for wid, worker in workers.items():
+                    if worker.ready and worker.task is None and pending:
+                        worker.task = pending.pop(0)
+                        worker.started = time.monotonic()
+                        worker.tasks.put(worker.task)
+                try:
+                    message = results_q.get(timeout=0.5)
+                except queue.Empty:
+                    message = None
+                if message is not None:
+                    self._handle(message, workers, by_id, writer, out, progress)
+                for wid in list(workers):
+                    failure = self._check(workers[wid])
+                    if failure is None:
+                        continue
+                    task, reason = failure
+                    out[task.path] = FileResult(
+                        file=task.path, status=FAILED, error=reason, seconds=time.monotonic() - workers[wid].started
+                    )
+                    progress.current_pages.pop(task.task_id, None)
+                    progress.files_done += 1
+                    workers[wid].process.kill()
+                    workers[wid].process.join(5)
+                    del workers[wid]
+                    if pending or any(w.task for w in workers.values()) or len(out) < len(tasks):
+                        workers[next_wid] = self._start_worker(ctx, next_wid, results_q)
+                        next_wid += 1
+                if display is not None:
+                    display.update(workers)
+        finally:
+            for worker in workers.values():
+                with contextlib.suppress(OSError, ValueError):
+                    worker.tasks.put(None)
+            for worker in workers.values():
+                worker.process.join(5)
+                if worker.process.is_alive():
+                    worker.process.kill()
+            if display is not None:
+                display.close()
+        return out
+
+    def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
+        tasks_q = ctx.Queue()
+        process = ctx.Process(target=worker_main, args=(wid, self.settings, tasks_q, results_q), daemon=True)
+        process.start()
+        return _Worker(process=process, tasks=tasks_q)
+
+    def _check(self, worker: _Worker) -> tuple[Task, str] | None:
+        """A worker's current task failed if the worker died or ran past the per-file time limit."""
+        if worker.task is None:
+            if not worker.process.is_alive() and not worker.ready:
+                raise RuntimeError(f"an ingestion worker failed to start (exit code {worker.process.exitcode})")
+            return None
+        if not worker.process.is_alive():
+            return worker.task, f"parser crashed: the worker process died (exit code {worker.process.exitcode})"
+        if time.monotonic() - worker.started > self.settings.file_timeout_s:
+            return worker.task, (
+                f"timeout: parsing took longer than {self.settings.file_timeout_s} s (DOCSIGHT_FILE_TIMEOUT_S)"
+            )
+        return None
+
+    def _handle(self, message, workers, by_id, writer, out, progress) -> None:
+        kind, wid = message[0], message[1]
+        worker = workers.get(wid)
+        if kind == "ready":
+            if worker is not None:
+                worker.ready = True
+            return
+        task = by_id[message[2]]
+        if worker is None or worker.task is None or worker.task.task_id != task.task_id:
+            return  # a late message from a worker that was already replaced
+        if kind == "page":
+            progress.current_pages[task.task_id] = message[3]
+            return
+        progress.current_pages.pop(task.task_id, None)
+        progress.files_done += 1
+        worker.task = None
+        if kind == "failed":
+            out[task.path] = FileResult(file=task.path, status=FAILED, error=message[3], seconds=message[4])
+            return
+        chunks, seconds = message[3], message[4]
+        start = time.monotonic()
+        try:
+            record = writer.run(documents=chunks)["records"][0]
+        except Exception as exc:
+            out[task.path] = FileResult(
+                file=task.path, status=FAILED, error=f"write failed: {type(exc).__name__}: {exc}"
+            )
+            return
+        progress.pages_done += record["pages"]
+        out[task.path] = FileResult(
+            file=task.path,
+            status=INGESTED,
+            doc_id=record["doc_id"],
+            pages=record["pages"],
+            chunks=record["chunks"],
+            figures=record["figures"],
+            tables=record["tables"],
+            seconds=seconds + time.monotonic() - start,
+            note=f"replaced {len(record['replaced'])} older version(s)" if record["replaced"] else None,
+        )
+
+
+class _Display:
+    """A rich progress bar: files, pages, pages/s and the files in progress."""
+
+    def __init__(self, console, progress: _Progress) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.state = progress
+        self.bar = Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TextColumn("{task.fields[pages]} pages"),
+            TextColumn("{task.fields[rate]:.1f} pages/s"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=console,
+            transient=False,
+        )
+        self.task = self.bar.add_task("ingest", total=progress.files_total, pages=0, rate=0.0, current="")
+        self.bar.start()
+
+    def update(self, workers: dict) -> None:
+        current = ", ".join(Path(w.task.path).name for w in workers.values() if w.task)[:80]
+        self.bar.update(
+            self.task,
+            completed=self.state.files_done,
+            pages=self.state.pages,
+            rate=self.state.pages_per_second,
+            current=current,
+        )
+
+    def close(self) -> None:
+        self.bar.update(
+            self.task,
+            completed=self.state.files_done,
+            pages=self.state.pages,
+            rate=self.state.pages_per_second,
+            current="",
+        )
+        self.bar.stop()

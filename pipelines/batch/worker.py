@@ -1,0 +1,91 @@
+"""The worker process of a batch ingestion: runs the indexing pipeline (without the writer) on one file at a time.
+
+Messages to the parent, on ``results``: ``("page", wid, task, done, total)``, ``("done", wid, task, chunks,
+seconds)`` and ``("failed", wid, task, reason, seconds)``. A worker that dies is detected by the parent.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import IngestError, UnsupportedFormatError
+from ingest.filetypes import detect_type
+from pipelines.settings import Settings
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: int
+    path: str
+    password: str | None = None
+
+
+def describe_error(exc: BaseException) -> str:
+    """The user-facing reason for a failed file: the IngestError inside pipeline wrappers, if any."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            break
+        if isinstance(seen, IngestError):
+            return seen.message
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(exc, MemoryError):
+        return "too large: ran out of memory while parsing"
+    return f"internal error: {type(exc).__name__}: {exc}"[:500]
+
+
+def process(pipeline, task: Task, on_page) -> list:
+    """Run the pipeline on one file; returns its embedded chunks.
+
+    :raises IngestError: (possibly wrapped) when the file cannot be ingested.
+    """
+    detect_type(Path(task.path))  # a specific error (empty, unsupported) before any parsing
+    data = {
+        "router": {"sources": [task.path]},
+        "pdf_converter": {"on_page": on_page, "passwords": {task.path: task.password} if task.password else None},
+        "image_converter": {"on_page": on_page},
+    }
+    out = pipeline.run(data)
+    if out.get("router", {}).get("unsupported"):
+        raise UnsupportedFormatError(task.path, "not a PDF or a supported image")
+    return out["sparse_embedder"]["documents"]
+
+
+def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
+    """Entry point of a worker process: loop over tasks until ``None``."""
+    from pipelines.indexing import build_indexing_pipeline
+
+    pipeline = build_indexing_pipeline(settings)
+    pipeline.warm_up()
+    results.put(("ready", worker_id, None))
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        start = time.monotonic()
+        on_page = _PageReporter(results, worker_id, task.task_id)
+
+        try:
+            chunks = process(pipeline, task, on_page)
+            results.put(("done", worker_id, task.task_id, chunks, time.monotonic() - start))
+        except Exception as exc:
+            reason = describe_error(exc)
+            if reason.startswith("internal error"):
+                traceback.print_exc()
+            results.put(("failed", worker_id, task.task_id, reason, time.monotonic() - start))
+
+
+class _PageReporter:
+    """Sends page progress to the parent, at most four times a second."""
+
+    def __init__(self, results, worker_id: int, task_id: int) -> None:
+        self.results, self.worker_id, self.task_id, self.last = results, worker_id, task_id, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - self.last > 0.25:
+            self.last = now
+            self.results.put(("page", self.worker_id, self.task_id, done, total))

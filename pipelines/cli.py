@@ -1,0 +1,175 @@
+"""The ``docsight`` command line. Errors are rendered here, once, with an exit code.
+
+Exit codes: 0 success; 1 some files failed (the rest is stored); 2 usage error; 3 environment error (store locked
+or unreachable, embedding-model mismatch, a setting with a bad value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines.settings import Settings, SettingsError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits with 2 too; keep its message short and ours
+        self.print_usage(sys.stderr)
+        print(f"docsight: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _store_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--collection", help="collection name (DOCSIGHT_COLLECTION, default: docsight)")
+    parser.add_argument("--qdrant-path", help="embedded store folder (DOCSIGHT_QDRANT_PATH, default: data/qdrant)")
+    parser.add_argument("--qdrant-url", help="Qdrant server URL; overrides the embedded store (DOCSIGHT_QDRANT_URL)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="docsight", description="Local-first document understanding: ingest, retrieve, ask.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ingest = commands.add_parser("ingest", help="ingest PDFs and images (files or folders, recursively)")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    _store_flags(ingest)
+    ingest.add_argument("--workers", type=int, help="parser processes (DOCSIGHT_WORKERS)")
+    ingest.add_argument(
+        "--password",
+        action="append",
+        default=[],
+        metavar="FILE=PASSWORD",
+        help="password of an encrypted PDF, by file name or path; repeatable",
+    )
+    ingest.add_argument("--report", type=Path, metavar="FILE.json", help="write a per-file JSON report")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar (one line per file instead)")
+
+    docs = commands.add_parser("docs", help="list or delete ingested documents")
+    docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
+    listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
+    _store_flags(listing)
+    listing.add_argument("--json", action="store_true")
+    delete = docs_commands.add_parser("delete", help="remove every point of a document")
+    delete.add_argument("target", nargs="?", metavar="DOC_ID_OR_SOURCE")
+    delete.add_argument("--all", action="store_true", help="delete every document of the collection")
+    _store_flags(delete)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        collection=getattr(args, "collection", None),
+        qdrant_path=getattr(args, "qdrant_path", None),
+        qdrant_url=getattr(args, "qdrant_url", None),
+        workers=getattr(args, "workers", None),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from retrievers.errors import StoreError
+
+    try:
+        settings = settings_from(args)
+        if args.command == "ingest":
+            return _ingest(args, settings)
+        if args.command == "docs" and args.docs_command == "list":
+            return _docs_list(args, settings)
+        if args.command == "docs" and args.docs_command == "delete":
+            return _docs_delete(args, settings)
+    except (StoreError, SettingsError) as exc:
+        print(f"docsight: error: {exc}", file=sys.stderr)
+        return EXIT_ENV
+    except _UsageError as exc:
+        print(f"docsight: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parse_passwords(values: list[str]) -> dict[str, str]:
+    passwords = {}
+    for value in values:
+        name, sep, password = value.partition("=")
+        if not sep or not name:
+            raise _UsageError(f"--password takes FILE=PASSWORD, got {value!r}")
+        passwords[name] = password
+    return passwords
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+
+    from pipelines.batch.report import FAILED, render_table, write_report
+    from pipelines.batch.runner import BatchIngest
+
+    passwords = _parse_passwords(args.password)
+    if not any(Path(p).exists() for p in args.paths):
+        raise _UsageError(f"no such file or folder: {', '.join(args.paths)}")
+    console = Console(stderr=True)
+    show = not args.no_progress and console.is_terminal
+    results = BatchIngest(settings, console=console, show_progress=show).run(args.paths, passwords)
+    if args.report:
+        write_report(results, args.report)
+    render_table(results, Console())
+    return EXIT_PARTIAL if any(r.status == FAILED for r in results) else EXIT_OK
+
+
+def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.store import open_store
+
+    _, registry = open_store(settings)
+    records = registry.all()
+    if args.json:
+        print(json.dumps([r.__dict__ for r in records], indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"collection {settings.collection} ({settings.qdrant_location})")
+    for column in ("doc_id", "source", "pages", "chunks", "figures", "tables", "ingested"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            r.doc_id[:12], r.source, str(r.pages), str(r.chunks), str(r.figures), str(r.tables), r.ingested_at
+        )
+    Console().print(table)
+    return EXIT_OK
+
+
+def _docs_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.store import open_store
+
+    if bool(args.target) == bool(args.all):
+        raise _UsageError("give either DOC_ID_OR_SOURCE or --all")
+    _, registry = open_store(settings)
+    records = registry.all()
+    if args.all:
+        targets = records
+    else:
+        targets = [
+            r
+            for r in records
+            if r.doc_id == args.target
+            or r.source == args.target
+            or (len(args.target) >= 8 and r.doc_id.startswith(args.target))
+        ]
+    if not targets:
+        print(
+            f"docsight: error: no document matches {args.target!r} in collection {settings.collection}", file=sys.stderr
+        )
+        return EXIT_PARTIAL
+    for record in targets:
+        registry.delete(record.doc_id)
+        print(f"deleted {record.source} ({record.doc_id[:12]}, {record.chunks} chunks)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

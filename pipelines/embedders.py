@@ -1,0 +1,66 @@
+"""Choose the embedders from settings: the packaged MiniLM by default, or an Ollama embedding model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from haystack_integrations.components.embedders.ollama import OllamaDocumentEmbedder, OllamaTextEmbedder
+
+from pipelines.settings import Settings, SettingsError
+from retrievers.encoders import bm25, minilm
+from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS
+from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
+from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
+
+OLLAMA_PREFIX = "ollama:"
+
+
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    """The dense model a collection is written with: recorded in the collection and checked on every open."""
+
+    name: str
+    dimension: int
+
+
+def embedding_spec(settings: Settings) -> EmbeddingSpec:
+    """Name and dimension of the configured dense embedder (asks Ollama once for its models' dimension).
+
+    :raises SettingsError: DOCSIGHT_EMBEDDER is neither ``minilm`` nor ``ollama:<model>``.
+    """
+    if settings.embedder == "minilm":
+        return EmbeddingSpec(minilm.MODEL_NAME, minilm.DIMENSION)
+    if settings.embedder.startswith(OLLAMA_PREFIX):
+        model = settings.embedder.removeprefix(OLLAMA_PREFIX)
+        import ollama
+
+        client = ollama.Client(host=settings.ollama_url, timeout=settings.ollama_timeout)
+        vector = client.embed(model=model, input="dimension probe").embeddings[0]
+        return EmbeddingSpec(f"ollama/{model}", len(vector))
+    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm' or 'ollama:<model>'")
+
+
+def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocumentEmbedder:
+    if settings.embedder.startswith(OLLAMA_PREFIX):
+        return OllamaDocumentEmbedder(
+            model=settings.embedder.removeprefix(OLLAMA_PREFIX),
+            url=settings.ollama_url,
+            timeout=settings.ollama_timeout,
+            meta_fields_to_embed=list(DEFAULT_META_FIELDS),
+            batch_size=settings.embed_batch_size,
+            progress_bar=False,
+        )
+    return MiniLMDocumentEmbedder(batch_size=settings.embed_batch_size)
+
+
+def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder:
+    if settings.embedder.startswith(OLLAMA_PREFIX):
+        return OllamaTextEmbedder(
+            model=settings.embedder.removeprefix(OLLAMA_PREFIX),
+            url=settings.ollama_url,
+            timeout=settings.ollama_timeout,
+        )
+    return MiniLMTextEmbedder()
+
+
+SPARSE_MODEL = bm25.MODEL_NAME

@@ -1,0 +1,32 @@
+"""Build the store configuration from settings and open it."""
+
+from __future__ import annotations
+
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+
+from pipelines.embedders import SPARSE_MODEL, EmbeddingSpec, embedding_spec
+from pipelines.settings import Settings
+from retrievers.document_registry import DocumentRegistry
+from retrievers.store import StoreConfig, open_document_store
+
+
+def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> StoreConfig:
+    spec = spec or embedding_spec(settings)
+    return StoreConfig(
+        collection=settings.collection,
+        embedding_model=spec.name,
+        embedding_dim=spec.dimension,
+        sparse_model=SPARSE_MODEL,
+        path=settings.qdrant_path,
+        url=settings.qdrant_url,
+        api_key=settings.qdrant_api_key,
+        timeout=settings.qdrant_timeout,
+        shard_number=settings.shard_number,
+        replication_factor=settings.replication_factor,
+        write_consistency_factor=settings.write_consistency_factor,
+    )
+
+
+def open_store(settings: Settings, spec: EmbeddingSpec | None = None) -> tuple[QdrantDocumentStore, DocumentRegistry]:
+    """Open the configured store; see :func:`retrievers.store.open_document_store` for the errors."""
+    return open_document_store(store_config(settings, spec))

@@ -1,0 +1,150 @@
+"""The record of what a collection holds: its embedding model and every fully ingested document.
+
+Ingestion protocol (what makes a killed batch safe to re-run):
+
+1. ``begin(doc_id)`` deletes any points of that document left by an interrupted run.
+2. The chunks are written with ``meta.committed = False``; retrieval only sees committed points.
+3. ``commit(record)`` flips ``committed`` to True for all of the document's points in one Qdrant operation, then
+   writes the document's record here, then removes older versions of the same file (same path, other content).
+
+A document without a record is incomplete and is ingested again; one with a record is unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from qdrant_client import QdrantClient, models
+
+from retrievers.errors import EmbeddingModelMismatchError
+
+SCHEMA_VERSION = 1
+_NAMESPACE = uuid.UUID("0b7b1a52-4f2e-4a39-9f5e-5d0c8a9e2c11")
+_INFO_ID = str(uuid.uuid5(_NAMESPACE, "collection-info"))
+
+
+@dataclass
+class DocumentRecord:
+    """One ingested document."""
+
+    doc_id: str
+    source: str
+    path: str
+    pages: int
+    chunks: int
+    figures: int
+    tables: int
+    mime_type: str = ""
+    ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
+    must = [models.FieldCondition(key="meta.doc_id", match=models.MatchValue(value=doc_id))]
+    if committed is not None:
+        must.append(models.FieldCondition(key="meta.committed", match=models.MatchValue(value=committed)))
+    return models.Filter(must=must)
+
+
+class DocumentRegistry:
+    """Reads and writes the companion collection ``<collection>__docsight`` through the store's client."""
+
+    def __init__(self, client: QdrantClient, collection: str) -> None:
+        self.client = client
+        self.collection = collection
+        self.name = f"{collection}__docsight"
+
+    # -- the collection's embedding model -------------------------------------------------------------------------
+    def ensure(self, embedding_model: str, embedding_dim: int, sparse_model: str) -> None:
+        """Record the models on first use; afterwards refuse any other embedding model.
+
+        :raises EmbeddingModelMismatchError: the collection was written with another model.
+        """
+        if not self.client.collection_exists(self.name):
+            self.client.create_collection(self.name, vectors_config={})
+        info = self.info()
+        if info is None:
+            payload = {
+                "type": "collection",
+                "embedding_model": embedding_model,
+                "embedding_dim": embedding_dim,
+                "sparse_model": sparse_model,
+                "schema_version": SCHEMA_VERSION,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+            self.client.upsert(self.name, [models.PointStruct(id=_INFO_ID, vector={}, payload=payload)], wait=True)
+            return
+        if info.get("embedding_model") != embedding_model or info.get("embedding_dim") != embedding_dim:
+            raise mismatch_error(self.collection, info, embedding_model, embedding_dim)
+
+    def info(self) -> dict | None:
+        if not self.client.collection_exists(self.name):
+            return None
+        found = self.client.retrieve(self.name, [_INFO_ID], with_payload=True)
+        return dict(found[0].payload or {}) if found else None
+
+    # -- documents ------------------------------------------------------------------------------------------------
+    def get(self, doc_id: str) -> DocumentRecord | None:
+        found = self.client.retrieve(self.name, [_record_id(doc_id)], with_payload=True)
+        return _to_record(found[0].payload) if found else None
+
+    def all(self) -> list[DocumentRecord]:
+        records, offset = [], None
+        flt = models.Filter(must=[models.FieldCondition(key="type", match=models.MatchValue(value="document"))])
+        while True:
+            points, offset = self.client.scroll(self.name, scroll_filter=flt, limit=256, offset=offset)
+            records += [_to_record(p.payload) for p in points]
+            if offset is None:
+                return sorted(records, key=lambda r: (r.source, r.ingested_at))
+
+    def begin(self, doc_id: str) -> None:
+        """Remove whatever an interrupted run left of ``doc_id``."""
+        self.client.delete(self.collection, points_selector=models.FilterSelector(filter=doc_filter(doc_id)), wait=True)
+
+    def commit(self, record: DocumentRecord) -> list[DocumentRecord]:
+        """Make ``record``'s points visible, record it, and remove older versions of the same file.
+
+        :returns: the replaced older versions.
+        """
+        self.client.set_payload(
+            self.collection,
+            payload={"committed": True},
+            key="meta",
+            points=models.FilterSelector(filter=doc_filter(record.doc_id)),
+            wait=True,
+        )
+        payload = {"type": "document", **asdict(record)}
+        self.client.upsert(
+            self.name, [models.PointStruct(id=_record_id(record.doc_id), vector={}, payload=payload)], wait=True
+        )
+        replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
+        for old in replaced:
+            self.delete(old.doc_id)
+        return replaced
+
+    def delete(self, doc_id: str) -> None:
+        """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""
+        self.begin(doc_id)
+        self.client.delete(self.name, points_selector=models.PointIdsList(points=[_record_id(doc_id)]), wait=True)
+
+
+def mismatch_error(collection: str, info: dict, model: str, dim: int) -> EmbeddingModelMismatchError:
+    return EmbeddingModelMismatchError(
+        f"collection '{collection}' was indexed with the embedding model {info.get('embedding_model')} "
+        f"({info.get('embedding_dim')}-d), but docsight is configured for {model} ({dim}-d). "
+        f"Either set DOCSIGHT_EMBEDDER back to the collection's model, or re-index into a new collection: "
+        f"docsight ingest PATH... --collection NEW_NAME (then delete the old one with "
+        f"docsight docs delete --all --collection {collection})."
+    )
+
+
+def _record_id(doc_id: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, doc_id))
+
+
+def _to_record(payload: dict | None) -> DocumentRecord:
+    payload = dict(payload or {})
+    payload.pop("type", None)
+    known = DocumentRecord.__dataclass_fields__
+    return DocumentRecord(**{k: v for k, v in payload.items() if k in known})

@@ -1,0 +1,88 @@
+"""DocsightDocumentWriter: writes a document's chunks all-or-nothing and records it in the registry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.document_stores.types import DuplicatePolicy
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+
+from retrievers.document_registry import DocumentRecord, DocumentRegistry
+
+
+@component
+class DocsightDocumentWriter:
+    """Writes chunks to a QdrantDocumentStore following docsight's ingestion protocol (see
+    :mod:`retrievers.document_registry`): leftovers of an interrupted run are removed, the chunks are written hidden
+    (``committed=False``), then made visible in one operation and recorded; older versions of the same file (same
+    ``path`` meta, other ``doc_id``) are removed. Ids are deterministic, so writing the same chunks twice changes
+    nothing.
+    """
+
+    def __init__(self, *, document_store: QdrantDocumentStore) -> None:
+        """:param document_store: the store whose collection receives the chunks."""
+        self.document_store = document_store
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, document_store=self.document_store.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocsightDocumentWriter:
+        data["init_parameters"]["document_store"] = QdrantDocumentStore.from_dict(
+            data["init_parameters"]["document_store"]
+        )
+        return default_from_dict(cls, data)
+
+    @property
+    def registry(self) -> DocumentRegistry:
+        self.document_store._initialize_client()
+        assert self.document_store._client is not None
+        return DocumentRegistry(self.document_store._client, self.document_store.index)
+
+    @component.output_types(documents_written=int, records=list[dict])
+    def run(self, documents: list[Document]) -> dict[str, Any]:
+        """Write chunks grouped by ``meta.doc_id``.
+
+        :returns: ``documents_written``: the number of chunks written; ``records``: one dict per document with
+            ``doc_id``, ``source``, ``pages``, ``chunks``, ``figures``, ``tables`` and ``replaced`` (doc ids of older
+            versions that were removed).
+        """
+        by_doc: dict[str, list[Document]] = defaultdict(list)
+        for doc in documents:
+            by_doc[doc.meta["doc_id"]].append(doc)
+        registry = self.registry
+        written, records = 0, []
+        for doc_id, chunks in by_doc.items():
+            registry.begin(doc_id)
+            hidden = [
+                Document(
+                    id=c.id,
+                    content=c.content,
+                    meta={**c.meta, "committed": False},
+                    embedding=c.embedding,
+                    sparse_embedding=c.sparse_embedding,
+                )
+                for c in chunks
+            ]
+            written += self.document_store.write_documents(hidden, policy=DuplicatePolicy.OVERWRITE)
+            record = record_for(chunks)
+            replaced = registry.commit(record)
+            records.append({**record.__dict__, "replaced": [r.doc_id for r in replaced]})
+        return {"documents_written": written, "records": records}
+
+
+def record_for(chunks: list[Document]) -> DocumentRecord:
+    first = chunks[0].meta
+    kinds = [c.meta.get("kind") for c in chunks]
+    return DocumentRecord(
+        doc_id=first["doc_id"],
+        source=first.get("source", ""),
+        path=first.get("path", first.get("source", "")),
+        pages=int(first.get("pages") or max(c.meta.get("page", 0) for c in chunks)),
+        chunks=len(chunks),
+        figures=kinds.count("figure"),
+        tables=kinds.count("table"),
+        mime_type=first.get("mime_type", ""),
+    )

@@ -1,0 +1,23 @@
+"""Store errors with messages that say what to do."""
+
+from __future__ import annotations
+
+
+class StoreError(RuntimeError):
+    """A problem with the Qdrant store or collection."""
+
+
+class StoreLockedError(StoreError):
+    """The embedded store is open in another process."""
+
+
+class StoreUnavailableError(StoreError):
+    """The Qdrant server cannot be reached."""
+
+
+class EmbeddingModelMismatchError(StoreError):
+    """The collection was written with a different embedding model than the one configured."""
+
+
+class CollectionNotFoundError(StoreError):
+    """The collection does not exist or holds no documents."""
