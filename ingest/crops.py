@@ -9,17 +9,27 @@ from PIL import Image
 from ingest.layout.blocks import BBox
 
 MAX_RENDER_DPI = 200
+MAX_CROP_BYTES = 200_000  # a crop never makes a Qdrant payload heavier than this
 
 
-def encode_jpeg(image: Image.Image, *, max_side: int, quality: int) -> bytes:
-    """Encode ``image`` as RGB JPEG with its long side at most ``max_side`` pixels."""
+def encode_jpeg(image: Image.Image, *, max_side: int, quality: int, max_bytes: int = MAX_CROP_BYTES) -> bytes:
+    """Encode ``image`` as RGB JPEG, long side at most ``max_side`` pixels and at most ``max_bytes`` bytes.
+
+    Over the byte budget, quality steps down to 50, then the image shrinks by a quarter per step.
+    """
     image = image.convert("RGB")
     if max(image.size) > max_side:
         image = image.copy()
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    image.save(buf, format="JPEG", quality=quality, optimize=True)
-    return buf.getvalue()
+    while True:
+        for q in sorted({quality, min(quality, 65), min(quality, 50)}, reverse=True):
+            buf = io.BytesIO()
+            image.save(buf, format="JPEG", quality=q, optimize=True)
+            if buf.tell() <= max_bytes:
+                return buf.getvalue()
+        if max(image.size) <= 64:
+            return buf.getvalue()
+        image = image.resize((max(1, image.width * 3 // 4), max(1, image.height * 3 // 4)), Image.Resampling.LANCZOS)
 
 
 def render_region(page, bbox: BBox, *, max_side: int, quality: int, pad: float = 4.0) -> bytes:

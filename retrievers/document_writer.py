@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from typing import Any
 
@@ -30,6 +31,7 @@ class DocsightDocumentWriter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightDocumentWriter:
+        data = copy.deepcopy(data)
         data["init_parameters"]["document_store"] = QdrantDocumentStore.from_dict(
             data["init_parameters"]["document_store"]
         )

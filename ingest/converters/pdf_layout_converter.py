@@ -13,7 +13,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from ingest.crops import render_region
 from ingest.documents import block_documents, sha256_file, title_from_name
-from ingest.errors import CorruptFileError, EncryptedError, IngestError, NoTextError, TooLargeError
+from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError, IngestError, NoTextError, TooLargeError
 from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
@@ -105,6 +105,8 @@ class PDFLayoutConverter:
     def _convert(
         self, path: Path, password: str | None, meta: dict, on_page: ProgressCallback | None
     ) -> list[Document]:
+        if path.stat().st_size == 0:
+            raise EmptyFileError(path.name, "the file has 0 bytes")
         base_meta = {
             "source": path.name,
             "path": str(path.resolve()),

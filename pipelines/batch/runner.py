@@ -134,7 +134,7 @@ class BatchIngest:
         next_wid = n_workers
         try:
             while len(out) < len(tasks):
-                for wid, worker in workers.items():
+                for worker in workers.values():
                     if worker.ready and worker.task is None and pending:
                         worker.task = pending.pop(0)
                         worker.started = time.monotonic()
@@ -144,7 +144,9 @@ class BatchIngest:
                 except queue.Empty:
                     message = None
                 if message is not None:
-                    self._handle(message, workers, by_id, writer, out, progress)
+                    finished = self._handle(message, workers, by_id, writer, out, progress)
+                    if finished is not None and display is None:
+                        self._log_line(finished, progress)
                 for wid in list(workers):
                     failure = self._check(workers[wid])
                     if failure is None:
@@ -195,34 +197,49 @@ class BatchIngest:
             )
         return None
 
-    def _handle(self, message, workers, by_id, writer, out, progress) -> None:
+    def _log_line(self, result: FileResult, progress: _Progress) -> None:
+        if self.console is None:
+            return
+        detail = result.error if result.status == FAILED else f"{result.pages} pages, {result.chunks} chunks"
+        self.console.print(
+            f"[{progress.files_done}/{progress.files_total}] {result.status} {Path(result.file).name}: {detail} "
+            f"({result.seconds:.1f}s, {progress.pages_per_second:.1f} pages/s)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    def _handle(self, message, workers, by_id, writer, out, progress) -> FileResult | None:
+        """Apply one worker message; returns the file's result when the file is finished."""
         kind, wid = message[0], message[1]
         worker = workers.get(wid)
         if kind == "ready":
             if worker is not None:
                 worker.ready = True
-            return
+            return None
         task = by_id[message[2]]
         if worker is None or worker.task is None or worker.task.task_id != task.task_id:
-            return  # a late message from a worker that was already replaced
+            return None  # a late message from a worker that was already replaced
         if kind == "page":
             progress.current_pages[task.task_id] = message[3]
-            return
+            return None
         progress.current_pages.pop(task.task_id, None)
         progress.files_done += 1
         worker.task = None
         if kind == "failed":
             out[task.path] = FileResult(file=task.path, status=FAILED, error=message[3], seconds=message[4])
-            return
+            return out[task.path]
         chunks, seconds = message[3], message[4]
         start = time.monotonic()
         try:
             record = writer.run(documents=chunks)["records"][0]
         except Exception as exc:
+            with contextlib.suppress(Exception):  # hidden leftovers are also removed by the next run
+                writer.registry.begin(chunks[0].meta["doc_id"])
             out[task.path] = FileResult(
                 file=task.path, status=FAILED, error=f"write failed: {type(exc).__name__}: {exc}"
             )
-            return
+            return out[task.path]
         progress.pages_done += record["pages"]
         out[task.path] = FileResult(
             file=task.path,
@@ -235,6 +252,7 @@ class BatchIngest:
             seconds=seconds + time.monotonic() - start,
             note=f"replaced {len(record['replaced'])} older version(s)" if record["replaced"] else None,
         )
+        return out[task.path]
 
 
 class _Display:

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up docsight on a fresh machine: OCR packages (Debian/Ubuntu), uv, and the project's virtualenv in .venv.
+# Usage: scripts/setup.sh [--test]     (--test also installs the test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing ${need_apt[*]} (OCR for scans and images)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install tesseract and poppler (e.g. brew install tesseract poppler); OCR needs them" >&2
+  fi
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+  python3 -m pip install --quiet uv 2>/dev/null || python3 -m pip install --quiet --user uv
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+
+extras=()
+[ "${1:-}" = "--test" ] && extras=(--extra test)
+# Dependency overrides in pyproject.toml keep torch/CUDA out; uv applies them (plain pip would not).
+uv sync --quiet --python "${DOCSIGHT_PYTHON:-python3}" "${extras[@]}"

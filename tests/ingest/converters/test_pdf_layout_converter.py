@@ -1,0 +1,83 @@
+import base64
+import io
+
+import pytest
+from PIL import Image
+
+from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError
+from tests.conftest import corpus_file
+
+
+def test_run_with_born_digital_pdf_gives_cited_blocks() -> None:
+    path = corpus_file("parsers", "samplefiles__pdflatex-outline.pdf")
+    docs = PDFLayoutConverter().run(sources=[path])["documents"]
+    assert docs
+    for doc in docs:
+        assert doc.meta["source"] == path.name
+        assert len(doc.meta["doc_id"]) == 64
+        assert 1 <= doc.meta["page"] <= 4
+        x0, top, x1, bottom = doc.meta["bbox"]
+        width, height = doc.meta["page_size"]
+        assert 0 <= x0 <= x1 <= width and 0 <= top <= bottom <= height
+    assert {d.meta["page"] for d in docs} == {1, 2, 3, 4}
+    sections = {d.meta["section"] for d in docs if d.meta["kind"] == "text"}
+    assert len(sections - {""}) >= 2
+
+
+def test_run_with_scanned_pdf_uses_ocr_and_maps_boxes_to_points() -> None:
+    docs = PDFLayoutConverter().run(sources=[corpus_file("parsers", "unstructured__loremipsum-flat.pdf")])["documents"]
+    text = " ".join(d.content for d in docs if d.meta["kind"] != "page")
+    assert "Lorem ipsum dolor sit amet" in text
+    assert all(d.meta["ocr"] for d in docs)
+    page = next(d for d in docs if d.meta["kind"] == "page")
+    assert page.meta["bbox"] == [0.0, 0.0, 612.0, 792.0]
+    image = Image.open(io.BytesIO(base64.b64decode(page.meta["crop_jpeg_b64"])))
+    assert image.format == "JPEG" and max(image.size) <= 1024
+    for doc in docs:
+        assert doc.meta["bbox"][2] <= 612.5 and doc.meta["bbox"][3] <= 792.5
+
+
+def test_run_with_figures_and_tables_stores_bounded_crops() -> None:
+    docs = PDFLayoutConverter(crop_max_side=512).run(
+        sources=[corpus_file("parsers", "samplefiles__google-doc-document.pdf")]
+    )["documents"]
+    crops = [d for d in docs if d.meta["kind"] in ("figure", "table")]
+    assert {d.meta["kind"] for d in crops} == {"figure", "table"}
+    for doc in crops:
+        data = base64.b64decode(doc.meta["crop_jpeg_b64"])
+        assert len(data) <= 200_000
+        assert max(Image.open(io.BytesIO(data)).size) <= 512
+    table = next(d for d in crops if d.meta["kind"] == "table")
+    assert "| Continent | Asia | Europe |" in table.content
+
+
+def test_encrypted_pdf_needs_its_password() -> None:
+    path = corpus_file("parsers", "pdfplumber__password-example.pdf")
+    with pytest.raises(EncryptedError, match="password required") as info:
+        PDFLayoutConverter().run(sources=[path])
+    assert info.value.file == path.name
+    with pytest.raises(EncryptedError, match="wrong password"):
+        PDFLayoutConverter().run(sources=[path], passwords={path.name: "nope"})
+    docs = PDFLayoutConverter().run(sources=[path], passwords={path.name: "test"})["documents"]
+    assert any("backup" in d.content.lower() for d in docs)
+
+
+def test_empty_pdf_is_an_empty_file_error() -> None:
+    with pytest.raises(EmptyFileError, match="0 bytes"):
+        PDFLayoutConverter().run(sources=[corpus_file("parsers", "pdfplumber__empty.pdf")])
+
+
+@pytest.mark.parametrize("name", ["pdfplumber__issue-297-example.pdf", "samplefiles__unreadablemetadata.pdf"])
+def test_broken_pdfs_are_corrupt_errors(name: str) -> None:
+    with pytest.raises(CorruptFileError) as info:
+        PDFLayoutConverter().run(sources=[corpus_file("parsers", name)])
+    assert info.value.file == name
+
+
+def test_to_dict_from_dict_round_trip() -> None:
+    converter = PDFLayoutConverter(ocr_languages=["eng", "deu"], ocr_dpi=300, crop_max_side=800, max_pages=10)
+    data = converter.to_dict()
+    assert data["init_parameters"]["ocr_languages"] == ["eng", "deu"]
+    again = PDFLayoutConverter.from_dict(data)
+    assert again.to_dict() == data

@@ -1,0 +1,48 @@
+import numpy as np
+
+from retrievers.encoders.minilm import DIMENSION, shared_encoder
+from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
+from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
+
+# sentence-transformers' all-MiniLM-L6-v2 output for "This is an example sentence" (first 5 dimensions)
+REFERENCE = [0.0676569, 0.0634959, 0.0487131, 0.0793050, 0.0374480]
+
+
+def test_encoder_matches_the_reference_implementation() -> None:
+    vector = shared_encoder().encode(["This is an example sentence"])[0]
+    assert vector.shape == (DIMENSION,)
+    assert np.allclose(vector[:5], REFERENCE, atol=1e-4)
+    assert abs(np.linalg.norm(vector) - 1.0) < 1e-5
+
+
+def test_batching_and_padding_do_not_change_vectors() -> None:
+    texts = ["short", "a much longer sentence about quarterly revenue and operating income in 2018"] * 3
+    together = shared_encoder().encode(texts, batch_size=4)
+    alone = np.stack([shared_encoder().encode([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_similar_texts_are_closer() -> None:
+    q, pos, neg = shared_encoder().encode(
+        ["What were 3M's net sales in 2018?", "3M net sales totaled $32.8 billion in 2018.", "The cat sat on a mat."]
+    )
+    assert q @ pos > q @ neg + 0.3
+
+
+def test_document_embedder_uses_title_and_section() -> None:
+    from haystack import Document
+
+    doc = Document(content="Revenue grew.", meta={"title": "NIKE 2019 10K", "section": "Results"})
+    plain = Document(content="Revenue grew.")
+    out = MiniLMDocumentEmbedder().run(documents=[doc, plain])["documents"]
+    assert len(out[0].embedding) == DIMENSION
+    assert not np.allclose(out[0].embedding, out[1].embedding)
+    query = MiniLMTextEmbedder().run(text="Revenue grew.")["embedding"]
+    assert np.allclose(query, out[1].embedding, atol=1e-5)
+
+
+def test_to_dict_from_dict_round_trip() -> None:
+    embedder = MiniLMDocumentEmbedder(meta_fields_to_embed=["title"], batch_size=8)
+    assert MiniLMDocumentEmbedder.from_dict(embedder.to_dict()).to_dict() == embedder.to_dict()
+    text = MiniLMTextEmbedder(prefix="query: ")
+    assert MiniLMTextEmbedder.from_dict(text.to_dict()).prefix == "query: "

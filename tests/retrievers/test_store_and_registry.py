@@ -1,0 +1,148 @@
+"""The store facade, the embedding-model guard and the all-or-nothing write protocol, on an embedded Qdrant."""
+
+from pathlib import Path
+
+import pytest
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+from qdrant_client import models
+
+from retrievers.document_registry import doc_filter
+from retrievers.document_writer import DocsightDocumentWriter
+from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError
+from retrievers.store import StoreConfig, open_document_store
+
+
+def _config(tmp_path: Path, model: str = "test/model", dim: int = 4) -> StoreConfig:
+    return StoreConfig(collection="c", embedding_model=model, embedding_dim=dim, path=str(tmp_path / "q"))
+
+
+def _chunks(doc_id: str, n: int, path: str = "/data/a.pdf") -> list[Document]:
+    return [
+        Document(
+            id=f"{doc_id}-{i}",
+            content=f"chunk {i} of {doc_id}",
+            meta={
+                "doc_id": doc_id,
+                "source": Path(path).name,
+                "path": path,
+                "page": i + 1,
+                "pages": n,
+                "kind": "figure" if i == 0 else "text",
+                "bbox": [0, 0, 1, 1],
+            },
+            embedding=[1.0, float(i), 0.5, 0.25],
+            sparse_embedding=SparseEmbedding(indices=[1, 2 + i], values=[1.0, 0.5]),
+        )
+        for i in range(n)
+    ]
+
+
+def _points(store, doc_id: str | None = None) -> list:
+    flt = doc_filter(doc_id) if doc_id else None
+    points, _ = store._client.scroll("c", scroll_filter=flt, limit=1000, with_payload=True)
+    return points
+
+
+def test_collection_records_its_model_and_refuses_another(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    info = registry.info()
+    assert info["embedding_model"] == "test/model" and info["embedding_dim"] == 4
+    store.close()
+    with pytest.raises(EmbeddingModelMismatchError, match=r"test/model \(4-d\).*other/model.*--collection NEW_NAME"):
+        open_document_store(_config(tmp_path, model="other/model"))
+
+
+def test_a_different_dimension_is_the_same_clear_error(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    store.close()
+    with pytest.raises(EmbeddingModelMismatchError, match=r"indexed with the embedding model test/model \(4-d\)"):
+        open_document_store(_config(tmp_path, model="big/model", dim=8))
+
+
+def test_second_opener_of_an_embedded_store_gets_a_clear_message(tmp_path: Path) -> None:
+    first = open_document_store(_config(tmp_path))
+    with pytest.raises(StoreLockedError, match="DOCSIGHT_QDRANT_URL"):
+        open_document_store(_config(tmp_path))
+    first[0].close()
+
+
+def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    out = writer.run(documents=_chunks("doc1", 3))
+    assert out["documents_written"] == 3
+    assert out["records"][0] | {"ingested_at": None} == {
+        "doc_id": "doc1",
+        "source": "a.pdf",
+        "path": "/data/a.pdf",
+        "pages": 3,
+        "chunks": 3,
+        "figures": 1,
+        "tables": 0,
+        "mime_type": "",
+        "ingested_at": None,
+        "replaced": [],
+    }
+    assert all(p.payload["meta"]["committed"] for p in _points(store))
+    writer.run(documents=_chunks("doc1", 3))
+    assert len(_points(store)) == 3
+    assert [r.doc_id for r in registry.all()] == ["doc1"]
+
+
+def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    # an interrupted run: 5 hidden points written, never committed or recorded
+    partial = [
+        Document(
+            id=d.id + "-old",
+            content=d.content,
+            meta={**d.meta, "committed": False},
+            embedding=d.embedding,
+            sparse_embedding=d.sparse_embedding,
+        )
+        for d in _chunks("doc1", 5)
+    ]
+    store.write_documents(partial)
+    assert registry.get("doc1") is None
+    DocsightDocumentWriter(document_store=store).run(documents=_chunks("doc1", 2))
+    points = _points(store, "doc1")
+    assert len(points) == 2 and all(p.payload["meta"]["committed"] for p in points)
+
+
+def test_changed_file_replaces_its_old_version_and_delete_removes_everything(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    writer.run(documents=_chunks("v1", 3, path="/data/report.pdf"))
+    writer.run(documents=_chunks("other", 2, path="/data/other.pdf"))
+    out = writer.run(documents=_chunks("v2", 4, path="/data/report.pdf"))
+    assert out["records"][0]["replaced"] == ["v1"]
+    assert _points(store, "v1") == [] and len(_points(store, "v2")) == 4
+    assert sorted(r.doc_id for r in registry.all()) == ["other", "v2"]
+    registry.delete("v2")
+    assert _points(store, "v2") == [] and registry.get("v2") is None
+    assert len(_points(store)) == 2
+
+
+def test_uncommitted_points_are_invisible_to_committed_filter(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    store.write_documents(
+        [
+            Document(
+                id="x",
+                content="hidden",
+                meta={"doc_id": "d", "committed": False},
+                embedding=[1, 0, 0, 0],
+                sparse_embedding=SparseEmbedding(indices=[1], values=[1.0]),
+            )
+        ]
+    )
+    visible = models.Filter(must=[models.FieldCondition(key="meta.committed", match=models.MatchValue(value=True))])
+    assert store._client.count("c", count_filter=visible).count == 0
+
+
+def test_writer_to_dict_from_dict_round_trip(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    data = DocsightDocumentWriter(document_store=store).to_dict()
+    again = DocsightDocumentWriter.from_dict(data)
+    assert again.document_store.path == store.path and again.to_dict() == data
