@@ -64,6 +64,14 @@ class BatchIngest:
         files, problems = discover(paths)
         results: dict[str, FileResult] = {p: FileResult(file=p, status=FAILED, error=f"{why}") for p, why in problems}
         store, registry = open_store(self.settings)
+        try:
+            self._ingest(files, passwords or {}, store, registry, results)
+        finally:
+            store.close()
+        order = [str(p) for p in files]
+        return [results[p] for p, _ in problems] + [results[p] for p in order]
+
+    def _ingest(self, files: list[Path], passwords: dict[str, str], store, registry, results: dict) -> None:
         writer = DocsightDocumentWriter(document_store=store)
         tasks: list[Task] = []
         seen: dict[str, str] = {}
@@ -102,13 +110,11 @@ class BatchIngest:
                 )
             else:
                 seen[doc_id] = key
-                password = (passwords or {}).get(key) or (passwords or {}).get(path.name)
+                password = passwords.get(key) or passwords.get(path.name)
                 tasks.append(Task(task_id=task_id, path=key, password=password))
         if tasks:
             for key, result in self._parse_and_write(tasks, writer).items():
                 results[key] = result
-        order = [str(p) for p in files]
-        return [results[p] for p, _ in problems] + [results[p] for p in order]
 
     # -- workers ----------------------------------------------------------------------------------------------------
     def _parse_and_write(self, tasks: list[Task], writer: DocsightDocumentWriter) -> dict[str, FileResult]:

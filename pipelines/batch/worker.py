@@ -84,6 +84,9 @@ class _PageReporter:
     def __init__(self, results, worker_id: int, task_id: int) -> None:
         self.results, self.worker_id, self.task_id, self.last = results, worker_id, task_id, 0.0
 
+    def to_dict(self) -> dict:  # lets Haystack snapshot pipeline inputs when a component fails
+        return {"worker_id": self.worker_id, "task_id": self.task_id}
+
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if done == total or now - self.last > 0.25:

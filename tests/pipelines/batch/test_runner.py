@@ -1,0 +1,97 @@
+"""The batch job on the real parser torture corpus: every file ingested with text, or failed for a specific reason."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.batch.report import FAILED, INGESTED, UNCHANGED, write_report
+from pipelines.batch.runner import BatchIngest
+from pipelines.store import open_store
+from tests.conftest import corpus_file
+
+EXPECTED_FAILURES = {
+    "MANIFEST.tsv": "unsupported format",
+    "README.md": "unsupported format",
+    "pdfplumber__empty.pdf": "empty file",
+    "pdfplumber__issue-297-example.pdf": "corrupt",
+    "samplefiles__unreadablemetadata.pdf": "corrupt",
+    "unstructured__example.jpg": "no text: OCR found no text",
+    "pypdf__crazyones-encrypted-256.pdf": "encrypted: password required",
+    "samplefiles__libreoffice-writer-password.pdf": "encrypted: password required",
+    "unstructured__password.pdf": "encrypted: password required",
+}
+PASSWORDS = {"pdfplumber__password-example.pdf": "test"}
+
+
+@pytest.mark.slow
+def test_parser_corpus_ingests_or_fails_specifically_and_reruns_unchanged(settings, tmp_path: Path) -> None:
+    results = BatchIngest(settings).run([str(corpus_file("parsers"))], PASSWORDS)
+    by_name = {Path(r.file).name: r for r in results}
+    assert len(by_name) == 57
+    failed = {name: r.error for name, r in by_name.items() if r.status == FAILED}
+    assert set(failed) == set(EXPECTED_FAILURES), failed
+    for name, reason in EXPECTED_FAILURES.items():
+        assert failed[name].startswith(reason), (name, failed[name])
+    ingested = [r for r in results if r.status == INGESTED]
+    assert all(r.chunks > 0 and r.pages > 0 and len(r.doc_id) == 64 for r in ingested)
+
+    store, registry = open_store(settings)
+    records = {r.source: r for r in registry.all()}
+    assert set(records) == {Path(r.file).name for r in ingested}
+    docs = store.filter_documents()
+    assert len(docs) == sum(r.chunks for r in ingested)
+    assert all(d.meta["committed"] for d in docs)
+
+    # chunks make sense: known phrases land on the right page of the right file
+    def pages_with(source: str, phrase: str) -> set[int]:
+        return {d.meta["page"] for d in docs if d.meta["source"] == source and phrase in d.content}
+
+    assert pages_with("pdfplumber__password-example.pdf", "Backup4all") and pages_with(
+        "unstructured__loremipsum-flat.pdf", "Lorem ipsum"
+    ) == {1}
+    assert 2 in pages_with("samplefiles__pdflatex-outline.pdf", "")
+    tables = [
+        d
+        for d in docs
+        if d.meta["source"] == "pdfplumber__nics-background-checks-2015-11.pdf" and d.meta["kind"] == "table"
+    ]
+    assert len(tables) == 1 and "Wyoming" in tables[0].content and tables[0].meta["crop_jpeg_b64"]
+    store.close()
+
+    again = BatchIngest(settings).run([str(corpus_file("parsers"))], PASSWORDS)
+    assert {r.status for r in again if Path(r.file).name not in EXPECTED_FAILURES} == {UNCHANGED}
+    write_report(again, tmp_path / "report.json")
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert {tuple(sorted(o)) for o in report} >= {
+        ("chunks", "doc_id", "error", "figures", "file", "pages", "seconds", "status", "tables")
+    }
+
+
+@pytest.mark.slow
+def test_encrypted_file_ingests_with_password_and_changed_file_replaces(settings, tmp_path: Path) -> None:
+    work = tmp_path / "in"
+    work.mkdir()
+    target = work / "report.pdf"
+    shutil.copy(corpus_file("parsers", "unstructured__password.pdf"), target)
+    first = BatchIngest(settings).run([str(work)])
+    assert first[0].status == FAILED and first[0].error.startswith("encrypted: password required")
+    second = BatchIngest(settings).run([str(work)], {"report.pdf": "password"})
+    assert second[0].status == INGESTED
+    old_id = second[0].doc_id
+    shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), target)  # the file changes
+    third = BatchIngest(settings).run([str(work)])
+    assert third[0].status == INGESTED and third[0].note == "replaced 1 older version(s)"
+    store, registry = open_store(settings)
+    assert [r.doc_id for r in registry.all()] == [third[0].doc_id] != [old_id]
+    assert {d.meta["doc_id"] for d in store.filter_documents()} == {third[0].doc_id}
+
+
+def test_duplicate_content_is_stored_once(settings, tmp_path: Path) -> None:
+    src = corpus_file("parsers", "pypdf__multilang.pdf")
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(src, tmp_path / name)
+    results = BatchIngest(settings).run([str(tmp_path)])
+    assert [r.status for r in results] == [INGESTED, UNCHANGED]
+    assert results[1].note == f"same content as {tmp_path / 'a.pdf'}"

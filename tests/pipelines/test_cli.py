@@ -1,0 +1,86 @@
+"""The docsight command line, run as a user runs it: exit codes, report, listing, deleting, clear errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrievers.store import StoreConfig, open_document_store
+from tests.conftest import REPO, corpus_file
+
+
+def docsight(*args: str, store: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSIGHT_")}
+    env.update(DOCSIGHT_QDRANT_PATH=str(store), DOCSIGHT_WORKERS="2")
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert docsight(store=tmp_path / "q").returncode == 2
+    bad = docsight("ingest", str(tmp_path / "missing.pdf"), store=tmp_path / "q")
+    assert bad.returncode == 2 and "no such file or folder" in bad.stderr
+    pw = docsight("ingest", str(tmp_path), "--password", "nonsense", store=tmp_path / "q")
+    assert pw.returncode == 2 and "FILE=PASSWORD" in pw.stderr
+
+
+@pytest.mark.slow
+def test_ingest_report_list_delete(tmp_path: Path) -> None:
+    store = tmp_path / "q"
+    files = [
+        corpus_file("parsers", n)
+        for n in ("samplefiles__multicolumn.pdf", "pdfplumber__empty.pdf", "pypdf__multilang.pdf")
+    ]
+    report = tmp_path / "report.json"
+    run = docsight("ingest", *map(str, files), "--report", str(report), store=store)
+    assert run.returncode == 1, run.stderr
+    entries = {Path(e["file"]).name: e for e in json.loads(report.read_text())}
+    assert entries["pdfplumber__empty.pdf"]["status"] == "failed"
+    assert entries["pdfplumber__empty.pdf"]["error"] == "empty file: the file has 0 bytes"
+    assert entries["samplefiles__multicolumn.pdf"] | {"seconds": 0, "doc_id": ""} == {
+        "file": str(files[0]),
+        "status": "ingested",
+        "doc_id": "",
+        "pages": 3,
+        "chunks": entries["samplefiles__multicolumn.pdf"]["chunks"],
+        "figures": 0,
+        "tables": 0,
+        "error": None,
+        "seconds": 0,
+    }
+    assert "1 failed" in run.stdout
+
+    listed = json.loads(docsight("docs", "list", "--json", store=store).stdout)
+    assert sorted(d["source"] for d in listed) == ["pypdf__multilang.pdf", "samplefiles__multicolumn.pdf"]
+
+    again = docsight("ingest", str(files[0]), str(files[2]), store=store)
+    assert again.returncode == 0 and "2 unchanged" in again.stdout
+
+    deleted = docsight("docs", "delete", "pypdf__multilang.pdf", store=store)
+    assert deleted.returncode == 0 and "deleted pypdf__multilang.pdf" in deleted.stdout
+    listed = json.loads(docsight("docs", "list", "--json", store=store).stdout)
+    assert [d["source"] for d in listed] == ["samplefiles__multicolumn.pdf"]
+    assert docsight("docs", "delete", "nothing-like-this", store=store).returncode == 1
+
+
+def test_locked_store_and_model_mismatch_are_clear_errors(tmp_path: Path) -> None:
+    store = tmp_path / "q"
+    pdf = str(corpus_file("parsers", "pypdf__multilang.pdf"))
+    config = StoreConfig(collection="docsight", embedding_model="someone/else", embedding_dim=384, path=str(store))
+    held, _ = open_document_store(config)
+    locked = docsight("ingest", pdf, store=store)
+    assert locked.returncode == 3 and "open in another docsight process" in locked.stderr
+    held.close()
+    mismatch = docsight("ingest", pdf, store=store)
+    assert mismatch.returncode == 3
+    assert "indexed with the embedding model someone/else" in mismatch.stderr
+    assert "--collection NEW_NAME" in mismatch.stderr
