@@ -26,10 +26,12 @@ class EmbeddingSpec:
 def embedding_spec(settings: Settings) -> EmbeddingSpec:
     """Name and dimension of the configured dense embedder (asks Ollama once for its models' dimension).
 
-    :raises SettingsError: DOCSIGHT_EMBEDDER is neither ``minilm`` nor ``ollama:<model>``.
+    :raises SettingsError: DOCSIGHT_EMBEDDER is not ``minilm``, ``minilm-int8`` or ``ollama:<model>``.
     """
     if settings.embedder == "minilm":
         return EmbeddingSpec(minilm.MODEL_NAME, minilm.DIMENSION)
+    if settings.embedder == "minilm-int8":
+        return EmbeddingSpec(minilm.MODEL_NAME + "@int8", minilm.DIMENSION)
     if settings.embedder.startswith(OLLAMA_PREFIX):
         model = settings.embedder.removeprefix(OLLAMA_PREFIX)
         import ollama
@@ -37,7 +39,7 @@ def embedding_spec(settings: Settings) -> EmbeddingSpec:
         client = ollama.Client(host=settings.ollama_url, timeout=settings.ollama_timeout)
         vector = client.embed(model=model, input="dimension probe").embeddings[0]
         return EmbeddingSpec(f"ollama/{model}", len(vector))
-    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm' or 'ollama:<model>'")
+    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm', 'minilm-int8' or 'ollama:<model>'")
 
 
 def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocumentEmbedder:
@@ -50,7 +52,12 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocu
             batch_size=settings.embed_batch_size,
             progress_bar=False,
         )
-    return MiniLMDocumentEmbedder(batch_size=settings.embed_batch_size)
+    embedding_spec(settings)  # rejects unknown names
+    return MiniLMDocumentEmbedder(
+        batch_size=settings.embed_batch_size,
+        quantized=settings.embedder == "minilm-int8",
+        cache_dir=settings.cache_dir or None,
+    )
 
 
 def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder:
@@ -60,7 +67,8 @@ def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder
             url=settings.ollama_url,
             timeout=settings.ollama_timeout,
         )
-    return MiniLMTextEmbedder()
+    embedding_spec(settings)
+    return MiniLMTextEmbedder(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None)
 
 
 SPARSE_MODEL = bm25.MODEL_NAME

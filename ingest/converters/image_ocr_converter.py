@@ -15,6 +15,7 @@ from ingest.errors import CorruptFileError, NoTextError, TooLargeError, Unsuppor
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
 from ingest.layout.blocks import Block
 from ingest.layout.ocr_page import ocr_page_blocks
+from ingest.timing import timed
 
 
 def _register_heif() -> bool:
@@ -112,8 +113,8 @@ class ImageOCRConverter:
                 except OSError as exc:
                     raise CorruptFileError(path.name, f"image data is damaged ({exc})") from None
                 page_sizes[number] = (float(rgb.width), float(rgb.height))
-                blocks.extend(
-                    ocr_page_blocks(
+                with timed("ocr"):
+                    page_blocks = ocr_page_blocks(
                         rgb,
                         number,
                         scale=1.0,
@@ -122,7 +123,7 @@ class ImageOCRConverter:
                         crop_quality=self.crop_jpeg_quality,
                         file=path.name,
                     )
-                )
+                blocks.extend(page_blocks)
                 if on_page is not None:
                     on_page(number, frames)
         if not blocks:

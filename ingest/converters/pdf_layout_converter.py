@@ -17,6 +17,7 @@ from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError, Inge
 from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
+from ingest.timing import timed
 
 logger = logging.getLogger(__name__)
 
@@ -165,9 +166,10 @@ class PDFLayoutConverter:
         blocks, _, _ = layout_blocks(page, number, body_size or 10.0)
         for block in blocks:
             if block.kind in (TABLE, FIGURE):
-                block.crop = render_region(
-                    page, block.bbox, max_side=self.crop_max_side, quality=self.crop_jpeg_quality
-                )
+                with timed("crop"):
+                    block.crop = render_region(
+                        page, block.bbox, max_side=self.crop_max_side, quality=self.crop_jpeg_quality
+                    )
                 if block.kind == FIGURE:
                     caption = block.extra.get("caption", "")
                     block.text = "\n".join(t for t in (caption, block.text) if t)
@@ -175,6 +177,10 @@ class PDFLayoutConverter:
         return [b for b in blocks if b.text.strip()], body_size or 10.0
 
     def _ocr_page(self, page, number: int, file: str) -> list[Block]:
+        with timed("ocr"):
+            return self._ocr_rendered(page, number, file)
+
+    def _ocr_rendered(self, page, number: int, file: str) -> list[Block]:
         image = page.to_image(resolution=self.ocr_dpi).original
         try:
             return ocr_page_blocks(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 INGESTED = "ingested"
@@ -25,11 +25,14 @@ class FileResult:
     error: str | None = None
     note: str | None = None
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    peak_rss_mb: float = 0.0  # of the worker process that parsed the file
 
     def to_json(self) -> dict:
         data = asdict(self)
-        if data["note"] is None:
-            data.pop("note")
+        for optional in ("note", "stages", "peak_rss_mb"):
+            if not data[optional]:
+                data.pop(optional)
         return data
 
 

@@ -235,7 +235,7 @@ class BatchIngest:
         if kind == "failed":
             out[task.path] = FileResult(file=task.path, status=FAILED, error=message[3], seconds=message[4])
             return out[task.path]
-        chunks, seconds = message[3], message[4]
+        chunks, seconds, stats = message[3], message[4], message[5]
         start = time.monotonic()
         try:
             record = writer.run(documents=chunks)["records"][0]
@@ -256,6 +256,8 @@ class BatchIngest:
             figures=record["figures"],
             tables=record["tables"],
             seconds=seconds + time.monotonic() - start,
+            stages={**stats["stages"], "write": time.monotonic() - start},
+            peak_rss_mb=stats["peak_rss_mb"],
             note=f"replaced {len(record['replaced'])} older version(s)" if record["replaced"] else None,
         )
         return out[task.path]

@@ -1,7 +1,8 @@
 """The worker process of a batch ingestion: runs the indexing pipeline (without the writer) on one file at a time.
 
-Messages to the parent, on ``results``: ``("page", wid, task, done, total)``, ``("done", wid, task, chunks,
-seconds)`` and ``("failed", wid, task, reason, seconds)``. A worker that dies is detected by the parent.
+Messages to the parent, on ``results``: ``("ready", wid, None)``, ``("page", wid, task, done, total)``,
+``("done", wid, task, chunks, seconds, stats)`` and ``("failed", wid, task, reason, seconds)``.
+A worker that dies is detected by the parent.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from haystack import tracing
+
+from ingest import timing as stage_clock
 from ingest.errors import IngestError, UnsupportedFormatError
 from ingest.filetypes import detect_type
+from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
 
 
@@ -35,6 +40,26 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "too large: ran out of memory while parsing"
     return f"internal error: {type(exc).__name__}: {exc}"[:500]
+
+
+def stage_seconds(components: dict[str, float], inner: dict[str, float]) -> dict[str, float]:
+    """Seconds per ingestion stage: parse (converters without crops and OCR), ocr, crop, chunk, embed."""
+    convert = components.get("pdf_converter", 0.0) + components.get("image_converter", 0.0)
+    return {
+        "parse": max(0.0, convert - inner.get("crop", 0.0) - inner.get("ocr", 0.0)),
+        "ocr": inner.get("ocr", 0.0),
+        "crop": inner.get("crop", 0.0),
+        "chunk": components.get("chunker", 0.0) + components.get("joiner", 0.0) + components.get("router", 0.0),
+        "embed_dense": components.get("dense_embedder", 0.0),
+        "embed_sparse": components.get("sparse_embedder", 0.0),
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def process(pipeline, task: Task, on_page) -> list:
@@ -60,6 +85,8 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
 
     pipeline = build_indexing_pipeline(settings)
     pipeline.warm_up()
+    timer = ComponentTimer()
+    tracing.enable_tracing(timer)
     results.put(("ready", worker_id, None))
     while True:
         task = tasks.get()
@@ -69,8 +96,11 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
         on_page = _PageReporter(results, worker_id, task.task_id)
 
         try:
+            timer.take()
+            stage_clock.take()
             chunks = process(pipeline, task, on_page)
-            results.put(("done", worker_id, task.task_id, chunks, time.monotonic() - start))
+            stats = {"stages": stage_seconds(timer.take(), stage_clock.take()), "peak_rss_mb": peak_rss_mb()}
+            results.put(("done", worker_id, task.task_id, chunks, time.monotonic() - start, stats))
         except Exception as exc:
             reason = describe_error(exc)
             if reason.startswith("internal error"):

@@ -56,6 +56,8 @@ class MiniLMEncoder:
         self._tokenizer.no_padding()
         self._lock = threading.Lock()
         self._layers = [self._layer_weights(i) for i in range(_LAYERS)]
+        # keep only the embedding tables; the layers now live transposed in self._layers
+        self._w = {k: v for k, v in self._w.items() if k.startswith("embeddings.")}
 
     def _layer_weights(self, i: int) -> dict[str, np.ndarray]:
         p = f"encoder.layer.{i}."
@@ -80,7 +82,7 @@ class MiniLMEncoder:
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text).ids)
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Embed ``texts``; returns a float32 array of shape (len(texts), 384) with unit-length rows."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)

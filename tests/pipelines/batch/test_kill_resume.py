@@ -62,13 +62,17 @@ def test_sigkill_at_many_points_then_rerun_equals_clean_run(tmp_path: Path) -> N
         shutil.copy(corpus_file("parsers", name), folder / name)
 
     clean = tmp_path / "clean"
+    started = time.monotonic()
     assert _start(folder, clean).wait(timeout=600) == 0
+    clean_seconds = time.monotonic() - started
     reference_chunks, reference_docs = _snapshot(clean)
     assert len(reference_docs) == len(FILES) and all(c for _, c in reference_chunks.values())
 
     store = tmp_path / "killed"
     kills = 0
-    for delay in (2.0, 5.0, 7.5, 9.0, 11.0, 13.0):
+    # kill points spread over a clean run's duration: start-up, parsing, embedding and writing all get hit
+    for fraction in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85):
+        delay = fraction * clean_seconds
         proc = _start(folder, store)
         time.sleep(delay)
         if proc.poll() is None:

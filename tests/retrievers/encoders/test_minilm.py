@@ -2,10 +2,40 @@ import numpy as np
 
 from retrievers.encoders.minilm import DIMENSION, shared_encoder
 from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
+from retrievers.encoders.minilm_onnx import MiniLMOnnxEncoder, model_path, shared_onnx_encoder
 from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
+from tests.conftest import corpus_file
 
 # sentence-transformers' all-MiniLM-L6-v2 output for "This is an example sentence" (first 5 dimensions)
 REFERENCE = [0.0676569, 0.0634959, 0.0487131, 0.0793050, 0.0374480]
+
+
+def _filing_texts(n: int = 40) -> list[str]:
+    import pdfplumber
+
+    texts = []
+    with pdfplumber.open(corpus_file("financebench", "pdfs", "BESTBUY_2024Q2_10Q.pdf")) as pdf:
+        for page in pdf.pages[2:12]:
+            words = (page.extract_text() or "").split()
+            texts += [" ".join(words[i : i + 150]) for i in range(0, len(words), 150)]
+    return texts[:n]
+
+
+def test_onnx_model_gives_the_reference_vectors() -> None:
+    texts = _filing_texts()
+    reference = shared_encoder().encode(texts)
+    onnx = shared_onnx_encoder().encode(texts)
+    assert np.allclose(onnx, reference, atol=2e-4)
+    assert np.allclose(shared_onnx_encoder().encode(["This is an example sentence"])[0][:5], REFERENCE, atol=1e-4)
+
+
+def test_int8_model_stays_close_to_the_float_model(tmp_path) -> None:
+    path = model_path(quantized=True, cache_dir=tmp_path)
+    # the encoder weights shrink 4x; the 47 MB word-embedding table stays float
+    assert path.parent == tmp_path and path.stat().st_size < 0.7 * model_path(cache_dir=tmp_path).stat().st_size
+    texts = _filing_texts()
+    cosine = (MiniLMOnnxEncoder(path).encode(texts) * shared_onnx_encoder().encode(texts)).sum(1)
+    assert cosine.mean() > 0.985 and cosine.min() > 0.95
 
 
 def test_encoder_matches_the_reference_implementation() -> None:
@@ -23,7 +53,7 @@ def test_batching_and_padding_do_not_change_vectors() -> None:
 
 
 def test_similar_texts_are_closer() -> None:
-    q, pos, neg = shared_encoder().encode(
+    q, pos, neg = shared_onnx_encoder().encode(
         ["What were 3M's net sales in 2018?", "3M net sales totaled $32.8 billion in 2018.", "The cat sat on a mat."]
     )
     assert q @ pos > q @ neg + 0.3
@@ -42,7 +72,8 @@ def test_document_embedder_uses_title_and_section() -> None:
 
 
 def test_to_dict_from_dict_round_trip() -> None:
-    embedder = MiniLMDocumentEmbedder(meta_fields_to_embed=["title"], batch_size=8)
+    embedder = MiniLMDocumentEmbedder(meta_fields_to_embed=["title"], batch_size=8, quantized=True, cache_dir="/c")
     assert MiniLMDocumentEmbedder.from_dict(embedder.to_dict()).to_dict() == embedder.to_dict()
-    text = MiniLMTextEmbedder(prefix="query: ")
-    assert MiniLMTextEmbedder.from_dict(text.to_dict()).prefix == "query: "
+    text = MiniLMTextEmbedder(prefix="query: ", quantized=True)
+    again = MiniLMTextEmbedder.from_dict(text.to_dict())
+    assert (again.prefix, again.quantized) == ("query: ", True)
