@@ -47,6 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--report", type=Path, metavar="FILE.json", help="write a per-file JSON report")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar (one line per file instead)")
 
+    retrieve = commands.add_parser("retrieve", help="the ranked sources for a question (no LLM involved)")
+    retrieve.add_argument("question")
+    _store_flags(retrieve)
+    retrieve.add_argument("--top-k", type=int, default=10)
+    retrieve.add_argument("--json", action="store_true", help="print the hits as JSON")
+    retrieve.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
+    retrieve.add_argument(
+        "--kind",
+        action="append",
+        choices=["text", "table", "figure", "page"],
+        help="only this kind of chunk; repeatable",
+    )
+    retrieve.add_argument("--pages", metavar="FIRST-LAST", help="only this page range, e.g. 3-7 or 12")
+
     docs = commands.add_parser("docs", help="list or delete ingested documents")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
@@ -76,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
         if args.command == "ingest":
             return _ingest(args, settings)
+        if args.command == "retrieve":
+            return _retrieve(args, settings)
         if args.command == "docs" and args.docs_command == "list":
             return _docs_list(args, settings)
         if args.command == "docs" and args.docs_command == "delete":
@@ -121,6 +137,67 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_PARTIAL if any(r.status == FAILED for r in results) else EXIT_OK
 
 
+def _page_range(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    first, _, last = value.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise _UsageError(f"--pages takes FIRST-LAST, e.g. 3-7, got {value!r}") from None
+
+
+def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from pipelines.retrieval import Hit, build_retrieval_pipeline, retrieve
+    from pipelines.store import open_store
+    from retrievers.errors import CollectionNotFoundError
+
+    if args.top_k < 1:
+        raise _UsageError("--top-k must be at least 1")
+    page_from, page_to = _page_range(args.pages)
+    store, registry = open_store(settings)
+    records = registry.all()
+    if not records:
+        raise CollectionNotFoundError(
+            f"collection '{settings.collection}' at {settings.qdrant_location} has no documents; "
+            f"ingest some first: docsight ingest PATH... --collection {settings.collection}"
+        )
+    doc_ids = None
+    if args.doc:
+        doc_ids = [r.doc_id for r in records if r.doc_id in args.doc or r.source in args.doc]
+        if not doc_ids:
+            raise _UsageError(f"no document matches {', '.join(args.doc)} in collection {settings.collection}")
+    pipeline = build_retrieval_pipeline(settings, store)
+    docs = retrieve(
+        pipeline,
+        args.question,
+        top_k=args.top_k,
+        doc_ids=doc_ids,
+        kinds=args.kind,
+        page_from=page_from,
+        page_to=page_to,
+    )
+    hits = [Hit.from_document(rank, doc) for rank, doc in enumerate(docs, start=1)]
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from rich.console import Console
+
+    console = Console()
+    for hit in hits:
+        console.print(
+            f"[bold]{hit.rank}.[/] {hit.source} p.{hit.page} [{hit.kind}] score {hit.score:.3f}"
+            f"{' (crop)' if hit.has_crop else ''} — {hit.section[:60]}",
+            highlight=False,
+        )
+        console.print("   " + " ".join(hit.text.split())[:300], markup=False, highlight=False)
+    if not hits:
+        console.print("no matching chunks")
+    return EXIT_OK
+
+
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.store import open_store
 
@@ -137,7 +214,13 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(column)
     for r in records:
         table.add_row(
-            r.doc_id[:12], r.source, str(r.pages), str(r.chunks), str(r.figures), str(r.tables), r.ingested_at
+            r.doc_id[:12],
+            r.source,
+            str(r.pages),
+            str(r.chunks),
+            str(r.figures),
+            str(r.tables),
+            r.ingested_at[:19].replace("T", " "),
         )
     Console().print(table)
     return EXIT_OK

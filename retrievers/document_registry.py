@@ -3,11 +3,15 @@
 Ingestion protocol (what makes a killed batch safe to re-run):
 
 1. ``begin(doc_id)`` deletes any points of that document left by an interrupted run.
-2. The chunks are written with ``meta.committed = False``; retrieval only sees committed points.
-3. ``commit(record)`` flips ``committed`` to True for all of the document's points in one Qdrant operation, then
-   writes the document's record here, then removes older versions of the same file (same path, other content).
+2. The chunks are written with ``meta.committed = False``.
+3. ``commit(record)`` flips ``committed`` to True for all of the document's points (one Qdrant operation; a server
+   applies it whole, the embedded store point by point), then writes the document's record here, then removes
+   older versions of the same file (same path, other content).
 
-A document without a record is incomplete and is ingested again; one with a record is unchanged.
+Retrieval returns a chunk only if it is committed *and* its document has a record, so a document is visible whole
+or not at all even if a run dies in the middle of step 3. A document without a record is incomplete and is
+ingested again (step 1 clears it); one with a record is unchanged. ``remove_superseded`` finishes step 3's clean-up
+after a crash.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class DocumentRecord:
     figures: int
     tables: int
     mime_type: str = ""
-    ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
 
 
 def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
@@ -88,6 +92,27 @@ class DocumentRegistry:
     def get(self, doc_id: str) -> DocumentRecord | None:
         found = self.client.retrieve(self.name, [_record_id(doc_id)], with_payload=True)
         return _to_record(found[0].payload) if found else None
+
+    def recorded(self, doc_ids: set[str]) -> set[str]:
+        """The subset of ``doc_ids`` that have a record (are fully ingested)."""
+        ids = [d for d in doc_ids if d]
+        if not ids:
+            return set()
+        found = self.client.retrieve(self.name, [_record_id(d) for d in ids], with_payload=["doc_id"])
+        return {p.payload["doc_id"] for p in found if p.payload}
+
+    def remove_superseded(self) -> list[DocumentRecord]:
+        """Delete older versions of files that a newer record replaces (left over when a run was killed between
+        recording a document and removing its previous version)."""
+        latest: dict[str, DocumentRecord] = {}
+        superseded = []
+        for record in sorted(self.all(), key=lambda r: r.ingested_at):
+            if record.path in latest:
+                superseded.append(latest[record.path])
+            latest[record.path] = record
+        for old in superseded:
+            self.delete(old.doc_id)
+        return superseded
 
     def all(self) -> list[DocumentRecord]:
         records, offset = [], None

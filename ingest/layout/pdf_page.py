@@ -6,7 +6,9 @@ import re
 from collections import Counter
 
 from ingest.layout.blocks import FIGURE, HEADING, LIST, TABLE, TEXT, BBox, Block, overlap_ratio, union
+from ingest.layout.markdown import to_markdown
 from ingest.layout.reading_order import Word, group_lines, line_text, reading_order
+from ingest.layout.text_tables import promote_text_tables
 
 _BULLET = re.compile(r"^(?:[•·▪◦●○■□\-–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _MIN_FIGURE_SIDE = 40.0  # points
@@ -65,14 +67,6 @@ def find_tables(page) -> list[tuple[BBox, str]]:
             continue
         found.append((tuple(table.bbox), to_markdown(rows)))
     return found
-
-
-def to_markdown(rows: list[list[str]]) -> str:
-    width = max(len(r) for r in rows)
-    rows = [[c.replace("|", "\\|") for c in r] + [""] * (width - len(r)) for r in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
-    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    return "\n".join(lines)
 
 
 def find_figures(page, exclude: list[BBox]) -> list[BBox]:
@@ -149,6 +143,7 @@ def layout_blocks(page, page_number: int, body_size: float) -> tuple[list[Block]
     blocks: list[Block] = []
     for region in reading_order(flow):
         blocks.extend(_region_blocks(region, page_number, body_size))
+    blocks = promote_text_tables(blocks)
     for (bbox, markdown), _ in zip(tables, table_words.values(), strict=True):
         _place(blocks, Block(TABLE, markdown, page_number, bbox))
     for i, bbox in enumerate(figure_boxes):

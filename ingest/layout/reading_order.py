@@ -45,8 +45,11 @@ def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[fl
 
 
 def _is_prose(words: Sequence[Word]) -> bool:
+    """Mostly words with letters, and lines of several words: a text column, not a column of table cells."""
     alpha = sum(1 for w in words if any(c.isalpha() for c in w.text))
-    return len(words) >= 6 and alpha >= 0.6 * len(words)
+    if len(words) < 6 or alpha < 0.6 * len(words):
+        return False
+    return len(words) / len(group_lines(list(words))) >= 4.0
 
 
 def _vertical_cut(words: list[Word]) -> tuple[list[Word], list[Word]] | None:

@@ -72,6 +72,7 @@ class BatchIngest:
         return [results[p] for p, _ in problems] + [results[p] for p in order]
 
     def _ingest(self, files: list[Path], passwords: dict[str, str], store, registry, results: dict) -> None:
+        registry.remove_superseded()  # finish the clean-up of a run killed right after a commit
         writer = DocsightDocumentWriter(document_store=store)
         tasks: list[Task] = []
         seen: dict[str, str] = {}

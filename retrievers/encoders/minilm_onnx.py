@@ -181,6 +181,7 @@ class MiniLMOnnxEncoder:
         options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False  # the arena keeps the largest batch's buffers for the process lifetime
         path = path or model_path(quantized=quantized, cache_dir=cache_dir)
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))

@@ -146,3 +146,20 @@ def test_writer_to_dict_from_dict_round_trip(tmp_path: Path) -> None:
     data = DocsightDocumentWriter(document_store=store).to_dict()
     again = DocsightDocumentWriter.from_dict(data)
     assert again.document_store.path == store.path and again.to_dict() == data
+
+
+def test_remove_superseded_finishes_an_interrupted_replacement(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    writer.run(documents=_chunks("v1", 2, path="/data/report.pdf"))
+    writer.run(documents=_chunks("v2", 3, path="/data/elsewhere.pdf"))
+    # as if the run died after recording v2 but before deleting v1: both records name the same file
+    registry.client.set_payload(
+        registry.name,
+        payload={"path": "/data/report.pdf"},
+        points=models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value="v2"))]),
+        wait=True,
+    )
+    removed = registry.remove_superseded()
+    assert [r.doc_id for r in removed] == ["v1"]
+    assert [r.doc_id for r in registry.all()] == ["v2"] and _points(store, "v1") == []

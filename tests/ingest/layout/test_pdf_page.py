@@ -32,11 +32,16 @@ def test_three_column_federal_register_keeps_sentences_together() -> None:
     assert sum(1 for t in texts if len(t.split()) > 60) >= 3
 
 
-def test_financial_statement_rows_stay_on_one_line() -> None:
+def test_unruled_financial_statement_becomes_one_table_with_its_rows_intact() -> None:
     blocks, _, _, _ = _blocks("3M_2018_10K.pdf", 60, "financebench", "pdfs")
-    text = "\n".join(b.text for b in blocks)
-    assert "Net income including noncontrolling interest | $ | 5,363 $ | 4,869 $ | 5,058" in text
-    assert "Cash Flows from Operating Activities" in [b.text for b in blocks if b.kind == "heading"]
+    tables = [b for b in blocks if b.kind == TABLE]
+    assert len(tables) == 1, [b.kind for b in blocks]
+    rows = tables[0].text.splitlines()
+    assert rows[0].startswith("| (Millions) | 2018 | 2017 | 2016")
+    assert "| Net income including noncontrolling interest | $ | 5,363 $ | 4,869 $ | 5,058 |" in rows
+    assert any(r.startswith("| Cash Flows from Investing Activities |") for r in rows)  # sub-headings stay inside
+    # the prose note below the statement is not part of it
+    assert any(b.kind == TEXT and b.text.startswith("The accompanying Notes") for b in blocks)
 
 
 def test_ruled_table_is_one_markdown_block_with_every_row() -> None:

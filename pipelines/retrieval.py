@@ -1,0 +1,77 @@
+"""The retrieval pipeline: a question -> dense + sparse query vectors -> hybrid (RRF) search in Qdrant.
+
+Only chunks of fully ingested documents are returned (see :mod:`retrievers.hybrid_retriever`); callers narrow the
+search with
+:func:`retrievers.filters.retrieval_filters`. The generation pipeline extends this one, so both share one
+definition of retrieval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from haystack import Document, Pipeline
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+
+from pipelines.embedders import text_embedder
+from pipelines.settings import Settings
+from retrievers.encoders.bm25_text_embedder import BM25SparseTextEmbedder
+from retrievers.filters import retrieval_filters
+from retrievers.hybrid_retriever import DocsightHybridRetriever
+
+
+def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 10) -> Pipeline:
+    """Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, optionally ``retriever.filters`` and
+    ``retriever.top_k``. Output: ``retriever.documents`` (best first, ``score`` = RRF score)."""
+    pipe = Pipeline()
+    pipe.add_component("dense_embedder", text_embedder(settings))
+    pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())
+    pipe.add_component("retriever", DocsightHybridRetriever(document_store=document_store, top_k=top_k))
+    pipe.connect("dense_embedder.embedding", "retriever.query_embedding")
+    pipe.connect("sparse_embedder.sparse_embedding", "retriever.query_sparse_embedding")
+    return pipe
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk, as ``docsight retrieve`` shows it."""
+
+    rank: int
+    score: float
+    source: str
+    doc_id: str
+    page: int
+    kind: str
+    bbox: list[float]
+    section: str
+    text: str
+    has_crop: bool
+
+    @classmethod
+    def from_document(cls, rank: int, doc: Document) -> Hit:
+        meta = doc.meta
+        return cls(
+            rank=rank,
+            score=float(doc.score or 0.0),
+            source=meta.get("source", ""),
+            doc_id=meta.get("doc_id", ""),
+            page=int(meta.get("page", 0)),
+            kind=meta.get("kind", ""),
+            bbox=list(meta.get("bbox", [])),
+            section=meta.get("section", ""),
+            text=doc.content or "",
+            has_crop=bool(meta.get("crop_jpeg_b64")),
+        )
+
+
+def retrieve(pipeline: Pipeline, question: str, *, top_k: int = 10, **narrow: Any) -> list[Document]:
+    """Run the retrieval pipeline; ``narrow`` takes the keyword arguments of ``retrieval_filters``."""
+    out = pipeline.run(
+        {
+            "dense_embedder": {"text": question},
+            "sparse_embedder": {"text": question},
+            "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k},
+        }
+    )
+    return out["retriever"]["documents"]

@@ -1,0 +1,118 @@
+"""Hybrid retrieval over real ingested documents: relevance, filters, and never a hidden chunk."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+
+from pipelines.batch.runner import BatchIngest
+from pipelines.retrieval import build_retrieval_pipeline, retrieve
+from pipelines.store import open_store
+from tests.conftest import REPO, corpus_file
+
+FILES = [
+    "unstructured__embedded-images-tables.pdf",
+    "samplefiles__multicolumn.pdf",
+    "pdfplumber__nics-background-checks-2015-11.pdf",
+    "samplefiles__pdflatex-outline.pdf",
+    "pdfplumber__federal-register-2020-17221.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    from pipelines.settings import Settings
+
+    path = tmp_path_factory.mktemp("store")
+    settings = Settings.from_env(environ={}, qdrant_path=str(path / "q"), workers=2, collection="test")
+    results = BatchIngest(settings).run([str(corpus_file("parsers", f)) for f in FILES])
+    assert all(r.status == "ingested" for r in results)
+    return settings
+
+
+@pytest.fixture
+def pipeline(ingested):
+    store, _ = open_store(ingested)
+    yield build_retrieval_pipeline(ingested, store), store
+    store.close()
+
+
+def test_relevant_text_and_figures_come_first(pipeline) -> None:
+    pipe, _ = pipeline
+    hits = retrieve(pipe, "anodic and cathodic polarization curve of stainless steel", top_k=5)
+    assert hits[0].meta["source"] == "unstructured__embedded-images-tables.pdf"
+    assert any(h.meta["kind"] == "figure" and h.meta.get("crop_jpeg_b64") for h in hits)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_filters_by_kind_document_and_pages(pipeline) -> None:
+    pipe, _ = pipeline
+    tables = retrieve(pipe, "firearm background checks by state", top_k=3, kinds=["table"])
+    assert tables and all(h.meta["kind"] == "table" for h in tables)
+    assert tables[0].meta["source"] == "pdfplumber__nics-background-checks-2015-11.pdf"
+    only = retrieve(pipe, "lorem ipsum", top_k=10, sources=["samplefiles__multicolumn.pdf"], page_from=2, page_to=2)
+    assert only and {(h.meta["source"], h.meta["page"]) for h in only} == {("samplefiles__multicolumn.pdf", 2)}
+
+
+def test_uncommitted_chunks_are_never_returned(pipeline) -> None:
+    pipe, store = pipeline
+    hidden = Document(
+        id="hidden-chunk",
+        content="zanzibar quokka hidden content",
+        meta={"doc_id": "x" * 64, "source": "half.pdf", "page": 1, "kind": "text", "committed": False},
+        embedding=[0.05] * 384,
+        sparse_embedding=SparseEmbedding(indices=[1, 2], values=[1.0, 1.0]),
+    )
+    # committed but without a record: a commit that was interrupted half-way
+    flipped = Document(
+        id="flipped-chunk",
+        content="zanzibar quokka flipped content",
+        meta={**hidden.meta, "committed": True},
+        embedding=hidden.embedding,
+        sparse_embedding=hidden.sparse_embedding,
+    )
+    store.write_documents([hidden, flipped])
+    hits = retrieve(pipe, "zanzibar quokka hidden flipped content", top_k=20)
+    assert hits and all(h.meta["source"] != "half.pdf" for h in hits)
+    store.delete_documents(["hidden-chunk", "flipped-chunk"])
+
+
+def test_retrieve_cli_json(ingested) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSIGHT_")}
+    env.update(DOCSIGHT_QDRANT_PATH=ingested.qdrant_path, DOCSIGHT_COLLECTION="test")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "retrieve",
+            "two column lorem ipsum document",
+            "--top-k",
+            "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    hits = json.loads(run.stdout)
+    assert len(hits) == 3 and hits[0]["rank"] == 1
+    assert set(hits[0]) >= {"source", "doc_id", "page", "kind", "bbox", "score", "text"}
+    assert hits[0]["source"] == "samplefiles__multicolumn.pdf"
+    empty = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "retrieve", "x", "--collection", "nothing"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert empty.returncode == 3 and "docsight ingest" in empty.stderr
