@@ -46,7 +46,6 @@ def test_ingest_report_list_delete(tmp_path: Path) -> None:
     entries = {Path(e["file"]).name: e for e in json.loads(report.read_text())}
     assert entries["pdfplumber__empty.pdf"]["status"] == "failed"
     assert entries["pdfplumber__empty.pdf"]["error"] == "empty file: the file has 0 bytes"
-    # page 3 holds "Table 1: EU Countries Information", an unruled table
     entry = {k: v for k, v in entries["samplefiles__multicolumn.pdf"].items() if k not in ("stages", "peak_rss_mb")}
     assert set(entries["samplefiles__multicolumn.pdf"]["stages"]) >= {"parse", "embed_dense", "write"}
     assert entry | {"seconds": 0, "doc_id": ""} == {
@@ -56,7 +55,7 @@ def test_ingest_report_list_delete(tmp_path: Path) -> None:
         "pages": 3,
         "chunks": entries["samplefiles__multicolumn.pdf"]["chunks"],
         "figures": 0,
-        "tables": 0,
+        "tables": 1,  # page 3 holds "Table 1: EU Countries Information", an unruled table
         "error": None,
         "seconds": 0,
     }
