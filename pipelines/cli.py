@@ -61,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     retrieve.add_argument("--pages", metavar="FIRST-LAST", help="only this page range, e.g. 3-7 or 12")
 
+    ask = commands.add_parser("ask", help="answer a question from the documents, with cited sources")
+    ask.add_argument("question")
+    _store_flags(ask)
+    ask.add_argument(
+        "--mode",
+        choices=["auto", "text", "vision"],
+        default="auto",
+        help="auto: the vision model when figures or page images are among the best sources",
+    )
+    ask.add_argument("--top-k", type=int, default=8)
+    ask.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
+    ask.add_argument("--ollama-url", help="Ollama server (DOCSIGHT_OLLAMA_URL)")
+
     docs = commands.add_parser("docs", help="list or delete ingested documents")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
@@ -79,11 +93,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
         qdrant_path=getattr(args, "qdrant_path", None),
         qdrant_url=getattr(args, "qdrant_url", None),
         workers=getattr(args, "workers", None),
+        ollama_url=getattr(args, "ollama_url", None),
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from pipelines.generation.ollama_status import OllamaError
     from retrievers.errors import StoreError
 
     try:
@@ -92,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args, settings)
         if args.command == "retrieve":
             return _retrieve(args, settings)
+        if args.command == "ask":
+            return _ask(args, settings)
         if args.command == "docs" and args.docs_command == "list":
             return _docs_list(args, settings)
         if args.command == "docs" and args.docs_command == "delete":
             return _docs_delete(args, settings)
-    except (StoreError, SettingsError) as exc:
+    except (StoreError, SettingsError, OllamaError) as exc:
         print(f"docsight: error: {exc}", file=sys.stderr)
         return EXIT_ENV
     except _UsageError as exc:
@@ -151,24 +169,11 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from pipelines.retrieval import Hit, build_retrieval_pipeline, retrieve
-    from pipelines.store import open_store
-    from retrievers.errors import CollectionNotFoundError
 
     if args.top_k < 1:
         raise _UsageError("--top-k must be at least 1")
     page_from, page_to = _page_range(args.pages)
-    store, registry = open_store(settings)
-    records = registry.all()
-    if not records:
-        raise CollectionNotFoundError(
-            f"collection '{settings.collection}' at {settings.qdrant_location} has no documents; "
-            f"ingest some first: docsight ingest PATH... --collection {settings.collection}"
-        )
-    doc_ids = None
-    if args.doc:
-        doc_ids = [r.doc_id for r in records if r.doc_id in args.doc or r.source in args.doc]
-        if not doc_ids:
-            raise _UsageError(f"no document matches {', '.join(args.doc)} in collection {settings.collection}")
+    store, doc_ids = _open_collection(settings, args.doc)
     pipeline = build_retrieval_pipeline(settings, store)
     docs = retrieve(
         pipeline,
@@ -196,6 +201,90 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     if not hits:
         console.print("no matching chunks")
     return EXIT_OK
+
+
+def _open_collection(settings: Settings, only: list[str] | None):
+    """Open the store; refuse an empty collection; resolve --doc names to doc ids."""
+    from pipelines.store import open_store
+    from retrievers.errors import CollectionNotFoundError
+
+    store, registry = open_store(settings)
+    records = registry.all()
+    if not records:
+        raise CollectionNotFoundError(
+            f"collection '{settings.collection}' at {settings.qdrant_location} has no documents; "
+            f"ingest some first: docsight ingest PATH... --collection {settings.collection}"
+        )
+    doc_ids = None
+    if only:
+        doc_ids = [r.doc_id for r in records if r.doc_id in only or r.source in only]
+        if not doc_ids:
+            raise _UsageError(f"no document matches {', '.join(only)} in collection {settings.collection}")
+    return store, doc_ids
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    import httpx
+
+    from pipelines.generation.ollama_status import OllamaError, check_ollama
+    from pipelines.query import ask, build_query_pipeline
+
+    models = {"text": [settings.text_model], "vision": [settings.vision_model]}.get(
+        args.mode, [settings.text_model, settings.vision_model]
+    )
+    check_ollama(settings.ollama_url, models)
+    store, doc_ids = _open_collection(settings, args.doc)
+    pipeline = build_query_pipeline(settings, store, top_k=args.top_k)
+
+    def stream(chunk) -> None:
+        print(chunk.content, end="", flush=True)
+
+    try:
+        result = ask(
+            pipeline,
+            args.question,
+            mode=args.mode,
+            top_k=args.top_k,
+            doc_ids=doc_ids,
+            streaming_callback=None if args.json else stream,
+        )
+    except Exception as exc:
+        if _caused_by(exc, httpx.TimeoutException):
+            raise OllamaError(
+                f"Ollama at {settings.ollama_url} did not answer within {settings.ollama_timeout} s "
+                "(raise DOCSIGHT_OLLAMA_TIMEOUT, or use a smaller model)"
+            ) from None
+        if _caused_by(exc, httpx.TransportError):
+            raise OllamaError(f"lost the connection to Ollama at {settings.ollama_url}: {exc}") from None
+        raise
+    if args.json:
+        payload = {
+            **result,
+            "mode": args.mode,
+            "citations": [{k: v for k, v in c.items() if k != "crop_jpeg_b64"} for c in result["citations"]],
+            "sources": [{k: v for k, v in s.items() if k != "crop_jpeg_b64"} for s in result["sources"]],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if result["route"] == "none":
+        print(result["answer"])
+    print()
+    if result["uncited"]:
+        print("warning: this answer cites no source; treat it as unverified", file=sys.stderr)
+    for c in result["citations"]:
+        print(f"[{c['n']}] {c['source']}, page {c['page']} ({c['kind']})")
+    return EXIT_OK
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:

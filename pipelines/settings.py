@@ -47,6 +47,8 @@ class Settings:
     # Ollama
     ollama_url: str = "http://localhost:11434"
     ollama_timeout: int = 120
+    ollama_num_ctx_max: int = 16384  # num_ctx is computed per request from the prompt, up to this
+    keep_alive: str = "10m"  # how long Ollama keeps a model loaded after a request
     text_model: str = "llama3.2:3b"
     vision_model: str = "llama3.2-vision:11b"
 

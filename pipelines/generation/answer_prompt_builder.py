@@ -1,0 +1,144 @@
+"""AnswerPromptBuilder: numbered sources + question -> chat messages for the text or the vision model."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.dataclasses import ChatMessage, ImageContent
+
+from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
+from pipelines.generation.sources import Source
+from pipelines.generation.tiling import MAX_PIXELS, tile_crops
+from retrievers.encoders.bm25 import terms
+
+MODES = ("auto", "text", "vision")
+VISUAL_KINDS = ("figure", "page")
+
+
+@component
+class AnswerPromptBuilder:
+    """Numbers the retrieved chunks [1]..[k], writes the prompt, and routes it to the text or the vision model.
+
+    Routing (``mode``): ``text`` always uses the text model; ``vision`` always uses the vision model with the
+    crops of the sources; ``auto`` uses the vision model when a figure or a page image (scan, chart, photo) is among
+    the ``visual_top_n`` best sources — tables alone stay with the text model, which reads their Markdown. Several
+    crops are tiled into one labelled image (one image per message is all Llama 3.2 Vision accepts), within
+    ``max_image_pixels``. ``num_ctx`` is computed from the prompt size, so Ollama never truncates silently; sources
+    are dropped from the end when the prompt would not fit ``max_context``.
+
+    When no retrieved chunk shares a content word with the question, no messages are produced: the answer is
+    "nothing relevant found" rather than a guess.
+    """
+
+    def __init__(
+        self,
+        *,
+        mode: str = "auto",
+        visual_top_n: int = 3,
+        max_images: int = 4,
+        max_image_pixels: int = MAX_PIXELS,
+        max_context: int = 16384,
+        temperature: float = 0.0,
+    ) -> None:
+        """
+        :param mode: default routing, ``auto``, ``text`` or ``vision``.
+        :param visual_top_n: in ``auto``, how many of the best sources are checked for figures and page images.
+        :param max_images: crops tiled into the vision request at most.
+        :param max_image_pixels: pixel budget of the tiled image.
+        :param max_context: the largest ``num_ctx`` requested.
+        :param temperature: sampling temperature sent to Ollama.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self.mode = mode
+        self.visual_top_n = visual_top_n
+        self.max_images = max_images
+        self.max_image_pixels = max_image_pixels
+        self.max_context = max_context
+        self.temperature = temperature
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self,
+            mode=self.mode,
+            visual_top_n=self.visual_top_n,
+            max_images=self.max_images,
+            max_image_pixels=self.max_image_pixels,
+            max_context=self.max_context,
+            temperature=self.temperature,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerPromptBuilder:
+        return default_from_dict(cls, data)
+
+    @component.output_types(
+        text_messages=list[ChatMessage],
+        vision_messages=list[ChatMessage],
+        sources=list[dict],
+        route=str,
+        generation_kwargs=dict[str, Any],
+    )
+    def run(self, question: str, documents: list[Document], mode: str | None = None) -> dict[str, Any]:
+        """
+        :param question: the user's question.
+        :param documents: retrieved chunks, best first.
+        :param mode: overrides the default routing for this call.
+        :returns: ``sources`` (numbered, with crops), ``route`` (``text``, ``vision`` or ``none``), and either
+            ``text_messages`` or ``vision_messages`` with the matching ``generation_kwargs`` (``num_ctx``,
+            ``temperature``); no messages when nothing relevant was retrieved.
+        """
+        mode = mode or self.mode
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        sources = [Source.from_document(n, doc) for n, doc in enumerate(documents, start=1)]
+        if not sources or not _relevant(question, sources):
+            return {"sources": [s.to_dict(with_crop=True) for s in sources], "route": "none"}
+        route = self._route(mode, sources)
+        imaged = [s for s in sources if s.has_crop][: self.max_images] if route == "vision" else []
+        if route == "vision" and not imaged:
+            route = "text"  # nothing to show: a vision request without an image is a text request
+        sources, prompt = self._fit(question, sources, [s.n for s in imaged])
+        imaged = [s for s in imaged if s.n <= len(sources)]
+        message = ChatMessage.from_user(prompt)
+        if imaged:
+            tiled = tile_crops(
+                [(s.n, base64.b64decode(s.crop_jpeg_b64 or "")) for s in imaged], max_pixels=self.max_image_pixels
+            )
+            image = ImageContent(base64_image=base64.b64encode(tiled).decode("ascii"), mime_type="image/jpeg")
+            message = ChatMessage.from_user(content_parts=[prompt, image])
+        messages = [ChatMessage.from_system(SYSTEM_PROMPT), message]
+        num_ctx = context_size(
+            estimate_tokens(SYSTEM_PROMPT + prompt), with_image=bool(imaged), maximum=self.max_context
+        )
+        return {
+            f"{route}_messages": messages,
+            "sources": [s.to_dict(with_crop=True) for s in sources],
+            "route": route,
+            "generation_kwargs": {"num_ctx": num_ctx, "temperature": self.temperature},
+        }
+
+    def _route(self, mode: str, sources: list[Source]) -> str:
+        if mode != "auto":
+            return mode
+        top = sources[: self.visual_top_n]
+        return "vision" if any(s.has_crop and s.kind in VISUAL_KINDS for s in top) else "text"
+
+    def _fit(self, question: str, sources: list[Source], image_numbers: list[int]) -> tuple[list[Source], str]:
+        """Drop sources from the end until the prompt fits ``max_context``."""
+        while True:
+            numbers = [n for n in image_numbers if n <= len(sources)]
+            prompt = user_prompt(question, sources, image_numbers=numbers)
+            tokens = estimate_tokens(SYSTEM_PROMPT + prompt)
+            if len(sources) <= 1 or context_size(tokens, with_image=bool(numbers), maximum=10**9) <= self.max_context:
+                return sources, prompt
+            sources = sources[:-1]
+
+
+def _relevant(question: str, sources: list[Source]) -> bool:
+    wanted = set(terms(question))
+    if not wanted:
+        return True
+    return any(wanted & set(terms(f"{s.section} {s.text}")) for s in sources)

@@ -1,0 +1,46 @@
+"""Check Ollama before asking it anything, so that failures say what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+
+class OllamaError(RuntimeError):
+    """Ollama cannot answer: not running, model missing, or too slow. The message says what to do."""
+
+
+@dataclass
+class OllamaStatus:
+    url: str
+    version: str
+    models: list[str]
+
+    def has(self, model: str) -> bool:
+        wanted = model if ":" in model else f"{model}:latest"
+        return wanted in self.models or model in self.models
+
+
+def check_ollama(url: str, models: list[str], *, timeout: float = 5.0) -> OllamaStatus:
+    """Ask Ollama for its version and pulled models.
+
+    :raises OllamaError: Ollama is not reachable at ``url``, or one of ``models`` is not pulled.
+    """
+    try:
+        with httpx.Client(base_url=url, timeout=timeout) as client:
+            version = client.get("/api/version").json().get("version", "")
+            pulled = [m.get("name") or m.get("model", "") for m in client.get("/api/tags").json().get("models", [])]
+    except (httpx.HTTPError, ValueError) as exc:
+        raise OllamaError(
+            f"cannot reach Ollama at {url} ({type(exc).__name__}). Start it with `ollama serve` (or "
+            "`docker compose up ollama`), or point DOCSIGHT_OLLAMA_URL at a running server."
+        ) from None
+    status = OllamaStatus(url=url, version=version, models=pulled)
+    missing = [m for m in models if not status.has(m)]
+    if missing:
+        raise OllamaError(
+            f"Ollama at {url} does not have {', '.join(missing)}: run "
+            + " && ".join(f"`ollama pull {m}`" for m in missing)
+        )
+    return status

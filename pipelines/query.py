@@ -1,0 +1,73 @@
+"""The query pipeline: retrieval (shared with ``docsight retrieve``) + prompt + Ollama text/vision + citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from haystack import Pipeline
+from haystack_integrations.components.generators.ollama import OllamaChatGenerator
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+
+from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
+from pipelines.generation.citation_checker import CitationChecker
+from pipelines.retrieval import build_retrieval_pipeline
+from pipelines.settings import Settings
+from retrievers.filters import retrieval_filters
+
+
+def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
+    """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations``.
+
+    Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, ``prompt_builder.question`` (the same question),
+    optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators' ``streaming_callback``.
+    Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``, ``citations.model``,
+    ``prompt_builder.sources`` and ``prompt_builder.route``.
+    """
+    pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
+    pipe.add_component("prompt_builder", AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max))
+    for name, model in (("text_llm", settings.text_model), ("vision_llm", settings.vision_model)):
+        pipe.add_component(
+            name,
+            OllamaChatGenerator(
+                model=model, url=settings.ollama_url, timeout=settings.ollama_timeout, keep_alive=settings.keep_alive
+            ),
+        )
+    pipe.add_component("citations", CitationChecker())
+    pipe.connect("retriever.documents", "prompt_builder.documents")
+    pipe.connect("prompt_builder.text_messages", "text_llm.messages")
+    pipe.connect("prompt_builder.vision_messages", "vision_llm.messages")
+    pipe.connect("prompt_builder.generation_kwargs", "text_llm.generation_kwargs")
+    pipe.connect("prompt_builder.generation_kwargs", "vision_llm.generation_kwargs")
+    pipe.connect("prompt_builder.sources", "citations.sources")
+    pipe.connect("text_llm.replies", "citations.text_replies")
+    pipe.connect("vision_llm.replies", "citations.vision_replies")
+    return pipe
+
+
+def ask(
+    pipeline: Pipeline, question: str, *, mode: str = "auto", top_k: int = 8, streaming_callback=None, **narrow: Any
+) -> dict[str, Any]:
+    """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``.
+
+    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route`` and ``sources`` (all numbered sources).
+    """
+    data: dict[str, Any] = {
+        "dense_embedder": {"text": question},
+        "sparse_embedder": {"text": question},
+        "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k},
+        "prompt_builder": {"question": question, "mode": mode},
+    }
+    if streaming_callback is not None:
+        data["text_llm"] = {"streaming_callback": streaming_callback}
+        data["vision_llm"] = {"streaming_callback": streaming_callback}
+    out = pipeline.run(data, include_outputs_from={"prompt_builder"})
+    checked = out["citations"]
+    return {
+        "answer": checked["answer"],
+        "citations": checked["citations"],
+        "uncited": checked["uncited"],
+        "dropped": checked["dropped"],
+        "model": checked["model"],
+        "route": out["prompt_builder"]["route"],
+        "sources": out["prompt_builder"]["sources"],
+    }
