@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
     ask.add_argument("--ollama-url", help="Ollama server (DOCSIGHT_OLLAMA_URL)")
 
+    export = commands.add_parser("export", help="write the indexing and query pipelines as Haystack YAML")
+    export.add_argument("--out", type=Path, default=Path("pipelines"), help="folder (default: ./pipelines)")
+    _store_flags(export)
+
     docs = commands.add_parser("docs", help="list or delete ingested documents")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
@@ -110,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
             return _retrieve(args, settings)
         if args.command == "ask":
             return _ask(args, settings)
+        if args.command == "export":
+            from pipelines.export import export
+
+            for path in export(settings, args.out):
+                print(f"wrote {path}")
+            return EXIT_OK
         if args.command == "docs" and args.docs_command == "list":
             return _docs_list(args, settings)
         if args.command == "docs" and args.docs_command == "delete":

@@ -23,23 +23,31 @@ class EmbeddingSpec:
     dimension: int
 
 
+def embedding_model_name(settings: Settings) -> str:
+    """The name a collection records for the configured dense embedder (no server needed)."""
+    if settings.embedder == "minilm":
+        return minilm.MODEL_NAME
+    if settings.embedder == "minilm-int8":
+        return minilm.MODEL_NAME + "@int8"
+    if settings.embedder.startswith(OLLAMA_PREFIX):
+        return "ollama/" + settings.embedder.removeprefix(OLLAMA_PREFIX)
+    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm', 'minilm-int8' or 'ollama:<model>'")
+
+
 def embedding_spec(settings: Settings) -> EmbeddingSpec:
     """Name and dimension of the configured dense embedder (asks Ollama once for its models' dimension).
 
     :raises SettingsError: DOCSIGHT_EMBEDDER is not ``minilm``, ``minilm-int8`` or ``ollama:<model>``.
     """
-    if settings.embedder == "minilm":
-        return EmbeddingSpec(minilm.MODEL_NAME, minilm.DIMENSION)
-    if settings.embedder == "minilm-int8":
-        return EmbeddingSpec(minilm.MODEL_NAME + "@int8", minilm.DIMENSION)
-    if settings.embedder.startswith(OLLAMA_PREFIX):
+    name = embedding_model_name(settings)
+    if not settings.embedder.startswith(OLLAMA_PREFIX):
+        return EmbeddingSpec(name, minilm.DIMENSION)
         model = settings.embedder.removeprefix(OLLAMA_PREFIX)
         import ollama
 
-        client = ollama.Client(host=settings.ollama_url, timeout=settings.ollama_timeout)
-        vector = client.embed(model=model, input="dimension probe").embeddings[0]
-        return EmbeddingSpec(f"ollama/{model}", len(vector))
-    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm', 'minilm-int8' or 'ollama:<model>'")
+    client = ollama.Client(host=settings.ollama_url, timeout=settings.ollama_timeout)
+    vector = client.embed(model=model, input="dimension probe").embeddings[0]
+    return EmbeddingSpec(name, len(vector))
 
 
 def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocumentEmbedder:
@@ -52,7 +60,7 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocu
             batch_size=settings.embed_batch_size,
             progress_bar=False,
         )
-    embedding_spec(settings)  # rejects unknown names
+    embedding_model_name(settings)  # rejects unknown names
     return MiniLMDocumentEmbedder(
         batch_size=settings.embed_batch_size,
         quantized=settings.embedder == "minilm-int8",
@@ -67,7 +75,7 @@ def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder
             url=settings.ollama_url,
             timeout=settings.ollama_timeout,
         )
-    embedding_spec(settings)
+    embedding_model_name(settings)
     return MiniLMTextEmbedder(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None)
 
 

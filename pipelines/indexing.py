@@ -14,7 +14,7 @@ from ingest.chunking.layout_chunker import LayoutChunker
 from ingest.converters.image_ocr_converter import ImageOCRConverter
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
 from ingest.routers.content_type_router import ContentTypeRouter
-from pipelines.embedders import document_embedder
+from pipelines.embedders import document_embedder, embedding_model_name
 from pipelines.settings import Settings
 from retrievers.document_writer import DocsightDocumentWriter
 from retrievers.encoders.bm25_document_embedder import BM25SparseDocumentEmbedder
@@ -63,6 +63,7 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
     pipe.connect("chunker.documents", "dense_embedder.documents")
     pipe.connect("dense_embedder.documents", "sparse_embedder.documents")
     if document_store is not None:
-        pipe.add_component("writer", DocsightDocumentWriter(document_store=document_store))
+        writer = DocsightDocumentWriter(document_store=document_store, embedding_model=embedding_model_name(settings))
+        pipe.add_component("writer", writer)
         pipe.connect("sparse_embedder.documents", "writer.documents")
     return pipe

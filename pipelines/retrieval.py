@@ -14,7 +14,7 @@ from typing import Any
 from haystack import Document, Pipeline
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
-from pipelines.embedders import text_embedder
+from pipelines.embedders import embedding_model_name, text_embedder
 from pipelines.settings import Settings
 from retrievers.encoders.bm25_text_embedder import BM25SparseTextEmbedder
 from retrievers.filters import retrieval_filters
@@ -27,7 +27,10 @@ def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentS
     pipe = Pipeline()
     pipe.add_component("dense_embedder", text_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())
-    pipe.add_component("retriever", DocsightHybridRetriever(document_store=document_store, top_k=top_k))
+    retriever = DocsightHybridRetriever(
+        document_store=document_store, top_k=top_k, embedding_model=embedding_model_name(settings)
+    )
+    pipe.add_component("retriever", retriever)
     pipe.connect("dense_embedder.embedding", "retriever.query_embedding")
     pipe.connect("sparse_embedder.sparse_embedding", "retriever.query_sparse_embedding")
     return pipe

@@ -42,6 +42,7 @@ class Settings:
     # or "ollama:<model>" (e.g. ollama:nomic-embed-text).
     embedder: str = "minilm"
     embed_batch_size: int = 16
+    embedding_dim: int = 768  # only for exporting pipelines with an Ollama embedder (MiniLM is always 384)
     cache_dir: str = ""  # where derived model files (the ONNX encoder) are built; default ~/.cache/docsight
 
     # Ollama

@@ -65,8 +65,7 @@ class DocumentRegistry:
 
         :raises EmbeddingModelMismatchError: the collection was written with another model.
         """
-        if not self.client.collection_exists(self.name):
-            self.client.create_collection(self.name, vectors_config={})
+        self.create()
         info = self.info()
         if info is None:
             payload = {
@@ -80,6 +79,17 @@ class DocumentRegistry:
             self.client.upsert(self.name, [models.PointStruct(id=_INFO_ID, vector={}, payload=payload)], wait=True)
             return
         if info.get("embedding_model") != embedding_model or info.get("embedding_dim") != embedding_dim:
+            raise mismatch_error(self.collection, info, embedding_model, embedding_dim)
+
+    def create(self) -> None:
+        """Create the registry collection if it does not exist."""
+        if not self.client.collection_exists(self.name):
+            self.client.create_collection(self.name, vectors_config={})
+
+    def check(self, embedding_model: str, embedding_dim: int) -> None:
+        """:raises EmbeddingModelMismatchError: the collection records another model."""
+        info = self.info()
+        if info and (info.get("embedding_model") != embedding_model or info.get("embedding_dim") != embedding_dim):
             raise mismatch_error(self.collection, info, embedding_model, embedding_dim)
 
     def info(self) -> dict | None:

@@ -11,6 +11,7 @@ from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
+from retrievers.encoders import bm25
 
 
 @component
@@ -22,12 +23,18 @@ class DocsightDocumentWriter:
     nothing.
     """
 
-    def __init__(self, *, document_store: QdrantDocumentStore) -> None:
-        """:param document_store: the store whose collection receives the chunks."""
+    def __init__(self, *, document_store: QdrantDocumentStore, embedding_model: str | None = None) -> None:
+        """
+        :param document_store: the store whose collection receives the chunks.
+        :param embedding_model: the dense model that made the chunks' vectors; recorded in a new collection and
+            checked against an existing one (a mismatch raises ``EmbeddingModelMismatchError``).
+        """
         self.document_store = document_store
+        self.embedding_model = embedding_model
+        self._registry: DocumentRegistry | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict())
+        return default_to_dict(self, document_store=self.document_store.to_dict(), embedding_model=self.embedding_model)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightDocumentWriter:
@@ -39,9 +46,16 @@ class DocsightDocumentWriter:
 
     @property
     def registry(self) -> DocumentRegistry:
-        self.document_store._initialize_client()
-        assert self.document_store._client is not None
-        return DocumentRegistry(self.document_store._client, self.document_store.index)
+        if self._registry is None:
+            self.document_store._initialize_client()
+            assert self.document_store._client is not None
+            registry = DocumentRegistry(self.document_store._client, self.document_store.index)
+            if self.embedding_model:
+                registry.ensure(self.embedding_model, self.document_store.embedding_dim, bm25.MODEL_NAME)
+            else:
+                registry.create()
+            self._registry = registry
+        return self._registry
 
     @component.output_types(documents_written=int, records=list[dict])
     def run(self, documents: list[Document]) -> dict[str, Any]:

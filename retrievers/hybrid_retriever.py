@@ -26,13 +26,19 @@ class DocsightHybridRetriever:
     record is written only after every point is flipped.
     """
 
-    def __init__(self, *, document_store: QdrantDocumentStore, top_k: int = 10) -> None:
+    def __init__(
+        self, *, document_store: QdrantDocumentStore, top_k: int = 10, embedding_model: str | None = None
+    ) -> None:
         """
         :param document_store: the docsight collection's store.
         :param top_k: hits to return (runtime ``top_k`` overrides it).
+        :param embedding_model: the model of the query embeddings; a collection written with another model is an
+            ``EmbeddingModelMismatchError`` instead of silently wrong results.
         """
         self.document_store = document_store
         self.top_k = top_k
+        self.embedding_model = embedding_model
+        self._registry: DocumentRegistry | None = None
         self._retriever = QdrantHybridRetriever(
             document_store=document_store,
             filters={"operator": "AND", "conditions": [COMMITTED]},
@@ -41,7 +47,9 @@ class DocsightHybridRetriever:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict(), top_k=self.top_k)
+        return default_to_dict(
+            self, document_store=self.document_store.to_dict(), top_k=self.top_k, embedding_model=self.embedding_model
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightHybridRetriever:
@@ -64,13 +72,21 @@ class DocsightHybridRetriever:
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score).
         """
         k = top_k or self.top_k
+        self._checked_registry()
         found = self._retriever.run(
             query_embedding=query_embedding,
             query_sparse_embedding=query_sparse_embedding,
             filters=filters,
             top_k=k + 5,  # room for hits that the registry check drops
         )["documents"]
-        self.document_store._initialize_client()
-        registry = DocumentRegistry(self.document_store._client, self.document_store.index)
-        recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
+        recorded = self._checked_registry().recorded({d.meta.get("doc_id", "") for d in found})
         return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k]}
+
+    def _checked_registry(self) -> DocumentRegistry:
+        if self._registry is None:
+            self.document_store._initialize_client()
+            registry = DocumentRegistry(self.document_store._client, self.document_store.index)
+            if self.embedding_model:
+                registry.check(self.embedding_model, self.document_store.embedding_dim)
+            self._registry = registry
+        return self._registry

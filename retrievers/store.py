@@ -50,13 +50,8 @@ class StoreConfig:
         return self.url or str(Path(self.path).resolve())
 
 
-def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, DocumentRegistry]:
-    """A QdrantDocumentStore for ``config``, connected, with its collection created if needed, and its registry.
-
-    :raises StoreLockedError: the embedded store is in use by another process.
-    :raises StoreUnavailableError: the Qdrant server does not answer.
-    :raises EmbeddingModelMismatchError: the collection was written with another embedding model.
-    """
+def document_store_for(config: StoreConfig) -> QdrantDocumentStore:
+    """The QdrantDocumentStore for ``config``, not yet connected (what pipeline YAML exports serialise)."""
     kwargs: dict = {
         "index": config.collection,
         "embedding_dim": config.embedding_dim,
@@ -72,16 +67,27 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
         kwargs.update(
             url=config.url,
             timeout=config.timeout,
-            api_key=Secret.from_token(config.api_key) if config.api_key else None,
+            api_key=Secret.from_env_var("DOCSIGHT_QDRANT_API_KEY", strict=False) if config.api_key else None,
             shard_number=config.shard_number or None,
             replication_factor=config.replication_factor or None,
             write_consistency_factor=config.write_consistency_factor or None,
             payload_fields_to_index=[{"field_name": f, "field_schema": s} for f, s in INDEXED_FIELDS],
         )
     else:
-        Path(config.path).mkdir(parents=True, exist_ok=True)
         kwargs.update(path=config.path)
-    store = QdrantDocumentStore(**kwargs)
+    return QdrantDocumentStore(**kwargs)
+
+
+def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, DocumentRegistry]:
+    """A QdrantDocumentStore for ``config``, connected, with its collection created if needed, and its registry.
+
+    :raises StoreLockedError: the embedded store is in use by another process.
+    :raises StoreUnavailableError: the Qdrant server does not answer.
+    :raises EmbeddingModelMismatchError: the collection was written with another embedding model.
+    """
+    if not config.url:
+        Path(config.path).mkdir(parents=True, exist_ok=True)
+    store = document_store_for(config)
     try:
         store._initialize_client()  # connects, creates the collection or checks its vector size
     except ValueError as exc:
