@@ -149,14 +149,18 @@ class DocumentRegistry:
             points=models.FilterSelector(filter=doc_filter(record.doc_id)),
             wait=True,
         )
-        payload = {"type": "document", **asdict(record)}
-        self.client.upsert(
-            self.name, [models.PointStruct(id=_record_id(record.doc_id), vector={}, payload=payload)], wait=True
-        )
+        self.record(record)
         replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
         for old in replaced:
             self.delete(old.doc_id)
         return replaced
+
+    def record(self, record: DocumentRecord) -> None:
+        """Write a document's record (it is then complete and visible)."""
+        payload = {"type": "document", **asdict(record)}
+        self.client.upsert(
+            self.name, [models.PointStruct(id=_record_id(record.doc_id), vector={}, payload=payload)], wait=True
+        )
 
     def delete(self, doc_id: str) -> None:
         """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""

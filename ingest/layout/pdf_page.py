@@ -122,6 +122,8 @@ def layout_blocks(page, page_number: int, body_size: float) -> tuple[list[Block]
     :returns: (text blocks in reading order with tables and figures placed where they occur, table boxes,
         figure boxes). Table and figure blocks carry their text but no crop yet.
     """
+    if _mostly_sideways(page):
+        return _sideways_blocks(page, page_number), [], []
     words = page_words(page)
     tables = find_tables(page)
     table_boxes = [b for b, _ in tables]
@@ -150,6 +152,25 @@ def layout_blocks(page, page_number: int, body_size: float) -> tuple[list[Block]
         inside = " ".join(line_text(line) for line in group_lines(figure_words[i]))
         _place(blocks, Block(FIGURE, inside, page_number, bbox, extra={"caption": _caption(blocks, bbox)}))
     return blocks, table_boxes, figure_boxes
+
+
+def _mostly_sideways(page) -> bool:
+    """Text that a viewer shows rotated by 90 degrees (e.g. a page with /Rotate over upright content)."""
+    chars = page.chars
+    return len(chars) >= 10 and sum(1 for c in chars if not c.get("upright", True)) > 0.6 * len(chars)
+
+
+def _sideways_blocks(page, page_number: int) -> list[Block]:
+    """Sideways text, read with pdfplumber's rotated-text support; one block per paragraph, each with the box of
+    its characters. Column and table analysis is not attempted on such pages."""
+    text = page.extract_text() or ""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()] or (
+        [text.strip()] if text.strip() else []
+    )
+    if not paragraphs:
+        return []
+    box = union([(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if not c.get("upright", True)])
+    return [Block(TEXT, " ".join(p.split()), page_number, box) for p in paragraphs]
 
 
 def _place(blocks: list[Block], block: Block) -> None:

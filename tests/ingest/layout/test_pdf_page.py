@@ -62,3 +62,9 @@ def test_figures_with_captions() -> None:
     assert figures
     captions = [b.extra.get("caption", "") for b in blocks if b.kind == FIGURE]
     assert any(c.startswith("Fig. 4. Anodic and cathodic polarization curve") for c in captions)
+
+
+def test_sideways_text_is_read_as_words() -> None:
+    blocks, _, _, _ = _blocks("unstructured__rotated-page-90.pdf", 1, "parsers")
+    text = " ".join(b.text for b in blocks)
+    assert "Rotated page fixture" in text and "Hello World Test Text" in text
