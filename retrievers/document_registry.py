@@ -41,6 +41,7 @@ class DocumentRecord:
     figures: int
     tables: int
     mime_type: str = ""
+    empty_pages: list[int] = field(default_factory=list)  # pages that yielded no text, even after OCR
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
 
 

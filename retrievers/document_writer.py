@@ -92,11 +92,13 @@ class DocsightDocumentWriter:
 def record_for(chunks: list[Document]) -> DocumentRecord:
     first = chunks[0].meta
     kinds = [c.meta.get("kind") for c in chunks]
+    pages = int(first.get("pages") or max(c.meta.get("page", 0) for c in chunks))
     return DocumentRecord(
         doc_id=first["doc_id"],
         source=first.get("source", ""),
         path=first.get("path", first.get("source", "")),
-        pages=int(first.get("pages") or max(c.meta.get("page", 0) for c in chunks)),
+        pages=pages,
+        empty_pages=sorted(set(range(1, pages + 1)) - {int(c.meta.get("page", 0)) for c in chunks}),
         chunks=len(chunks),
         figures=kinds.count("figure"),
         tables=kinds.count("table"),

@@ -259,9 +259,20 @@ class BatchIngest:
             seconds=seconds + time.monotonic() - start,
             stages={**stats["stages"], "write": time.monotonic() - start},
             peak_rss_mb=stats["peak_rss_mb"],
-            note=f"replaced {len(record['replaced'])} older version(s)" if record["replaced"] else None,
+            note=_note(record),
         )
         return out[task.path]
+
+
+def _note(record: dict) -> str | None:
+    notes = []
+    if record["replaced"]:
+        notes.append(f"replaced {len(record['replaced'])} older version(s)")
+    if record.get("empty_pages"):
+        pages = record["empty_pages"]
+        listed = ", ".join(map(str, pages[:10])) + (" ..." if len(pages) > 10 else "")
+        notes.append(f"no text on {len(pages)} page(s): {listed}")
+    return "; ".join(notes) or None
 
 
 class _Display:

@@ -81,6 +81,7 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
         "figures": 1,
         "tables": 0,
         "mime_type": "",
+        "empty_pages": [],
         "ingested_at": None,
         "replaced": [],
     }

@@ -95,3 +95,11 @@ def test_duplicate_content_is_stored_once(settings, tmp_path: Path) -> None:
     results = BatchIngest(settings).run([str(tmp_path)])
     assert [r.status for r in results] == [INGESTED, UNCHANGED]
     assert results[1].note == f"same content as {tmp_path / 'a.pdf'}"
+
+
+def test_pages_without_text_are_reported(settings) -> None:
+    (result,) = BatchIngest(settings).run(
+        [str(corpus_file("parsers", "unstructured__layout-parser-paper-with-empty-pages.pdf"))]
+    )
+    assert result.status == INGESTED and result.pages == 4
+    assert result.note is not None and result.note.startswith("no text on ")
