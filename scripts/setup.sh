@@ -26,4 +26,6 @@ fi
 extras=()
 [ "${1:-}" = "--test" ] && extras=(--extra test)
 # Dependency overrides in pyproject.toml keep torch/CUDA out; uv applies them (plain pip would not).
+# llama-cpp-python (tests only) builds from source: portable, no llava
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}"
 uv sync --quiet --python "${DOCSIGHT_PYTHON:-python3}" "${extras[@]}"
