@@ -176,9 +176,8 @@ def _page_range(value: str | None) -> tuple[int | None, int | None]:
 
 
 def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
-
-    from pipelines.retrieval import Hit, build_retrieval_pipeline, retrieve
+    from pipelines.retrieval import build_retrieval_pipeline, retrieve
+    from pipelines.sources import Source
 
     if args.top_k < 1:
         raise _UsageError("--top-k must be at least 1")
@@ -194,16 +193,16 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
         page_from=page_from,
         page_to=page_to,
     )
-    hits = [Hit.from_document(rank, doc) for rank, doc in enumerate(docs, start=1)]
+    hits = [Source.from_document(rank, doc) for rank, doc in enumerate(docs, start=1)]
     if args.json:
-        print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
+        print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return EXIT_OK
     from rich.console import Console
 
     console = Console()
     for hit in hits:
         console.print(
-            f"[bold]{hit.rank}.[/] {hit.source} p.{hit.page} [{hit.kind}] score {hit.score:.3f}"
+            f"[bold]{hit.n}.[/] {hit.source} p.{hit.page} [{hit.kind}] score {hit.score:.3f}"
             f"{' (crop)' if hit.has_crop else ''} — {hit.section[:60]}",
             highlight=False,
         )

@@ -8,7 +8,6 @@ definition of retrieval.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from haystack import Document, Pipeline
@@ -34,38 +33,6 @@ def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentS
     pipe.connect("dense_embedder.embedding", "retriever.query_embedding")
     pipe.connect("sparse_embedder.sparse_embedding", "retriever.query_sparse_embedding")
     return pipe
-
-
-@dataclass
-class Hit:
-    """One retrieved chunk, as ``docsight retrieve`` shows it."""
-
-    rank: int
-    score: float
-    source: str
-    doc_id: str
-    page: int
-    kind: str
-    bbox: list[float]
-    section: str
-    text: str
-    has_crop: bool
-
-    @classmethod
-    def from_document(cls, rank: int, doc: Document) -> Hit:
-        meta = doc.meta
-        return cls(
-            rank=rank,
-            score=float(doc.score or 0.0),
-            source=meta.get("source", ""),
-            doc_id=meta.get("doc_id", ""),
-            page=int(meta.get("page", 0)),
-            kind=meta.get("kind", ""),
-            bbox=list(meta.get("bbox", [])),
-            section=meta.get("section", ""),
-            text=doc.content or "",
-            has_crop=bool(meta.get("crop_jpeg_b64")),
-        )
 
 
 def retrieve(pipeline: Pipeline, question: str, *, top_k: int = 10, **narrow: Any) -> list[Document]:

@@ -9,8 +9,8 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage, ImageContent
 
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
-from pipelines.generation.sources import Source
 from pipelines.generation.tiling import MAX_PIXELS, tile_crops
+from pipelines.sources import Source
 from retrievers.encoders.bm25 import terms
 
 MODES = ("auto", "text", "vision")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.generation.sources import Source
+from pipelines.sources import Source
 
 SYSTEM_PROMPT = """You answer questions about the user's documents using only the numbered sources you are given.
 Rules:

@@ -46,14 +46,11 @@ class MiniLMEncoder:
 
     def __init__(self, directory: Path | None = None) -> None:
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
         directory = directory or model_dir()
         weights = load_file(str(directory / "model.safetensors"))
         self._w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in weights.items()}
-        self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = load_tokenizer(directory)
         self._lock = threading.Lock()
         self._layers = [self._layer_weights(i) for i in range(_LAYERS)]
         # keep only the embedding tables; the layers now live transposed in self._layers
@@ -84,22 +81,7 @@ class MiniLMEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Embed ``texts``; returns a float32 array of shape (len(texts), 384) with unit-length rows."""
-        if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            batch = [encodings[i].ids for i in idx]
-            length = max(len(ids) for ids in batch)
-            ids = np.zeros((len(batch), length), dtype=np.int64)
-            mask = np.zeros((len(batch), length), dtype=np.float32)
-            for row, seq in enumerate(batch):
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1.0
-            out[idx] = self._forward(ids, mask)
-        return out
+        return encode_batched(self._tokenizer, texts, batch_size, self._forward)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self._w
@@ -125,9 +107,40 @@ class MiniLMEncoder:
             x = _layer_norm(context @ layer["o"] + layer["o_b"] + x, layer["ln1_g"], layer["ln1_b"])
             hidden = _gelu(x @ layer["i"] + layer["i_b"])
             x = _layer_norm(hidden @ layer["out"] + layer["out_b"] + x, layer["ln2_g"], layer["ln2_b"])
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return pooled.astype(np.float32)
+        return x
+
+
+def load_tokenizer(directory: Path | None = None):
+    """The model's word-piece tokenizer, truncating at 256 tokens, no padding (batches pad themselves)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str((directory or model_dir()) / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def encode_batched(tokenizer, texts: list[str], batch_size: int, hidden_states) -> np.ndarray:
+    """Tokenise, batch texts of similar length together, run ``hidden_states(ids, mask)`` (-> [B, L, 384]),
+    mean-pool over real tokens and L2-normalise, as sentence-transformers does."""
+    out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+    if not texts:
+        return out
+    encodings = tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        batch = [encodings[i].ids for i in idx]
+        length = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.float32)
+        for row, seq in enumerate(batch):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1.0
+        hidden = hidden_states(ids, mask)
+        pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return out
 
 
 _shared_lock = threading.Lock()

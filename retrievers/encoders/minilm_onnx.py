@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrievers.encoders.minilm import DIMENSION, MAX_TOKENS, model_dir
+from retrievers.encoders.minilm import DIMENSION, encode_batched, load_tokenizer, model_dir
 
 _HEADS = 12
 _LAYERS = 6
@@ -175,7 +175,6 @@ class MiniLMOnnxEncoder:
         threads: int | None = None,
     ) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
@@ -184,32 +183,16 @@ class MiniLMOnnxEncoder:
         options.enable_cpu_mem_arena = False  # the arena keeps the largest batch's buffers for the process lifetime
         path = path or model_path(quantized=quantized, cache_dir=cache_dir)
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = load_tokenizer()
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            batch = [encodings[i].ids for i in idx]
-            length = max(len(ids) for ids in batch)
-            ids = np.zeros((len(batch), length), dtype=np.int64)
-            mask = np.zeros((len(batch), length), dtype=np.float32)
-            for row, seq in enumerate(batch):
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1.0
-            hidden = self._session.run(
-                ["hidden"],
-                {"input_ids": ids, "position_ids": np.arange(length, dtype=np.int64), "attention_mask": mask},
-            )[0]
-            pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-            out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return out
+        """Embed ``texts``; returns a float32 array of shape (len(texts), 384) with unit-length rows."""
+        return encode_batched(self._tokenizer, texts, batch_size, self._hidden_states)
+
+    def _hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        positions = np.arange(ids.shape[1], dtype=np.int64)
+        feeds = {"input_ids": ids, "position_ids": positions, "attention_mask": mask}
+        return self._session.run(["hidden"], feeds)[0]
 
 
 _lock = threading.Lock()

@@ -104,7 +104,7 @@ def test_retrieve_cli_json(ingested) -> None:
     )
     assert run.returncode == 0, run.stderr
     hits = json.loads(run.stdout)
-    assert len(hits) == 3 and hits[0]["rank"] == 1
+    assert [h["n"] for h in hits] == [1, 2, 3]
     assert set(hits[0]) >= {"source", "doc_id", "page", "kind", "bbox", "score", "text"}
     assert hits[0]["source"] == "samplefiles__multicolumn.pdf"
     empty = subprocess.run(

@@ -1,4 +1,5 @@
-"""Numbered sources: what the model is shown as [1]..[k] and what a citation maps back to."""
+"""Numbered sources: the ranked hits of ``docsight retrieve``, what the model is shown as [1]..[k], and what a
+citation maps back to."""
 
 from __future__ import annotations
 
