@@ -153,11 +153,13 @@ def bench_retrieval(args: argparse.Namespace) -> str:
     records = registry.all()
     source.close()
     questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
+    questions = questions[: args.queries]
     rng = np.random.default_rng(0)
     lines = [
         f"# docsight retrieval latency ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
-        f"{len(questions)} FinanceBench questions per size; top-10 hybrid (dense + BM25 sparse, RRF) through the "
+        f"{len(questions)} FinanceBench questions per size, one at a time; top-10 hybrid (dense + BM25 sparse, RRF) "
+        "through the "
         "retrieval pipeline (query embedding included) vs. brute-force NumPy cosine over the same dense vectors "
         "(query embedding excluded).",
         "",
@@ -236,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     latency.add_argument("--qdrant-path", default=None)
     latency.add_argument("--questions", default=str(DEFAULT_PDFS.parent / "questions.jsonl"))
     latency.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    latency.add_argument("--queries", type=int, default=20, help="questions timed per size")
     latency.add_argument("--out", default=f"eval/results/bench-retrieval-{datetime.now(UTC):%Y%m%d-%H%M%S}")
     args = parser.parse_args(argv)
     print(bench_ingest(args) if args.command == "ingest" else bench_retrieval(args))
