@@ -7,12 +7,20 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
-from haystack.document_stores.types import FilterPolicy
-from haystack_integrations.components.retrievers.qdrant import QdrantHybridRetriever
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+from haystack_integrations.document_stores.qdrant.converters import (
+    DENSE_VECTORS_NAME,
+    SPARSE_VECTORS_NAME,
+    convert_qdrant_point_to_haystack_document,
+)
+from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
+from qdrant_client import models
+from qdrant_client.hybrid.fusion import reciprocal_rank_fusion
+from qdrant_client.local.qdrant_local import QdrantLocal
 
 from retrievers.document_registry import DocumentRegistry
 from retrievers.filters import COMMITTED
+from retrievers.sparse_index import EmbeddedSparseIndex, UnsupportedFilter
 
 
 @component
@@ -24,6 +32,11 @@ class DocsightHybridRetriever:
     and its document has a record in the registry (checked on the hits). The second check covers the moment a
     commit is interrupted: in the embedded store, flipping ``committed`` on many points is not atomic, but the
     record is written only after every point is flipped.
+
+    Each side of the fusion contributes ``max(3 * top_k, 30)`` candidates (qdrant-haystack's hybrid retriever
+    leaves Qdrant's default of 10). On a server the fusion runs in Qdrant; in the embedded store the sparse side
+    runs on :class:`retrievers.sparse_index.EmbeddedSparseIndex` (qdrant-client's local sparse search is a Python
+    loop over every point) and the two lists are fused with qdrant-client's own RRF, giving the same ranking.
     """
 
     def __init__(
@@ -39,12 +52,7 @@ class DocsightHybridRetriever:
         self.top_k = top_k
         self.embedding_model = embedding_model
         self._registry: DocumentRegistry | None = None
-        self._retriever = QdrantHybridRetriever(
-            document_store=document_store,
-            filters={"operator": "AND", "conditions": [COMMITTED]},
-            filter_policy=FilterPolicy.MERGE,
-            top_k=top_k,
-        )
+        self._sparse_index: EmbeddedSparseIndex | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -72,15 +80,59 @@ class DocsightHybridRetriever:
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score).
         """
         k = top_k or self.top_k
-        self._checked_registry()
-        found = self._retriever.run(
-            query_embedding=query_embedding,
-            query_sparse_embedding=query_sparse_embedding,
-            filters=filters,
-            top_k=k + 5,  # room for hits that the registry check drops
-        )["documents"]
-        recorded = self._checked_registry().recorded({d.meta.get("doc_id", "") for d in found})
+        registry = self._checked_registry()
+        flt = {"operator": "AND", "conditions": [COMMITTED, filters] if filters else [COMMITTED]}
+        found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
+        recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
         return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k]}
+
+    def _search(self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int) -> list[Document]:
+        client = self.document_store._client
+        if isinstance(client._client, QdrantLocal):
+            try:
+                return self._search_embedded(dense, sparse_query, flt, limit)
+            except UnsupportedFilter:
+                pass
+        return self._search_in_qdrant(dense, sparse_query, flt, limit)
+
+    def _search_embedded(
+        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int
+    ) -> list[Document]:
+        client, index = self.document_store._client, self.document_store.index
+        candidates = max(3 * limit, 30)
+        if self._sparse_index is None:
+            self._sparse_index = EmbeddedSparseIndex(client, index)
+        sparse_hits = self._sparse_index.search(sparse_query.indices, sparse_query.values, flt, candidates)
+        dense_hits = client.query_points(
+            index, query=dense, using=DENSE_VECTORS_NAME, query_filter=convert_filters_to_qdrant(flt), limit=candidates
+        ).points
+        fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit)
+        records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}
+        documents = []
+        for point in fused:
+            doc = convert_qdrant_point_to_haystack_document(records[point.id], use_sparse_embeddings=True)
+            doc.score = point.score
+            documents.append(doc)
+        return documents
+
+    def _search_in_qdrant(
+        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int
+    ) -> list[Document]:
+        client, index = self.document_store._client, self.document_store.index
+        candidates = max(3 * limit, 30)
+        qdrant_filter = convert_filters_to_qdrant(flt)
+        sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
+        points = client.query_points(
+            index,
+            prefetch=[
+                models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+                models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+            ],
+            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            limit=limit,
+            with_payload=True,
+        ).points
+        return [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
 
     def _checked_registry(self) -> DocumentRegistry:
         if self._registry is None:

@@ -116,3 +116,27 @@ def test_retrieve_cli_json(ingested) -> None:
         timeout=300,
     )
     assert empty.returncode == 3 and "docsight ingest" in empty.stderr
+
+
+@pytest.mark.parametrize(
+    ("question", "narrow"),
+    [
+        ("anodic and cathodic polarization curve of stainless steel", {}),
+        ("firearm background checks by state", {"kinds": ["table", "text"]}),
+        ("lorem ipsum dolor", {"sources": ["samplefiles__multicolumn.pdf"], "page_from": 2, "page_to": 3}),
+    ],
+)
+def test_embedded_fast_path_ranks_like_qdrant(pipeline, question, narrow) -> None:
+    """The vectorised sparse index + RRF gives Qdrant's own hybrid ranking (congruence)."""
+    from retrievers.filters import retrieval_filters
+
+    pipe, _ = pipeline
+    retriever = pipe.get_component("retriever")
+    dense = pipe.get_component("dense_embedder").run(text=question)["embedding"]
+    sparse = pipe.get_component("sparse_embedder").run(text=question)["sparse_embedding"]
+    retriever._checked_registry()
+    flt = retrieval_filters(**narrow)
+    fast = retriever._search_embedded(dense, sparse, flt, limit=10)
+    reference = retriever._search_in_qdrant(dense, sparse, flt, limit=10)
+    assert [d.id for d in fast] == [d.id for d in reference]
+    assert [round(d.score, 6) for d in fast] == [round(d.score, 6) for d in reference]
