@@ -20,7 +20,7 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 
 from retrievers.document_registry import DocumentRegistry
 from retrievers.filters import COMMITTED
-from retrievers.sparse_index import EmbeddedSparseIndex, UnsupportedFilter
+from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
 
 
 @component
@@ -34,9 +34,9 @@ class DocsightHybridRetriever:
     record is written only after every point is flipped.
 
     Each side of the fusion contributes ``max(3 * top_k, 30)`` candidates (qdrant-haystack's hybrid retriever
-    leaves Qdrant's default of 10). On a server the fusion runs in Qdrant; in the embedded store the sparse side
-    runs on :class:`retrievers.sparse_index.EmbeddedSparseIndex` (qdrant-client's local sparse search is a Python
-    loop over every point) and the two lists are fused with qdrant-client's own RRF, giving the same ranking.
+    leaves Qdrant's default of 10). On a server the fusion runs in Qdrant. In the embedded store both sides run on
+    :class:`retrievers.hybrid_index.EmbeddedHybridIndex` (qdrant-client's local mode loops over every point in
+    Python to score sparse vectors and check filters) and are fused with qdrant-client's own RRF: same ranking.
     """
 
     def __init__(
@@ -52,7 +52,7 @@ class DocsightHybridRetriever:
         self.top_k = top_k
         self.embedding_model = embedding_model
         self._registry: DocumentRegistry | None = None
-        self._sparse_index: EmbeddedSparseIndex | None = None
+        self._index: EmbeddedHybridIndex | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -100,12 +100,10 @@ class DocsightHybridRetriever:
     ) -> list[Document]:
         client, index = self.document_store._client, self.document_store.index
         candidates = max(3 * limit, 30)
-        if self._sparse_index is None:
-            self._sparse_index = EmbeddedSparseIndex(client, index)
-        sparse_hits = self._sparse_index.search(sparse_query.indices, sparse_query.values, flt, candidates)
-        dense_hits = client.query_points(
-            index, query=dense, using=DENSE_VECTORS_NAME, query_filter=convert_filters_to_qdrant(flt), limit=candidates
-        ).points
+        if self._index is None:
+            self._index = EmbeddedHybridIndex(client, index)
+        sparse_hits = self._index.search(sparse_query.indices, sparse_query.values, flt, candidates)
+        dense_hits = self._index.dense_search(dense, flt, candidates)
         fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit)
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}
         documents = []

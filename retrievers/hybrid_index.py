@@ -1,10 +1,12 @@
-"""BM25 sparse search for the embedded store, vectorised.
+"""Vectorised search for the embedded store: the dense and sparse halves of a hybrid query, with filters.
 
-qdrant-client's local (embedded) mode scores sparse vectors with a Python loop over every point (~55 us per point:
-7 s per query at 100k chunks). This index holds the collection's sparse vectors in a SciPy CSR matrix and scores a
-query with one sparse matrix product, using Qdrant's IDF formula ``ln((N - df + 0.5) / (df + 0.5) + 1)`` over all
-points, so the ranking is Qdrant's. Filters are the shapes :func:`retrievers.filters.retrieval_filters` builds;
-anything else raises :class:`UnsupportedFilter` and the caller falls back to Qdrant.
+qdrant-client's local (embedded) mode scores sparse vectors and evaluates payload filters with Python loops over
+every point (~55 us and ~30 us per point: several seconds per query at 100k chunks). This index holds the
+collection's vectors in memory — sparse in a SciPy CSR matrix, dense in a NumPy matrix — plus the payload fields
+that filters use, encoded as arrays. Sparse scores use Qdrant's IDF formula ``ln((N - df + 0.5) / (df + 0.5) + 1)``
+over all points and dense scores are cosine (vectors are stored normalised), so rankings are Qdrant's. Filters are
+the shapes :func:`retrievers.filters.retrieval_filters` builds; anything else raises :class:`UnsupportedFilter` and
+the caller falls back to Qdrant.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from qdrant_client import QdrantClient, models
 from scipy import sparse
 
 SPARSE = "text-sparse"
+DENSE = "text-dense"
 _FIELDS = ("doc_id", "source", "kind", "page", "committed")
 
 
@@ -23,7 +26,7 @@ class UnsupportedFilter(ValueError):
     """A filter this index cannot evaluate."""
 
 
-class EmbeddedSparseIndex:
+class EmbeddedHybridIndex:
     """Loaded on first use and reloaded when the collection's point count changes (writes go through the same
     process: the embedded store admits one)."""
 
@@ -35,13 +38,15 @@ class EmbeddedSparseIndex:
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
         self._df = np.zeros(0)
+        self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
+        self._vocab: dict[str, dict] = {}
 
     def _refresh(self) -> None:
         count = self.client.count(self.collection, exact=True).count
         if count == self._count:
             return
-        ids, rows, cols, data, columns = [], [], [], [], {}
+        ids, rows, cols, data, columns, dense = [], [], [], [], {}, []
         meta: dict[str, list] = {f: [] for f in _FIELDS}
         offset = None
         while True:
@@ -49,13 +54,15 @@ class EmbeddedSparseIndex:
                 self.collection,
                 limit=4096,
                 offset=offset,
-                with_vectors=[SPARSE],
+                with_vectors=[SPARSE, DENSE],
                 with_payload=[f"meta.{f}" for f in _FIELDS],
             )
             for point in points:
                 row = len(ids)
                 ids.append(point.id)
-                vector = (point.vector or {}).get(SPARSE)
+                vectors = point.vector or {}
+                dense.append(vectors.get(DENSE))
+                vector = vectors.get(SPARSE)
                 if vector is not None:
                     for index, value in zip(vector.indices, vector.values, strict=True):
                         rows.append(row)
@@ -68,8 +75,36 @@ class EmbeddedSparseIndex:
                 break
         self._matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), len(columns)), dtype=np.float32)
         self._df = np.asarray((self._matrix > 0).sum(axis=0)).ravel()
+        width = next((len(v) for v in dense if v is not None), 0)
+        self._dense = np.asarray([v if v is not None else [0.0] * width for v in dense], dtype=np.float32)
+        norms = np.linalg.norm(self._dense, axis=1, keepdims=True) if len(dense) else None
+        if norms is not None:
+            self._dense /= np.maximum(norms, 1e-12)
         self._ids, self._columns, self._count = ids, columns, count
-        self._meta = {f: np.asarray(values, dtype=object) for f, values in meta.items()}
+        self._meta, self._vocab = {}, {}
+        for field in ("doc_id", "source", "kind"):  # categorical: integer codes
+            vocab: dict = {}
+            self._meta[field] = np.asarray([vocab.setdefault(v, len(vocab)) for v in meta[field]], dtype=np.int64)
+            self._vocab[field] = vocab
+        self._meta["page"] = np.asarray([v if isinstance(v, int) else -1 for v in meta["page"]], dtype=np.int64)
+        self._meta["committed"] = np.asarray([v is True for v in meta["committed"]], dtype=bool)
+
+    def dense_search(self, vector: list[float], filters: dict[str, Any] | None, limit: int) -> list[models.ScoredPoint]:
+        """The ``limit`` nearest points by cosine among those matching ``filters``."""
+        self._refresh()
+        if not self._ids:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-12)
+        scores = self._dense @ query
+        candidates = np.flatnonzero(self._mask(filters))
+        return self._top(candidates, scores, limit)
+
+    def _top(self, candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[models.ScoredPoint]:
+        if candidates.size > limit:
+            candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return [models.ScoredPoint(id=self._ids[i], version=0, score=float(scores[i])) for i in order]
 
     def search(
         self, indices: list[int], values: list[float], filters: dict[str, Any] | None, limit: int
@@ -89,11 +124,7 @@ class EmbeddedSparseIndex:
         scores = np.asarray(sub @ (np.asarray([v for _, v in wanted]) * idf)).ravel()
         keep = np.diff(sub.indptr) > 0  # points sharing no term are not results, as in Qdrant
         keep &= self._mask(filters)
-        candidates = np.flatnonzero(keep)
-        if candidates.size > limit:
-            candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
-        order = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [models.ScoredPoint(id=self._ids[i], version=0, score=float(scores[i])) for i in order]
+        return self._top(np.flatnonzero(keep), scores, limit)
 
     def _mask(self, filters: dict[str, Any] | None) -> np.ndarray:
         n = len(self._ids)
@@ -109,14 +140,19 @@ class EmbeddedSparseIndex:
         if field not in self._meta:
             raise UnsupportedFilter(f"field {filters.get('field')!r}")
         column = self._meta[field]
-        if op == "==":
-            return np.asarray([v == value for v in column], dtype=bool)
-        if op == "in":
-            allowed = set(value)
-            return np.asarray([v in allowed for v in column], dtype=bool)
-        if op in (">=", "<=", ">", "<") and field == "page":
-            pages = np.asarray([v if isinstance(v, int) else -1 for v in column])
-            return {">=": pages >= value, "<=": pages <= value, ">": pages > value, "<": pages < value}[op] & (
-                pages >= 0
-            )
+        if field == "committed" and op == "==" and isinstance(value, bool):
+            return column == value
+        if field in self._vocab and op in ("==", "in"):
+            allowed = [value] if op == "==" else list(value)
+            codes = [self._vocab[field][v] for v in allowed if v in self._vocab[field]]
+            return np.isin(column, codes)
+        if field == "page" and op in ("==", ">=", "<=", ">", "<") and isinstance(value, int):
+            compare = {
+                "==": column == value,
+                ">=": column >= value,
+                "<=": column <= value,
+                ">": column > value,
+                "<": column < value,
+            }[op]
+            return compare & (column >= 0)
         raise UnsupportedFilter(f"operator {op!r} on {field!r}")
