@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
@@ -109,8 +110,7 @@ class DocsightHybridRetriever:
         documents = []
         for point in fused:
             doc = convert_qdrant_point_to_haystack_document(records[point.id], use_sparse_embeddings=True)
-            doc.score = point.score
-            documents.append(doc)
+            documents.append(dataclasses.replace(doc, score=point.score))
         return documents
 
     def _search_in_qdrant(
