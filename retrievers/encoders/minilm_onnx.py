@@ -181,6 +181,7 @@ class MiniLMOnnxEncoder:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.enable_cpu_mem_arena = False  # the arena keeps the largest batch's buffers for the process lifetime
+        options.enable_mem_pattern = False  # patterns are cached per input shape: memory would grow with the corpus
         path = path or model_path(quantized=quantized, cache_dir=cache_dir)
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = load_tokenizer()
