@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from typing import Any
 
@@ -12,6 +11,7 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.encoders import bm25
+from retrievers.store import with_deserialized_store
 
 
 @component
@@ -38,11 +38,7 @@ class DocsightDocumentWriter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightDocumentWriter:
-        data = copy.deepcopy(data)
-        data["init_parameters"]["document_store"] = QdrantDocumentStore.from_dict(
-            data["init_parameters"]["document_store"]
-        )
-        return default_from_dict(cls, data)
+        return default_from_dict(cls, with_deserialized_store(data))
 
     @property
     def registry(self) -> DocumentRegistry:

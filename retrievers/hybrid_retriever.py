@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from typing import Any
 
@@ -22,6 +21,7 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 from retrievers.document_registry import DocumentRegistry
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
+from retrievers.store import with_deserialized_store
 
 
 @component
@@ -62,11 +62,7 @@ class DocsightHybridRetriever:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightHybridRetriever:
-        data = copy.deepcopy(data)
-        data["init_parameters"]["document_store"] = QdrantDocumentStore.from_dict(
-            data["init_parameters"]["document_store"]
-        )
-        return default_from_dict(cls, data)
+        return default_from_dict(cls, with_deserialized_store(data))
 
     @component.output_types(documents=list[Document])
     def run(

@@ -7,6 +7,7 @@ entry per fully ingested document (see :mod:`retrievers.document_registry`).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,13 @@ class StoreConfig:
     @property
     def location(self) -> str:
         return self.url or str(Path(self.path).resolve())
+
+
+def with_deserialized_store(data: dict) -> dict:
+    """A copy of a component's serialised form with ``init_parameters.document_store`` turned back into a store."""
+    data = copy.deepcopy(data)
+    data["init_parameters"]["document_store"] = QdrantDocumentStore.from_dict(data["init_parameters"]["document_store"])
+    return data
 
 
 def document_store_for(config: StoreConfig) -> QdrantDocumentStore:
