@@ -6,6 +6,28 @@ sentence a user can act on. Errors are raised where the fault is found and rende
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+E = TypeVar("E", bound=BaseException)
+
+
+def find_cause(exc: BaseException | None, kind: type[E], *, depth: int = 8) -> E | None:
+    """``exc`` or the first exception behind it that is a ``kind``.
+
+    Wrappers hide the real error — Haystack's PipelineRuntimeError as ``__cause__``, pdfplumber's PdfminerException
+    as an argument — so this follows ``__cause__``/``__context__`` and looks at exception arguments too.
+    """
+    for _ in range(depth):
+        if exc is None:
+            return None
+        if isinstance(exc, kind):
+            return exc
+        for arg in exc.args:
+            if isinstance(arg, kind):
+                return arg
+        exc = exc.__cause__ or exc.__context__
+    return None
+
 
 class IngestError(Exception):
     """A file could not be ingested. ``reason`` is a stable short code, ``detail`` the specifics."""

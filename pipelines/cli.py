@@ -235,6 +235,7 @@ def _open_collection(settings: Settings, only: list[str] | None):
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import httpx
 
+    from ingest.errors import find_cause
     from pipelines.generation.ollama_status import OllamaError, check_ollama
     from pipelines.query import ask, build_query_pipeline
 
@@ -258,12 +259,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             streaming_callback=None if args.json else stream,
         )
     except Exception as exc:
-        if _caused_by(exc, httpx.TimeoutException):
+        if find_cause(exc, httpx.TimeoutException):
             raise OllamaError(
                 f"Ollama at {settings.ollama_url} did not answer within {settings.ollama_timeout} s "
                 "(raise DOCSIGHT_OLLAMA_TIMEOUT, or use a smaller model)"
             ) from None
-        if _caused_by(exc, httpx.TransportError):
+        if find_cause(exc, httpx.TransportError):
             raise OllamaError(f"lost the connection to Ollama at {settings.ollama_url}: {exc}") from None
         raise
     if args.json:
@@ -283,17 +284,6 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     for c in result["citations"]:
         print(f"[{c['n']}] {c['source']}, page {c['page']} ({c['kind']})")
     return EXIT_OK
-
-
-def _caused_by(exc: BaseException, kind: type) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:

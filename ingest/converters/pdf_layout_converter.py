@@ -13,7 +13,15 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from ingest.crops import render_region
 from ingest.documents import block_documents, sha256_file, title_from_name
-from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError, IngestError, NoTextError, TooLargeError
+from ingest.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedError,
+    IngestError,
+    NoTextError,
+    TooLargeError,
+    find_cause,
+)
 from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
@@ -152,7 +160,7 @@ class PDFLayoutConverter:
         try:
             return pdfplumber.open(path, password=password or "")
         except Exception as exc:
-            if _is_password_error(exc):
+            if find_cause(exc, PDFPasswordIncorrect):
                 detail = "wrong password" if password else "password required (pass --password FILE=PASSWORD)"
                 raise EncryptedError(path.name, detail) from None
             raise CorruptFileError(path.name, f"cannot be read as a PDF ({type(exc).__name__}: {exc})"[:300]) from None
@@ -194,14 +202,3 @@ class PDFLayoutConverter:
             )
         finally:
             image.close()
-
-
-def _is_password_error(exc: BaseException | None) -> bool:
-    """pdfplumber wraps pdfminer's PDFPasswordIncorrect; look through the wrapping."""
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, PDFPasswordIncorrect) or any(isinstance(a, PDFPasswordIncorrect) for a in exc.args):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False

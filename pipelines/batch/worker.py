@@ -15,7 +15,7 @@ from pathlib import Path
 from haystack import tracing
 
 from ingest import timing as stage_clock
-from ingest.errors import IngestError, UnsupportedFormatError
+from ingest.errors import IngestError, UnsupportedFormatError, find_cause
 from ingest.filetypes import detect_type
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
@@ -30,13 +30,9 @@ class Task:
 
 def describe_error(exc: BaseException) -> str:
     """The user-facing reason for a failed file: the IngestError inside pipeline wrappers, if any."""
-    seen: BaseException | None = exc
-    for _ in range(6):
-        if seen is None:
-            break
-        if isinstance(seen, IngestError):
-            return seen.message
-        seen = seen.__cause__ or seen.__context__
+    found = find_cause(exc, IngestError)
+    if found is not None:
+        return found.message
     if isinstance(exc, MemoryError):
         return "too large: ran out of memory while parsing"
     return f"internal error: {type(exc).__name__}: {exc}"[:500]
