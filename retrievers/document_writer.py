@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from typing import Any
 
@@ -55,7 +56,7 @@ class DocsightDocumentWriter:
 
     @component.output_types(documents_written=int, records=list[dict])
     def run(self, documents: list[Document]) -> dict[str, Any]:
-        """Write chunks grouped by ``meta.doc_id``.
+        """Write chunks grouped by ``meta.doc_id``; a document whose write fails leaves no points behind.
 
         :returns: ``documents_written``: the number of chunks written; ``records``: one dict per document with
             ``doc_id``, ``source``, ``pages``, ``chunks``, ``figures``, ``tables`` and ``replaced`` (doc ids of older
@@ -78,9 +79,14 @@ class DocsightDocumentWriter:
                 )
                 for c in chunks
             ]
-            written += self.document_store.write_documents(hidden, policy=DuplicatePolicy.OVERWRITE)
             record = record_for(chunks)
-            replaced = registry.commit(record)
+            try:
+                written += self.document_store.write_documents(hidden, policy=DuplicatePolicy.OVERWRITE)
+                replaced = registry.commit(record)
+            except Exception:
+                with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them
+                    registry.begin(doc_id)
+                raise
             records.append({**record.__dict__, "replaced": [r.doc_id for r in replaced]})
         return {"documents_written": written, "records": records}
 

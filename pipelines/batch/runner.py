@@ -240,9 +240,7 @@ class BatchIngest:
         start = time.monotonic()
         try:
             record = writer.run(documents=chunks)["records"][0]
-        except Exception as exc:
-            with contextlib.suppress(Exception):  # hidden leftovers are also removed by the next run
-                writer.registry.begin(chunks[0].meta["doc_id"])
+        except Exception as exc:  # the writer has removed the document's partial points
             out[task.path] = FileResult(
                 file=task.path, status=FAILED, error=f"write failed: {type(exc).__name__}: {exc}"
             )

@@ -164,3 +164,16 @@ def test_remove_superseded_finishes_an_interrupted_replacement(tmp_path: Path) -
     removed = registry.remove_superseded()
     assert [r.doc_id for r in removed] == ["v1"]
     assert [r.doc_id for r in registry.all()] == ["v2"] and _points(store, "v1") == []
+
+
+def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+
+    def broken_commit(record):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(writer.registry, "commit", broken_commit)
+    with pytest.raises(RuntimeError, match="disk went away"):
+        writer.run(documents=_chunks("doc1", 3))
+    assert _points(store, "doc1") == [] and writer.registry.get("doc1") is None
