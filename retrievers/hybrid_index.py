@@ -89,42 +89,50 @@ class EmbeddedHybridIndex:
         self._meta["page"] = np.asarray([v if isinstance(v, int) else -1 for v in meta["page"]], dtype=np.int64)
         self._meta["committed"] = np.asarray([v is True for v in meta["committed"]], dtype=bool)
 
-    def dense_search(self, vector: list[float], filters: dict[str, Any] | None, limit: int) -> list[models.ScoredPoint]:
-        """The ``limit`` nearest points by cosine among those matching ``filters``."""
+    def search(
+        self,
+        dense: list[float],
+        sparse_indices: list[int],
+        sparse_values: list[float],
+        filters: dict[str, Any] | None,
+        limit: int,
+    ) -> tuple[list[models.ScoredPoint], list[models.ScoredPoint]]:
+        """The ``limit`` best points by the sparse and by the dense query, among those matching ``filters``.
+
+        :returns: (sparse hits, dense hits), each best first.
+        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
+        """
         self._refresh()
         if not self._ids:
-            return []
+            return [], []
+        allowed = self._mask(filters)
+        return self._sparse(sparse_indices, sparse_values, allowed, limit), self._dense_top(dense, allowed, limit)
+
+    def _dense_top(self, vector: list[float], allowed: np.ndarray, limit: int) -> list[models.ScoredPoint]:
+        """Cosine: stored vectors are normalised, so the query is too."""
         query = np.asarray(vector, dtype=np.float32)
         query /= max(float(np.linalg.norm(query)), 1e-12)
-        scores = self._dense @ query
-        candidates = np.flatnonzero(self._mask(filters))
-        return self._top(candidates, scores, limit)
+        return self._top(np.flatnonzero(allowed), self._dense @ query, limit)
+
+    def _sparse(
+        self, indices: list[int], values: list[float], allowed: np.ndarray, limit: int
+    ) -> list[models.ScoredPoint]:
+        n = len(self._ids)
+        wanted = [(self._columns[i], v) for i, v in zip(indices, values, strict=True) if i in self._columns]
+        if not wanted:
+            return []
+        cols = [c for c, _ in wanted]
+        idf = np.log((n - self._df[cols] + 0.5) / (self._df[cols] + 0.5) + 1.0)
+        sub = self._matrix[:, cols]
+        scores = np.asarray(sub @ (np.asarray([v for _, v in wanted]) * idf)).ravel()
+        keep = (np.diff(sub.indptr) > 0) & allowed  # points sharing no term are not results, as in Qdrant
+        return self._top(np.flatnonzero(keep), scores, limit)
 
     def _top(self, candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[models.ScoredPoint]:
         if candidates.size > limit:
             candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
         order = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [models.ScoredPoint(id=self._ids[i], version=0, score=float(scores[i])) for i in order]
-
-    def search(
-        self, indices: list[int], values: list[float], filters: dict[str, Any] | None, limit: int
-    ) -> list[models.ScoredPoint]:
-        """The ``limit`` best points for a query sparse vector among those matching ``filters`` (Haystack syntax).
-
-        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
-        """
-        self._refresh()
-        n = len(self._ids)
-        wanted = [(self._columns[i], v) for i, v in zip(indices, values, strict=True) if i in self._columns]
-        if not n or not wanted:
-            return []
-        cols = [c for c, _ in wanted]
-        idf = np.log((n - self._df[cols] + 0.5) / (self._df[cols] + 0.5) + 1.0)
-        sub = self._matrix[:, cols]
-        scores = np.asarray(sub @ (np.asarray([v for _, v in wanted]) * idf)).ravel()
-        keep = np.diff(sub.indptr) > 0  # points sharing no term are not results, as in Qdrant
-        keep &= self._mask(filters)
-        return self._top(np.flatnonzero(keep), scores, limit)
 
     def _mask(self, filters: dict[str, Any] | None) -> np.ndarray:
         n = len(self._ids)

@@ -99,8 +99,7 @@ class DocsightHybridRetriever:
         candidates = max(3 * limit, 30)
         if self._index is None:
             self._index = EmbeddedHybridIndex(client, index)
-        sparse_hits = self._index.search(sparse_query.indices, sparse_query.values, flt, candidates)
-        dense_hits = self._index.dense_search(dense, flt, candidates)
+        sparse_hits, dense_hits = self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates)
         fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit)
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}
         documents = []
