@@ -63,13 +63,17 @@ def test_exported_query_yaml_runs_as_it_is(exported) -> None:
 
 
 def test_query_yaml_deploys_with_hayhooks(exported, monkeypatch, tmp_path) -> None:
-    from fastapi.testclient import TestClient
-    from hayhooks.server.app import create_app
-
     yamls, _ = exported
     monkeypatch.setenv("HAYSTACK_DESERIALIZATION_ALLOWLIST", ",".join(ALLOWED_MODULES))
-    monkeypatch.setenv("HAYHOOKS_PIPELINES_DIR", str(tmp_path))  # nothing to auto-deploy
+    # hayhooks reads its settings when imported and auto-deploys (and rewrites) what it finds in its pipelines
+    # folder, ./pipelines by default: point it at an empty folder first, or it works on this repo's pipelines/
+    monkeypatch.setenv("HAYHOOKS_PIPELINES_DIR", str(tmp_path))
     monkeypatch.chdir(tmp_path)
+    from fastapi.testclient import TestClient
+    from hayhooks.server.app import create_app
+    from hayhooks.settings import settings as hayhooks_settings
+
+    assert hayhooks_settings.pipelines_dir == str(tmp_path)
     with TestClient(create_app()) as client:
         deployed = client.post(
             "/deploy-yaml",
