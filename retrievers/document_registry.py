@@ -16,17 +16,20 @@ after a crash.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from qdrant_client import QdrantClient, models
 
+from retrievers.client_lock import client_lock
 from retrievers.errors import EmbeddingModelMismatchError
 
 SCHEMA_VERSION = 1
 _NAMESPACE = uuid.UUID("0b7b1a52-4f2e-4a39-9f5e-5d0c8a9e2c11")
 _INFO_ID = str(uuid.uuid5(_NAMESPACE, "collection-info"))
+_REVISION_ID = str(uuid.uuid5(_NAMESPACE, "revision"))
 
 
 @dataclass
@@ -45,6 +48,17 @@ class DocumentRecord:
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
 
 
+def _locked(method):
+    """Run a registry method under the client's lock (see :mod:`retrievers.client_lock`)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with client_lock(self.client):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
     must = [models.FieldCondition(key="meta.doc_id", match=models.MatchValue(value=doc_id))]
     if committed is not None:
@@ -61,6 +75,7 @@ class DocumentRegistry:
         self.name = f"{collection}__docsight"
 
     # -- the collection's embedding model -------------------------------------------------------------------------
+    @_locked
     def ensure(self, embedding_model: str, embedding_dim: int, sparse_model: str) -> None:
         """Record the models on first use; afterwards refuse any other embedding model.
 
@@ -82,17 +97,20 @@ class DocumentRegistry:
         if info.get("embedding_model") != embedding_model or info.get("embedding_dim") != embedding_dim:
             raise mismatch_error(self.collection, info, embedding_model, embedding_dim)
 
+    @_locked
     def create(self) -> None:
         """Create the registry collection if it does not exist."""
         if not self.client.collection_exists(self.name):
             self.client.create_collection(self.name, vectors_config={})
 
+    @_locked
     def check(self, embedding_model: str, embedding_dim: int) -> None:
         """:raises EmbeddingModelMismatchError: the collection records another model."""
         info = self.info()
         if info and (info.get("embedding_model") != embedding_model or info.get("embedding_dim") != embedding_dim):
             raise mismatch_error(self.collection, info, embedding_model, embedding_dim)
 
+    @_locked
     def info(self) -> dict | None:
         if not self.client.collection_exists(self.name):
             return None
@@ -100,10 +118,12 @@ class DocumentRegistry:
         return dict(found[0].payload or {}) if found else None
 
     # -- documents ------------------------------------------------------------------------------------------------
+    @_locked
     def get(self, doc_id: str) -> DocumentRecord | None:
         found = self.client.retrieve(self.name, [_record_id(doc_id)], with_payload=True)
         return _to_record(found[0].payload) if found else None
 
+    @_locked
     def recorded(self, doc_ids: set[str]) -> set[str]:
         """The subset of ``doc_ids`` that have a record (are fully ingested)."""
         ids = [d for d in doc_ids if d]
@@ -112,6 +132,7 @@ class DocumentRegistry:
         found = self.client.retrieve(self.name, [_record_id(d) for d in ids], with_payload=["doc_id"])
         return {p.payload["doc_id"] for p in found if p.payload}
 
+    @_locked
     def remove_superseded(self) -> list[DocumentRecord]:
         """Delete older versions of files that a newer record replaces (left over when a run was killed between
         recording a document and removing its previous version)."""
@@ -125,6 +146,7 @@ class DocumentRegistry:
             self.delete(old.doc_id)
         return superseded
 
+    @_locked
     def all(self) -> list[DocumentRecord]:
         records, offset = [], None
         flt = models.Filter(must=[models.FieldCondition(key="type", match=models.MatchValue(value="document"))])
@@ -134,10 +156,12 @@ class DocumentRegistry:
             if offset is None:
                 return sorted(records, key=lambda r: (r.source, r.ingested_at))
 
+    @_locked
     def begin(self, doc_id: str) -> None:
         """Remove whatever an interrupted run left of ``doc_id``."""
         self.client.delete(self.collection, points_selector=models.FilterSelector(filter=doc_filter(doc_id)), wait=True)
 
+    @_locked
     def commit(self, record: DocumentRecord) -> list[DocumentRecord]:
         """Make ``record``'s points visible, record it, and remove older versions of the same file.
 
@@ -154,8 +178,10 @@ class DocumentRegistry:
         replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
         for old in replaced:
             self.delete(old.doc_id)
+        self._new_revision()
         return replaced
 
+    @_locked
     def record(self, record: DocumentRecord) -> None:
         """Write a document's record (it is then complete and visible)."""
         payload = {"type": "document", **asdict(record)}
@@ -163,10 +189,22 @@ class DocumentRegistry:
             self.name, [models.PointStruct(id=_record_id(record.doc_id), vector={}, payload=payload)], wait=True
         )
 
+    @_locked
     def delete(self, doc_id: str) -> None:
         """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""
         self.begin(doc_id)
         self.client.delete(self.name, points_selector=models.PointIdsList(points=[_record_id(doc_id)]), wait=True)
+        self._new_revision()
+
+    @_locked
+    def revision(self) -> str:
+        """A token that changes whenever a document becomes visible or is deleted (for caches of the collection)."""
+        found = self.client.retrieve(self.name, [_REVISION_ID], with_payload=True)
+        return str(found[0].payload.get("revision", "")) if found and found[0].payload else ""
+
+    def _new_revision(self) -> None:
+        payload = {"type": "revision", "revision": uuid.uuid4().hex}
+        self.client.upsert(self.name, [models.PointStruct(id=_REVISION_ID, vector={}, payload=payload)], wait=True)
 
 
 def mismatch_error(collection: str, info: dict, model: str, dim: int) -> EmbeddingModelMismatchError:

@@ -10,9 +10,12 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
+from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.encoders import bm25
 from retrievers.store import with_deserialized_store
+
+WRITE_SLICE = 256  # chunks per store write; queries in other threads of an embedded store wait at most one slice
 
 
 @component
@@ -81,7 +84,11 @@ class DocsightDocumentWriter:
             ]
             record = record_for(chunks)
             try:
-                written += self.document_store.write_documents(hidden, policy=DuplicatePolicy.OVERWRITE)
+                for start in range(0, len(hidden), WRITE_SLICE):  # the lock is released between slices
+                    with client_lock(registry.client):
+                        written += self.document_store.write_documents(
+                            hidden[start : start + WRITE_SLICE], policy=DuplicatePolicy.OVERWRITE
+                        )
                 replaced = registry.commit(record)
             except Exception:
                 with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them

@@ -11,6 +11,7 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -27,13 +28,15 @@ class UnsupportedFilter(ValueError):
 
 
 class EmbeddedHybridIndex:
-    """Loaded on first use and reloaded when the collection's point count changes (writes go through the same
-    process: the embedded store admits one)."""
+    """Loaded on first use and reloaded when the collection's point count or the ``revision`` token changes (writes
+    go through the same process: the embedded store admits one). The count alone misses a commit, which flips
+    ``committed`` without adding points, and a delete followed by a write of as many points."""
 
-    def __init__(self, client: QdrantClient, collection: str) -> None:
+    def __init__(self, client: QdrantClient, collection: str, revision: Callable[[], str] | None = None) -> None:
         self.client = client
         self.collection = collection
-        self._count = -1
+        self.revision = revision or (lambda: "")
+        self._state: tuple[int, str] = (-1, "")
         self._ids: list = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
@@ -43,8 +46,8 @@ class EmbeddedHybridIndex:
         self._vocab: dict[str, dict] = {}
 
     def _refresh(self) -> None:
-        count = self.client.count(self.collection, exact=True).count
-        if count == self._count:
+        state = (self.client.count(self.collection, exact=True).count, self.revision())
+        if state == self._state:
             return
         ids, rows, cols, data, columns, dense = [], [], [], [], {}, []
         meta: dict[str, list] = {f: [] for f in _FIELDS}
@@ -80,7 +83,7 @@ class EmbeddedHybridIndex:
         norms = np.linalg.norm(self._dense, axis=1, keepdims=True) if len(dense) else None
         if norms is not None:
             self._dense /= np.maximum(norms, 1e-12)
-        self._ids, self._columns, self._count = ids, columns, count
+        self._ids, self._columns, self._state = ids, columns, state
         self._meta, self._vocab = {}, {}
         for field in ("doc_id", "source", "kind"):  # categorical: integer codes
             vocab: dict = {}

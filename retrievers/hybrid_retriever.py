@@ -18,6 +18,7 @@ from qdrant_client import models
 from qdrant_client.hybrid.fusion import reciprocal_rank_fusion
 from qdrant_client.local.qdrant_local import QdrantLocal
 
+from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRegistry
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
@@ -79,8 +80,9 @@ class DocsightHybridRetriever:
         k = top_k or self.top_k
         registry = self._checked_registry()
         flt = {"operator": "AND", "conditions": [COMMITTED, filters] if filters else [COMMITTED]}
-        found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
-        recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
+        with client_lock(registry.client):
+            found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
+            recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
         return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k]}
 
     def _search(self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int) -> list[Document]:
@@ -98,7 +100,7 @@ class DocsightHybridRetriever:
         client, index = self.document_store._client, self.document_store.index
         candidates = max(3 * limit, 30)
         if self._index is None:
-            self._index = EmbeddedHybridIndex(client, index)
+            self._index = EmbeddedHybridIndex(client, index, revision=self._checked_registry().revision)
         sparse_hits, dense_hits = self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates)
         fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit)
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}

@@ -1,0 +1,82 @@
+"""The hybrid retriever in one long-lived process (the web UI): fresh after every commit and delete, and safe to
+call from several threads while another thread writes."""
+
+import threading
+from pathlib import Path
+
+from haystack.dataclasses import SparseEmbedding
+
+from retrievers.document_writer import DocsightDocumentWriter
+from retrievers.hybrid_retriever import DocsightHybridRetriever
+from retrievers.store import open_document_store
+from tests.retrievers.test_store_and_registry import _chunks, _config
+
+QUERY = {"query_embedding": [1.0, 0.0, 0.5, 0.25], "query_sparse_embedding": SparseEmbedding([1], [1.0])}
+
+
+def _doc_ids(retriever: DocsightHybridRetriever) -> set[str]:
+    return {d.meta["doc_id"] for d in retriever.run(**QUERY, top_k=50)["documents"]}
+
+
+def test_a_document_committed_after_the_index_was_loaded_is_found(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+    writer.run(documents=_chunks("a", 3, path="/data/a.pdf"))
+    assert _doc_ids(retriever) == {"a"}
+
+    # hidden chunks are written, the index reloads with them invisible, then the commit flips them: no new points
+    chunks = _chunks("b", 3, path="/data/b.pdf")
+    original_commit = registry.commit
+
+    def commit_after_a_query(record):
+        assert _doc_ids(retriever) == {"a"}
+        return original_commit(record)
+
+    writer.registry.commit = commit_after_a_query
+    writer.run(documents=chunks)
+    assert _doc_ids(retriever) == {"a", "b"}
+
+
+def test_delete_then_write_of_as_many_points_is_seen(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+    writer.run(documents=_chunks("a", 3, path="/data/a.pdf"))
+    assert _doc_ids(retriever) == {"a"}
+    registry.delete("a")
+    writer.run(documents=_chunks("c", 3, path="/data/c.pdf"))
+    assert _doc_ids(retriever) == {"c"}
+
+
+def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+    writer.run(documents=_chunks("seed", 5, path="/data/seed.pdf"))
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for i in range(15):
+                writer.run(documents=_chunks(f"d{i}", 40, path=f"/data/d{i}.pdf"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def query() -> None:
+        try:
+            while not done.is_set():
+                assert "seed" in _doc_ids(retriever)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write)] + [threading.Thread(target=query) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert _doc_ids(retriever) >= {f"d{i}" for i in range(15)}
