@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from typing import ContextManager
+from contextlib import AbstractContextManager
 
 from qdrant_client import QdrantClient
 from qdrant_client.local.qdrant_local import QdrantLocal
@@ -21,7 +21,7 @@ _locks: weakref.WeakKeyDictionary[QdrantClient, threading.RLock] = weakref.WeakK
 _guard = threading.Lock()
 
 
-def client_lock(client: QdrantClient) -> ContextManager:
+def client_lock(client: QdrantClient) -> AbstractContextManager:
     """The re-entrant lock of an embedded ``client``; a no-op context for a server client."""
     if not isinstance(getattr(client, "_client", None), QdrantLocal):
         return contextlib.nullcontext()

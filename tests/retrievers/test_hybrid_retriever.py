@@ -61,7 +61,7 @@ def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
         try:
             for i in range(15):
                 writer.run(documents=_chunks(f"d{i}", 40, path=f"/data/d{i}.pdf"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             done.set()
@@ -70,7 +70,7 @@ def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
         try:
             while not done.is_set():
                 assert "seed" in _doc_ids(retriever)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write)] + [threading.Thread(target=query) for _ in range(3)]
