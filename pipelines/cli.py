@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--report", type=Path, metavar="FILE.json", help="write a per-file JSON report")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar (one line per file instead)")
+    ingest.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="process only shard I of N (0 <= I < N): N workers given the same folder ingest each file once",
+    )
 
     retrieve = commands.add_parser("retrieve", help="the ranked sources for a question (no LLM involved)")
     retrieve.add_argument("question")
@@ -79,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=Path("pipelines"), help="folder (default: ./pipelines)")
     _store_flags(export)
 
+    ui = commands.add_parser("ui", help="start the web UI (Streamlit) on DOCSIGHT_UI_ADDRESS:DOCSIGHT_UI_PORT")
+    _store_flags(ui)
+    ui.add_argument("--address", help="interface to bind (DOCSIGHT_UI_ADDRESS, default: 127.0.0.1)")
+    ui.add_argument("--port", type=int, help="port (DOCSIGHT_UI_PORT, default: 8501)")
+
     docs = commands.add_parser("docs", help="list or delete ingested documents")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
@@ -98,6 +108,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         qdrant_url=getattr(args, "qdrant_url", None),
         workers=getattr(args, "workers", None),
         ollama_url=getattr(args, "ollama_url", None),
+        ui_address=getattr(args, "address", None),
+        ui_port=getattr(args, "port", None),
     )
 
 
@@ -114,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return _retrieve(args, settings)
         if args.command == "ask":
             return _ask(args, settings)
+        if args.command == "ui":
+            return _ui(settings)
         if args.command == "export":
             from pipelines.export import export
 
@@ -152,13 +166,20 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     from pipelines.batch.report import FAILED, render_table, write_report
     from pipelines.batch.runner import BatchIngest
+    from pipelines.batch.sharding import parse_shard
 
     passwords = _parse_passwords(args.password)
     if not any(Path(p).exists() for p in args.paths):
         raise _UsageError(f"no such file or folder: {', '.join(args.paths)}")
+    shard = None
+    if args.shard:
+        try:
+            shard = parse_shard(args.shard)
+        except ValueError as exc:
+            raise _UsageError(str(exc)) from None
     console = Console(stderr=True)
     show = not args.no_progress and console.is_terminal
-    results = BatchIngest(settings, console=console, show_progress=show).run(args.paths, passwords)
+    results = BatchIngest(settings, console=console, show_progress=show, shard=shard).run(args.paths, passwords)
     if args.report:
         write_report(results, args.report)
     render_table(results, Console())
@@ -233,10 +254,7 @@ def _open_collection(settings: Settings, only: list[str] | None):
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    import httpx
-
-    from ingest.errors import find_cause
-    from pipelines.generation.ollama_status import OllamaError, check_ollama
+    from pipelines.generation.ollama_status import check_ollama, explain_failure
     from pipelines.query import ask, build_query_pipeline
 
     models = {"text": [settings.text_model], "vision": [settings.vision_model]}.get(
@@ -259,13 +277,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             streaming_callback=None if args.json else stream,
         )
     except Exception as exc:
-        if find_cause(exc, httpx.TimeoutException):
-            raise OllamaError(
-                f"Ollama at {settings.ollama_url} did not answer within {settings.ollama_timeout} s "
-                "(raise DOCSIGHT_OLLAMA_TIMEOUT, or use a smaller model)"
-            ) from None
-        if find_cause(exc, httpx.TransportError):
-            raise OllamaError(f"lost the connection to Ollama at {settings.ollama_url}: {exc}") from None
+        explained = explain_failure(exc, settings.ollama_url, settings.ollama_timeout)
+        if explained is not None:
+            raise explained from None
         raise
     if args.json:
         payload = {
@@ -284,6 +298,53 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     for c in result["citations"]:
         print(f"[{c['n']}] {c['source']}, page {c['page']} ({c['kind']})")
     return EXIT_OK
+
+
+def streamlit_command(settings: Settings) -> list[str]:
+    """The ``streamlit run`` command line of the packaged app: bound to the configured address, no usage
+    statistics, uploads capped at the ingestion file limit."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("webui")  # locates the package without importing it
+    if spec is None or spec.origin is None:
+        raise _UsageError("the webui package is not installed")
+    app = Path(spec.origin).with_name("app.py")
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        settings.ui_address,
+        "--server.port",
+        str(settings.ui_port),
+        "--server.headless",
+        "true",
+        "--server.maxUploadSize",
+        str(settings.max_file_mb),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+    ]
+
+
+def _ui(settings: Settings) -> int:
+    import os
+
+    command = streamlit_command(settings)
+    print(f"docsight web UI on http://{settings.ui_address}:{settings.ui_port}", file=sys.stderr)
+    # the app reads the same settings from the environment; flags given here are passed on that way
+    env = {**os.environ, **{f"DOCSIGHT_{k.upper()}": str(v) for k, v in _ui_overrides(settings).items()}}
+    os.execvpe(command[0], command, env)
+    return EXIT_OK  # not reached
+
+
+def _ui_overrides(settings: Settings) -> dict:
+    return {"collection": settings.collection, "qdrant_path": settings.qdrant_path, "qdrant_url": settings.qdrant_url}
 
 
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -66,6 +66,12 @@ class Settings:
     crop_max_side: int = 1024
     crop_jpeg_quality: int = 80
 
+    # Web UI (`docsight ui`)
+    ui_address: str = "127.0.0.1"  # localhost only; 0.0.0.0 exposes it (set ui_password then)
+    ui_port: int = 8501
+    ui_password: str = ""  # when set, the UI asks for it before showing anything
+    upload_dir: str = "data/uploads"  # uploaded files are kept here (one folder per content hash)
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``DOCSIGHT_*`` variables, then apply non-None ``overrides`` (CLI flags).

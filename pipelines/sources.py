@@ -24,6 +24,7 @@ class Source:
     text: str
     score: float
     crop_jpeg_b64: str | None = None
+    page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
@@ -39,6 +40,7 @@ class Source:
             text=doc.content or "",
             score=float(doc.score or 0.0),
             crop_jpeg_b64=meta.get("crop_jpeg_b64"),
+            page_size=list(meta.get("page_size") or []) or None,
         )
 
     @property

@@ -7,17 +7,22 @@ import multiprocessing as mp
 import os
 import queue
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from ingest.discovery import discover
 from ingest.documents import sha256_file
 from ingest.errors import IngestError, TooLargeError
 from ingest.filetypes import detect_type
 from pipelines.batch.report import FAILED, INGESTED, UNCHANGED, FileResult
+from pipelines.batch.sharding import in_shard
 from pipelines.batch.worker import Task, worker_main
 from pipelines.settings import Settings
 from pipelines.store import open_store
+from retrievers.document_registry import DocumentRegistry
 from retrievers.document_writer import DocsightDocumentWriter
 
 
@@ -31,12 +36,15 @@ class _Worker:
 
 
 @dataclass
-class _Progress:
+class BatchProgress:
+    """Where a running batch is: files parsed of those to parse, pages so far, the files being parsed."""
+
     files_total: int = 0
     files_done: int = 0
     pages_done: int = 0
     started: float = field(default_factory=time.monotonic)
     current_pages: dict[int, int] = field(default_factory=dict)
+    current_files: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -55,19 +63,44 @@ class BatchIngest:
     reason otherwise; a failure never stops the batch and never leaves points behind.
     """
 
-    def __init__(self, settings: Settings, *, console=None, show_progress: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        console=None,
+        show_progress: bool = True,
+        store: QdrantDocumentStore | None = None,
+        on_progress: Callable[[BatchProgress, FileResult | None], None] | None = None,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        """
+        :param console: a rich console for the progress bar (``show_progress``) or one line per file.
+        :param store: an open store to write to (kept open); by default the configured store is opened and closed.
+        :param on_progress: called from the thread that runs the batch, about twice a second and whenever a file
+            is finished (with its result).
+        :param shard: ``(index, count)``: process only the files of this shard (see :mod:`pipelines.batch.sharding`).
+        """
         self.settings = settings
         self.console = console
         self.show_progress = show_progress
+        self.store = store
+        self.on_progress = on_progress
+        self.shard = shard
 
     def run(self, paths: list[str], passwords: dict[str, str] | None = None) -> list[FileResult]:
         files, problems = discover(paths)
+        if self.shard is not None:
+            files = in_shard(files, paths, *self.shard)
         results: dict[str, FileResult] = {p: FileResult(file=p, status=FAILED, error=f"{why}") for p, why in problems}
-        store, registry = open_store(self.settings)
+        if self.store is not None:
+            store, registry = self.store, DocumentRegistry(self.store._client, self.store.index)
+        else:
+            store, registry = open_store(self.settings)
         try:
             self._ingest(files, passwords or {}, store, registry, results)
         finally:
-            store.close()
+            if self.store is None:
+                store.close()
         order = [str(p) for p in files]
         return [results[p] for p, _ in problems] + [results[p] for p in order]
 
@@ -136,9 +169,10 @@ class BatchIngest:
         by_id = {t.task_id: t for t in tasks}
         pending = list(tasks)
         out: dict[str, FileResult] = {}
-        progress = _Progress(files_total=len(tasks))
+        progress = BatchProgress(files_total=len(tasks))
         display = _Display(self.console, progress) if self.show_progress and self.console is not None else None
         next_wid = n_workers
+        last_notified = 0.0
         try:
             while len(out) < len(tasks):
                 for worker in workers.values():
@@ -150,6 +184,7 @@ class BatchIngest:
                     message = results_q.get(timeout=0.5)
                 except queue.Empty:
                     message = None
+                finished = None
                 if message is not None:
                     finished = self._handle(message, workers, by_id, writer, out, progress)
                     if finished is not None and display is None:
@@ -164,6 +199,7 @@ class BatchIngest:
                     )
                     progress.current_pages.pop(task.task_id, None)
                     progress.files_done += 1
+                    self._notify(progress, workers, out[task.path])
                     workers[wid].process.kill()
                     workers[wid].process.join(5)
                     del workers[wid]
@@ -172,6 +208,9 @@ class BatchIngest:
                         next_wid += 1
                 if display is not None:
                     display.update(workers)
+                if finished is not None or time.monotonic() - last_notified > 0.5:
+                    self._notify(progress, workers, finished)
+                    last_notified = time.monotonic()
         finally:
             for worker in workers.values():
                 with contextlib.suppress(OSError, ValueError):
@@ -183,6 +222,12 @@ class BatchIngest:
             if display is not None:
                 display.close()
         return out
+
+    def _notify(self, progress: BatchProgress, workers: dict, finished: FileResult | None) -> None:
+        if self.on_progress is None:
+            return
+        progress.current_files = [w.task.path for w in workers.values() if w.task]
+        self.on_progress(progress, finished)
 
     def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
         tasks_q = ctx.Queue()
@@ -204,7 +249,7 @@ class BatchIngest:
             )
         return None
 
-    def _log_line(self, result: FileResult, progress: _Progress) -> None:
+    def _log_line(self, result: FileResult, progress: BatchProgress) -> None:
         if self.console is None:
             return
         detail = result.error if result.status == FAILED else f"{result.pages} pages, {result.chunks} chunks"
@@ -276,7 +321,7 @@ def _note(record: dict) -> str | None:
 class _Display:
     """A rich progress bar: files, pages, pages/s and the files in progress."""
 
-    def __init__(self, console, progress: _Progress) -> None:
+    def __init__(self, console, progress: BatchProgress) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.state = progress

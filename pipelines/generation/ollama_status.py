@@ -44,3 +44,16 @@ def check_ollama(url: str, models: list[str], *, timeout: float = 5.0) -> Ollama
             + " && ".join(f"`ollama pull {m}`" for m in missing)
         )
     return status
+
+
+def explain_failure(exc: BaseException, url: str, timeout: int) -> OllamaError | None:
+    """An :class:`OllamaError` saying what to do when ``exc`` (raised by a query) came from talking to Ollama."""
+    from ingest.errors import find_cause
+
+    if find_cause(exc, httpx.TimeoutException):
+        return OllamaError(
+            f"Ollama at {url} did not answer within {timeout} s (raise DOCSIGHT_OLLAMA_TIMEOUT, or use a smaller model)"
+        )
+    if find_cause(exc, httpx.TransportError):
+        return OllamaError(f"lost the connection to Ollama at {url}: {exc}")
+    return None

@@ -1,0 +1,76 @@
+"""A document page as an image with a cited region outlined: what the UI's "full page" view shows.
+
+Crops live in the store; whole pages are rendered on demand from the ingested file, which must still be readable
+at the path recorded when it was ingested (the UI keeps its uploads; a compose stack mounts the documents folder
+at the same path in the ingest and UI containers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageSequence
+
+from ingest.filetypes import HEIC, PDF, detect_type
+
+OUTLINE = (230, 30, 30)
+
+
+class PageUnavailableError(RuntimeError):
+    """The page cannot be rendered; the message says why (file gone, encrypted, page out of range)."""
+
+
+def page_image(path: str | Path, page: int, *, max_side: int = 1400) -> Image.Image:
+    """Render 1-based ``page`` of a PDF or image file as RGB, long side at most ``max_side`` pixels.
+
+    :raises PageUnavailableError: the file is missing or unreadable, or has no such page.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PageUnavailableError(f"the original file is not reachable from here: {path}")
+    try:
+        kind = detect_type(path)
+        image = _render_pdf(path, page, max_side) if kind == PDF else _image_frame(path, page, kind)
+    except PageUnavailableError:
+        raise
+    except Exception as exc:
+        raise PageUnavailableError(f"cannot render page {page} of {path.name}: {type(exc).__name__}: {exc}") from None
+    image = image.convert("RGB")
+    image.thumbnail((max_side, max_side))
+    return image
+
+
+def outline_region(image: Image.Image, bbox: list[float], page_size: list[float], *, width: int = 4) -> Image.Image:
+    """A copy of ``image`` with ``bbox`` (page units, origin top-left; ``page_size`` in the same units) outlined."""
+    out = image.copy()
+    if len(bbox) != 4 or len(page_size) != 2 or not page_size[0] or not page_size[1]:
+        return out
+    sx, sy = out.width / page_size[0], out.height / page_size[1]
+    x0, top, x1, bottom = bbox
+    box = (x0 * sx - width, top * sy - width, x1 * sx + width, bottom * sy + width)
+    ImageDraw.Draw(out).rectangle(box, outline=OUTLINE, width=width)
+    return out
+
+
+def _render_pdf(path: Path, page: int, max_side: int) -> Image.Image:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        if not 1 <= page <= len(pdf.pages):
+            raise PageUnavailableError(f"{path.name} has {len(pdf.pages)} pages, not page {page}")
+        pdf_page = pdf.pages[page - 1]
+        long_side_pt = max(float(pdf_page.width), float(pdf_page.height), 1.0)
+        dpi = max(36, min(200, int(max_side * 72 / long_side_pt)))
+        return pdf_page.to_image(resolution=dpi).original.copy()
+
+
+def _image_frame(path: Path, page: int, kind: str) -> Image.Image:
+    if kind == HEIC:
+        from pi_heif import register_heif_opener
+
+        register_heif_opener()
+    with Image.open(path) as image:
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if number == page:
+                return frame.convert("RGB")
+    raise PageUnavailableError(f"{path.name} has no page {page}")

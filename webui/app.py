@@ -1,0 +1,46 @@
+"""The docsight web UI: ``docsight ui`` runs ``streamlit run`` on this file.
+
+Pages: Chat (questions, streamed cited answers, source cards), Documents (upload, ingestion progress, manage),
+Status (store and Ollama). The sidebar shows a one-line health summary on every page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from webui.auth import require_password
+from webui.context import service, settings
+
+VIEWS = Path(__file__).parent / "views"
+
+
+def main() -> None:
+    st.set_page_config(page_title="docsight", page_icon="📄", layout="wide")
+    require_password(settings().ui_password)
+
+    navigation = st.navigation(
+        [
+            st.Page(VIEWS / "chat.py", title="Chat", icon="💬", default=True),
+            st.Page(VIEWS / "documents.py", title="Documents", icon="📄"),
+            st.Page(VIEWS / "status.py", title="Status", icon="🩺"),
+        ]
+    )
+    svc = service()
+    with st.sidebar:
+        store = svc.store_status()
+        ollama = svc.ollama_status()
+        st.caption(f"Qdrant ({store['mode']}): {store['documents']} documents, {store['points']} points")
+        if not ollama.reachable:
+            st.caption("Ollama: not reachable — search only")
+        else:
+            missing = [m for m, pulled in ollama.models.items() if not pulled]
+            st.caption("Ollama: ready" if not missing else f"Ollama: missing {', '.join(missing)}")
+    navigation.run()
+
+
+# Streamlit runs this file as __main__. The ingestion's worker processes (multiprocessing "spawn") re-import the
+# main script as __mp_main__: the guard keeps them from starting a second UI that would open the store.
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The chat of one browser session: questions, answers, their sources, kept in ``st.session_state``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: str = ""
+    sources: list[dict] = field(default_factory=list)  # numbered sources given to the model (with crops)
+    cited: list[int] = field(default_factory=list)
+    route: str = ""
+    model: str = ""
+    uncited: bool = False
+    notice: str = ""  # why the answer is retrieval-only, or what went wrong
+    seconds: float = 0.0
+
+    @property
+    def retrieval_only(self) -> bool:
+        return not self.answer
+
+
+@dataclass
+class ChatHistory:
+    turns: list[Turn] = field(default_factory=list)
+
+    def add(self, turn: Turn) -> int:
+        self.turns.append(turn)
+        return len(self.turns) - 1
+
+    def clear(self) -> None:
+        self.turns.clear()

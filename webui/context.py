@@ -1,0 +1,34 @@
+"""What every page needs: the settings, the shared service, this session's chat. Failures stop the page with the
+error's own message (what failed and what to do)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pipelines.settings import Settings, SettingsError
+from webui.chat_history import ChatHistory
+from webui.service import DocsightService
+
+
+def settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        st.error(f"Configuration error: {exc}")
+        st.stop()
+        raise  # not reached
+
+
+def service() -> DocsightService:
+    try:
+        return DocsightService.shared(settings())
+    except Exception as exc:  # StoreLockedError, StoreUnavailableError, EmbeddingModelMismatchError, ...
+        st.error(f"Cannot open the document store: {exc}")
+        st.stop()
+        raise  # not reached
+
+
+def chat_history() -> ChatHistory:
+    if "docsight_chat" not in st.session_state:
+        st.session_state["docsight_chat"] = ChatHistory()
+    return st.session_state["docsight_chat"]

@@ -1,0 +1,36 @@
+"""Text from documents and models shown as Markdown without letting it become markup.
+
+Streamlit renders Markdown (never raw HTML unless asked); a document or a model could still inject links or remote
+images (a tracking pixel, a link to a look-alike site). Every Markdown character is escaped, then docsight adds its
+own markup: citation markers that jump to the answer's source cards.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.generation.citation_checker import parse_citations
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:@%&^])")
+_CITED = re.compile(r"\\\[((?:\d|,|\s|\\-|–|and)+)\\\]")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with every character Markdown (and Streamlit's extensions) would interpret backslash-escaped."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def source_anchor(turn: int, n: int) -> str:
+    return f"source-{turn}-{n}"
+
+
+def answer_markdown(answer: str, turn: int, cited: set[int]) -> str:
+    """The escaped answer with each valid citation ``[n]`` turned into a link to ``#source-<turn>-<n>``."""
+
+    def link(match: re.Match) -> str:
+        numbers = [n for n in parse_citations("[" + match.group(1).replace("\\", "") + "]") if n in cited]
+        if not numbers:
+            return match.group(0)
+        return " ".join(f"[\\[{n}\\]](#{source_anchor(turn, n)})" for n in numbers)
+
+    return _CITED.sub(link, escape_markdown(answer))
