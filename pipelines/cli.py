@@ -327,6 +327,8 @@ def streamlit_command(settings: Settings) -> list[str]:
         "none",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",
         "--global.developmentMode",
         "false",
     ]

@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# the web UI's browser test drives the system Chromium (Playwright's own browser download is not used)
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "setup: installing ${need_apt[*]} (OCR for scans and images)"
+    echo "setup: installing ${need_apt[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   else

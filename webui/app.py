@@ -17,21 +17,21 @@ VIEWS = Path(__file__).parent / "views"
 
 
 def main() -> None:
-    st.set_page_config(page_title="docsight", page_icon="📄", layout="wide")
+    st.set_page_config(page_title="docsight", page_icon=":material/description:", layout="wide")
     require_password(settings().ui_password)
 
     navigation = st.navigation(
         [
-            st.Page(VIEWS / "chat.py", title="Chat", icon="💬", default=True),
-            st.Page(VIEWS / "documents.py", title="Documents", icon="📄"),
-            st.Page(VIEWS / "status.py", title="Status", icon="🩺"),
+            st.Page(VIEWS / "chat.py", title="Chat", icon=":material/chat:", default=True),
+            st.Page(VIEWS / "documents.py", title="Documents", icon=":material/description:"),
+            st.Page(VIEWS / "status.py", title="Status", icon=":material/monitor_heart:"),
         ]
     )
     svc = service()
     with st.sidebar:
         store = svc.store_status()
         ollama = svc.ollama_status()
-        st.caption(f"Qdrant ({store['mode']}): {store['documents']} documents, {store['points']} points")
+        st.caption(f"Qdrant ({store['mode']}): {store['documents']} document(s), {store['points']} points")
         if not ollama.reachable:
             st.caption("Ollama: not reachable — search only")
         else:

@@ -24,13 +24,14 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
         )
         if source.section:
             st.caption(escape_markdown(source.section[:200]))
-        text_col, image_col = st.columns([3, 2]) if source.has_crop else (st.container(), None)
-        with text_col:
-            text = source.text if len(source.text) <= TEXT_PREVIEW_CHARS else source.text[:TEXT_PREVIEW_CHARS] + " …"
+        text = source.text if len(source.text) <= TEXT_PREVIEW_CHARS else source.text[:TEXT_PREVIEW_CHARS] + " …"
+        if source.has_crop and source.crop_jpeg_b64:
+            # a table, figure or scanned page: the image is the source; its extracted text is one click away
+            st.image(base64.b64decode(source.crop_jpeg_b64), caption=f"{source.kind} crop, page {source.page}")
+            with st.expander(f"Extracted {source.kind} text"):
+                st.markdown(escape_markdown(text))
+        else:
             st.markdown(escape_markdown(text))
-        if image_col is not None and source.crop_jpeg_b64:
-            with image_col:
-                st.image(base64.b64decode(source.crop_jpeg_b64), caption=f"{source.kind} crop, page {source.page}")
         key = f"page-{turn}-{source.n}"
         if st.toggle("Full page with this region", key=key):
             try:

