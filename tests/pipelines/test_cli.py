@@ -86,3 +86,20 @@ def test_locked_store_and_model_mismatch_are_clear_errors(tmp_path: Path) -> Non
     assert mismatch.returncode == 3
     assert "indexed with the embedding model someone/else" in mismatch.stderr
     assert "--collection NEW_NAME" in mismatch.stderr
+
+
+def test_ui_command_runs_the_packaged_app_on_localhost_without_telemetry() -> None:
+    from pipelines.cli import streamlit_command
+    from pipelines.settings import Settings
+
+    command = streamlit_command(Settings.from_env(environ={}, max_file_mb=50))
+    app = Path(command[4])
+    assert command[1:4] == ["-m", "streamlit", "run"] and app.is_file() and app.parent.name == "webui"
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8501"
+    assert options["--browser.gatherUsageStats"] == "false" and options["--server.maxUploadSize"] == "50"
+
+
+def test_shard_flag_is_checked(tmp_path: Path) -> None:
+    done = docsight("ingest", str(REPO / "README.md"), "--shard", "2/2", store=tmp_path / "q")
+    assert done.returncode == 2 and "0 <= I < N" in done.stderr
