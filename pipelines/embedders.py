@@ -42,8 +42,8 @@ def embedding_spec(settings: Settings) -> EmbeddingSpec:
     name = embedding_model_name(settings)
     if not settings.embedder.startswith(OLLAMA_PREFIX):
         return EmbeddingSpec(name, minilm.DIMENSION)
-        model = settings.embedder.removeprefix(OLLAMA_PREFIX)
-        import ollama
+    model = settings.embedder.removeprefix(OLLAMA_PREFIX)
+    import ollama
 
     client = ollama.Client(host=settings.ollama_url, timeout=settings.ollama_timeout)
     vector = client.embed(model=model, input="dimension probe").embeddings[0]
