@@ -82,7 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the indexing and query pipelines as Haystack YAML")
     export.add_argument("--out", type=Path, default=Path("pipelines"), help="folder (default: ./pipelines)")
+    export.add_argument(
+        "--only", choices=["indexing", "query"], help="write only this pipeline (e.g. query, for a hayhooks server)"
+    )
     _store_flags(export)
+
+    commands.add_parser(
+        "prepare", help="build derived model files now (the ONNX encoder), so that nothing is built at first use"
+    )
 
     ui = commands.add_parser("ui", help="start the web UI (Streamlit) on DOCSIGHT_UI_ADDRESS:DOCSIGHT_UI_PORT")
     _store_flags(ui)
@@ -128,10 +135,15 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(args, settings)
         if args.command == "ui":
             return _ui(settings)
+        if args.command == "prepare":
+            from pipelines.embedders import prepare_embedder
+
+            print(f"ready: {prepare_embedder(settings)}")
+            return EXIT_OK
         if args.command == "export":
             from pipelines.export import export
 
-            for path in export(settings, args.out):
+            for path in export(settings, args.out, only=args.only):
                 print(f"wrote {path}")
             return EXIT_OK
         if args.command == "docs" and args.docs_command == "list":

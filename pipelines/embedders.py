@@ -80,3 +80,13 @@ def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder
 
 
 SPARSE_MODEL = bm25.MODEL_NAME
+
+
+def prepare_embedder(settings: Settings) -> str:
+    """Build what the configured embedder needs on disk (MiniLM's ONNX file; nothing for Ollama); returns where."""
+    if settings.embedder.startswith(OLLAMA_PREFIX):
+        return f"{settings.embedder} is served by Ollama at {settings.ollama_url}"
+    embedding_model_name(settings)  # rejects an unknown embedder
+    from retrievers.encoders.minilm_onnx import model_path
+
+    return str(model_path(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None))

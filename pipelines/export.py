@@ -54,10 +54,13 @@ def pipeline_yamls(settings: Settings) -> dict[str, str]:
     }
 
 
-def export(settings: Settings, out: Path) -> list[Path]:
+def export(settings: Settings, out: Path, only: str | None = None) -> list[Path]:
+    """Write ``indexing.yaml`` and ``query.yaml`` (or only ``<only>.yaml``) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in pipeline_yamls(settings).items():
+        if only and name != f"{only}.yaml":
+            continue
         (out / name).write_text(text, encoding="utf-8")
         written.append(out / name)
     return written

@@ -69,10 +69,12 @@ def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
 class DocumentRegistry:
     """Reads and writes the companion collection ``<collection>__docsight`` through the store's client."""
 
-    def __init__(self, client: QdrantClient, collection: str) -> None:
+    def __init__(self, client: QdrantClient, collection: str, *, replication_factor: int | None = None) -> None:
+        """:param replication_factor: copies of the registry on a Qdrant cluster (as for the chunks' collection)."""
         self.client = client
         self.collection = collection
         self.name = f"{collection}__docsight"
+        self.replication_factor = replication_factor
 
     # -- the collection's embedding model -------------------------------------------------------------------------
     @_locked
@@ -101,7 +103,7 @@ class DocumentRegistry:
     def create(self) -> None:
         """Create the registry collection if it does not exist."""
         if not self.client.collection_exists(self.name):
-            self.client.create_collection(self.name, vectors_config={})
+            self.client.create_collection(self.name, vectors_config={}, replication_factor=self.replication_factor)
 
     @_locked
     def check(self, embedding_model: str, embedding_dim: int) -> None:

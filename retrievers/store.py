@@ -120,6 +120,6 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
             ) from None
         raise
     assert store._client is not None
-    registry = DocumentRegistry(store._client, config.collection)
+    registry = DocumentRegistry(store._client, config.collection, replication_factor=config.replication_factor or None)
     registry.ensure(config.embedding_model, config.embedding_dim, config.sparse_model)
     return store, registry

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Set up docsight on a fresh machine: OCR packages (Debian/Ubuntu), uv, and the project's virtualenv in .venv.
-# Usage: scripts/setup.sh [--test]     (--test also installs the test tools)
+# Usage: scripts/setup.sh [--test] [--api]   (--test: the test tools and Chromium; --api: hayhooks, for `api`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+extras=()
+for arg in "$@"; do
+  case "$arg" in
+    --test) extras+=(--extra test) ;;
+    --api) extras+=(--extra api) ;;
+    *) echo "setup: unknown option $arg (use --test, --api)" >&2; exit 2 ;;
+  esac
+done
 # the web UI's browser test drives the system Chromium (Playwright's own browser download is not used)
-if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
+if [[ " $* " == *" --test "* ]] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -25,8 +33,6 @@ if ! command -v uv >/dev/null 2>&1; then
   export PATH="$HOME/.local/bin:$PATH"
 fi
 
-extras=()
-[ "${1:-}" = "--test" ] && extras=(--extra test)
 # Dependency overrides in pyproject.toml keep torch/CUDA out; uv applies them (plain pip would not).
 # llama-cpp-python (tests only) builds from source: portable, no llava
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}"

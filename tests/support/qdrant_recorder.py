@@ -1,0 +1,113 @@
+"""A recording stand-in for a Qdrant server's REST API: just enough to create collections and payload indexes,
+for tests that check what docsight asks a server (cluster layout, API key) without a Qdrant binary."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class QdrantRecorder:
+    """``with QdrantRecorder() as server:`` -> ``server.url``; ``server.requests``: (method, path, headers, body)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict, dict | None]] = []
+        self.collections: dict[str, dict] = {}
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def created(self, name: str) -> dict:
+        return next(b for m, p, _, b in self.requests if m == "PUT" and p == f"/collections/{name}")
+
+    def __enter__(self) -> QdrantRecorder:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _answer(self, method: str, path: str, body: dict | None) -> object:
+        path = path.split("?")[0]
+        if path == "/":
+            return {"title": "qdrant - vector search engine", "version": "1.19.0"}
+        match = re.fullmatch(r"/collections/([^/]+)(/.*)?", path)
+        if path == "/collections":
+            return {"collections": [{"name": n} for n in self.collections]}
+        if match is None:
+            return True
+        name, rest = match.group(1), match.group(2) or ""
+        if rest == "/exists":
+            return {"exists": name in self.collections}
+        if rest == "" and method == "PUT":
+            self.collections[name] = body or {}
+            return True
+        if rest == "" and method == "GET":
+            return _collection_info(self.collections.get(name, {}))
+        if rest == "/points" and method == "POST":
+            return []  # retrieve: nothing stored
+        if rest.startswith("/points/count"):
+            return {"count": 0}
+        if rest.startswith("/points/scroll"):
+            return {"points": [], "next_page_offset": None}
+        return {"operation_id": 0, "status": "completed"}
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                server.requests.append((self.command, self.path, dict(self.headers), body))
+                answer = server._answer(self.command, self.path, body)
+                envelope = answer if self.path == "/" else {"result": answer, "status": "ok", "time": 0}
+                data = json.dumps(envelope)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data.encode())
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
+
+        return Handler
+
+
+def _collection_info(config: dict) -> dict:
+    return {
+        "status": "green",
+        "optimizer_status": "ok",
+        "points_count": 0,
+        "segments_count": 1,
+        "config": {
+            "params": {
+                "vectors": config.get("vectors", {}),
+                "sparse_vectors": config.get("sparse_vectors"),
+                "shard_number": config.get("shard_number", 1),
+                "replication_factor": config.get("replication_factor", 1),
+                "write_consistency_factor": config.get("write_consistency_factor", 1),
+            },
+            "hnsw_config": {"m": 16, "ef_construct": 100, "full_scan_threshold": 10000},
+            "optimizer_config": {
+                "deleted_threshold": 0.2,
+                "vacuum_min_vector_number": 1000,
+                "default_segment_number": 0,
+                "flush_interval_sec": 5,
+            },
+            "wal_config": {"wal_capacity_mb": 32, "wal_segments_ahead": 0},
+        },
+        "payload_schema": {},
+    }
