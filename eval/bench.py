@@ -30,6 +30,7 @@ DEFAULT_SAMPLE = [
     "3M_2018_10K.pdf",
     "AMERICANWATERWORKS_2022_10K.pdf",  # 306 pages: the largest filing
 ]
+QUICK_SAMPLE = ["PEPSICO_2023_8K_dated-2023-05-05.pdf"]  # 5 pages: a smoke run
 STAGES = ("parse", "ocr", "crop", "chunk", "embed_dense", "embed_sparse", "write")
 
 
@@ -58,11 +59,14 @@ def docsight_ingest(files: list[Path], workers: int, store: Path) -> tuple[list[
 
 def bench_ingest(args: argparse.Namespace) -> str:
     pdfs = Path(args.pdfs)
-    files = sorted(pdfs.glob("*.pdf")) if args.all else [pdfs / name for name in DEFAULT_SAMPLE]
+    sample = getattr(args, "sample", None) or DEFAULT_SAMPLE
+    files = sorted(pdfs.glob("*.pdf")) if args.all else [pdfs / name for name in sample]
     work = Path(tempfile.mkdtemp(prefix="docsight-bench-"))
     try:
         raw_pages, raw_seconds = raw_extraction(files)
         results, seconds = docsight_ingest(files, args.workers, work / "store")
+        if getattr(args, "keep_store", None):  # the retrieval benchmark reuses these chunks
+            shutil.copytree(work / "store", args.keep_store, dirs_exist_ok=True)
         failed = [r for r in results if r.status != INGESTED]
         pages = sum(r.pages for r in results if r.status == INGESTED)
         stages = {s: sum(r.stages.get(s, 0.0) for r in results) for s in STAGES}
@@ -112,6 +116,14 @@ def bench_ingest(args: argparse.Namespace) -> str:
     (out / "report.md").write_text(report, encoding="utf-8")
     (out / "results.json").write_text(json.dumps([r.to_json() for r in results], indent=2), encoding="utf-8")
     return report
+
+
+def stage_rates(results_json: Path) -> dict[str, float]:
+    """Pages per second of each ingestion stage alone (pages / seconds spent in the stage) from results.json."""
+    results = [r for r in json.loads(Path(results_json).read_text()) if r.get("status") == INGESTED]
+    pages = sum(r["pages"] for r in results)
+    totals = {s: sum(r.get("stages", {}).get(s, 0.0) for r in results) for s in STAGES}
+    return {s: pages / t for s, t in totals.items() if t > 0}
 
 
 def _pages(path: Path) -> int:

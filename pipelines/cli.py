@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _store_flags(export)
 
+    evaluate = commands.add_parser(
+        "eval", help="measure retrieval, answers, speed and memory (docsight eval --help)", add_help=False
+    )
+    evaluate.add_argument("rest", nargs=argparse.REMAINDER)
+
     commands.add_parser(
         "prepare", help="build derived model files now (the ONNX encoder), so that nothing is built at first use"
     )
@@ -121,6 +126,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # eval/ builds on pipelines/; it is loaded only for this command
+        from eval.cli import main as eval_main
+
+        return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     from pipelines.generation.ollama_status import OllamaError
     from retrievers.errors import StoreError

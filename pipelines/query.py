@@ -18,10 +18,10 @@ from retrievers.filters import retrieval_filters
 def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
     """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations``.
 
-    Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, ``prompt_builder.question`` (the same question),
-    optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators' ``streaming_callback``.
-    Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``, ``citations.model``,
-    ``prompt_builder.sources`` and ``prompt_builder.route``.
+    Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, ``prompt_builder.question`` and ``retriever.query``
+    (the same question), optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators'
+    ``streaming_callback``. Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``,
+    ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
     pipe.add_component("prompt_builder", AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max))
@@ -49,18 +49,19 @@ def ask(
 ) -> dict[str, Any]:
     """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``.
 
-    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route`` and ``sources`` (all numbered sources).
+    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources) and
+        ``scope`` (the documents the question named and the search was limited to; empty: all).
     """
     data: dict[str, Any] = {
         "dense_embedder": {"text": question},
         "sparse_embedder": {"text": question},
-        "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k},
+        "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
         "prompt_builder": {"question": question, "mode": mode},
     }
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}
-    out = pipeline.run(data, include_outputs_from={"prompt_builder"})
+    out = pipeline.run(data, include_outputs_from={"prompt_builder", "retriever"})
     checked = out["citations"]
     return {
         "answer": checked["answer"],
@@ -70,4 +71,5 @@ def ask(
         "model": checked["model"],
         "route": out["prompt_builder"]["route"],
         "sources": out["prompt_builder"]["sources"],
+        "scope": out["retriever"]["scope"],
     }

@@ -21,8 +21,8 @@ from retrievers.hybrid_retriever import DocsightHybridRetriever
 
 
 def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 10) -> Pipeline:
-    """Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, optionally ``retriever.filters`` and
-    ``retriever.top_k``. Output: ``retriever.documents`` (best first, ``score`` = RRF score)."""
+    """Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, optionally ``retriever.query`` (the same
+    question: scopes the search to documents it names), ``retriever.filters`` and ``retriever.top_k``. Output: ``retriever.documents`` (best first, ``score`` = RRF score)."""
     pipe = Pipeline()
     pipe.add_component("dense_embedder", text_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())
@@ -41,7 +41,7 @@ def retrieve(pipeline: Pipeline, question: str, *, top_k: int = 10, **narrow: An
         {
             "dense_embedder": {"text": question},
             "sparse_embedder": {"text": question},
-            "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k},
+            "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
         }
     )
     return out["retriever"]["documents"]

@@ -20,6 +20,8 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 
 from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRegistry
+from retrievers.document_scope import NamedDocument, named_document, title_of
+from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
 from retrievers.store import with_deserialized_store
@@ -42,48 +44,81 @@ class DocsightHybridRetriever:
     """
 
     def __init__(
-        self, *, document_store: QdrantDocumentStore, top_k: int = 10, embedding_model: str | None = None
+        self,
+        *,
+        document_store: QdrantDocumentStore,
+        top_k: int = 10,
+        embedding_model: str | None = None,
+        scope_by_name: bool = True,
     ) -> None:
         """
         :param document_store: the docsight collection's store.
         :param top_k: hits to return (runtime ``top_k`` overrides it).
         :param embedding_model: the model of the query embeddings; a collection written with another model is an
             ``EmbeddingModelMismatchError`` instead of silently wrong results.
+        :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names
+            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`), unless ``filters``
+            already choose documents.
         """
         self.document_store = document_store
         self.top_k = top_k
         self.embedding_model = embedding_model
+        self.scope_by_name = scope_by_name
         self._registry: DocumentRegistry | None = None
         self._index: EmbeddedHybridIndex | None = None
+        self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
-            self, document_store=self.document_store.to_dict(), top_k=self.top_k, embedding_model=self.embedding_model
+            self,
+            document_store=self.document_store.to_dict(),
+            top_k=self.top_k,
+            embedding_model=self.embedding_model,
+            scope_by_name=self.scope_by_name,
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocsightHybridRetriever:
         return default_from_dict(cls, with_deserialized_store(data))
 
-    @component.output_types(documents=list[Document])
+    @component.output_types(documents=list[Document], scope=list[str])
     def run(
         self,
         query_embedding: list[float],
         query_sparse_embedding: SparseEmbedding,
         filters: dict[str, Any] | None = None,
         top_k: int | None = None,
-    ) -> dict[str, list[Document]]:
+        query: str | None = None,
+    ) -> dict[str, Any]:
         """Search; ``filters`` (Haystack syntax) are ANDed with the visibility rules.
 
-        :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score).
+        :param query: the question's text, for scoping by document name (optional).
+        :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
+            the sources of the documents the question named and the search was limited to (empty: all).
         """
         k = top_k or self.top_k
         registry = self._checked_registry()
-        flt = {"operator": "AND", "conditions": [COMMITTED, filters] if filters else [COMMITTED]}
+        conditions = [COMMITTED, filters] if filters else [COMMITTED]
+        scope: list[str] = []
         with client_lock(registry.client):
+            if query and self.scope_by_name and not _chooses_documents(filters):
+                doc_ids, scope = self._scope(registry, query)
+                if doc_ids:
+                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
+            flt = {"operator": "AND", "conditions": conditions}
             found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
             recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
-        return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k]}
+        return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
+
+    def _scope(self, registry: DocumentRegistry, query: str) -> tuple[list[str], list[str]]:
+        revision = registry.revision()
+        if self._named is None or self._named[0] != revision:
+            records = registry.all()
+            named = [n for r in records if (n := named_document(r.doc_id, title_of(r.source)))]
+            self._named = (revision, named, {r.doc_id: r.source for r in records})
+        _, named, sources = self._named
+        doc_ids = scope_of(query, named)
+        return doc_ids, sorted(sources[d] for d in doc_ids)
 
     def _search(self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int) -> list[Document]:
         client = self.document_store._client
@@ -137,3 +172,12 @@ class DocsightHybridRetriever:
                 registry.check(self.embedding_model, self.document_store.embedding_dim)
             self._registry = registry
         return self._registry
+
+
+def _chooses_documents(filters: dict[str, Any] | None) -> bool:
+    """Whether ``filters`` restrict ``meta.doc_id`` or ``meta.source`` anywhere."""
+    if not filters:
+        return False
+    if filters.get("field") in ("meta.doc_id", "meta.source"):
+        return True
+    return any(_chooses_documents(c) for c in filters.get("conditions", []))

@@ -79,6 +79,7 @@ def test_upload_ingest_ask_and_see_a_cited_crop_in_chromium(ui_server: str, olla
     from playwright.sync_api import expect, sync_playwright
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=60_000)  # the first page load opens the store and loads the encoder
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

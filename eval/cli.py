@@ -1,0 +1,250 @@
+"""``docsight eval retrieval|answers|bench`` (also ``python -m eval``). Every run writes a folder with
+``report.md``, ``results.json``, ``questions.csv`` and PNG plots; ``--baseline OLD_DIR`` lists what changed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from eval import report
+from eval.datasets import ChartQuestion, DatasetError, load
+from eval.metrics import recall_curve
+from pipelines.settings import Settings
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@5")
+LABELS = {
+    "docsight": "docsight, corpus-wide",
+    "bm25": "plain BM25 over pages, corpus-wide",
+    "dense": "plain dense (MiniLM, 200-word windows), corpus-wide",
+    "docsight_own_doc": "docsight, own document",
+    "dense_own_doc": "plain dense, own document",
+}
+TARGET_RECALL_AT_5, TARGET_CHART_RANK1 = 0.60, 0.80
+
+
+def _out(args: argparse.Namespace, kind: str) -> Path:
+    return Path(args.out or f"eval/results/{kind}-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+
+
+def _settings(args: argparse.Namespace, dataset: Path) -> Settings:
+    return Settings.from_env(
+        collection=args.collection or f"eval-{dataset.stem}-{dataset.parent.name}",
+        qdrant_path=args.qdrant_path or "data/eval/qdrant",
+        qdrant_url=args.qdrant_url,
+    )
+
+
+def run_retrieval(args: argparse.Namespace) -> Path:
+    from rich.console import Console
+
+    from eval.charts_eval import evaluate_charts
+    from eval.retrieval_eval import evaluate
+
+    questions = load(args.dataset)
+    settings = _settings(args, args.dataset)
+    out = _out(args, "retrieval")
+    console = Console(stderr=True)
+    title = f"Dataset `{args.dataset}`, collection `{settings.collection}` at {settings.qdrant_location}."
+    if isinstance(questions[0], ChartQuestion):
+        result = evaluate_charts(settings, questions, top_k=args.top_k, console=console)
+        lines = report.header("docsight chart retrieval", settings, [title]) + _chart_lines(result, args)
+        curves = {
+            s: recall_curve([r[f"{s}_rank"] for r in result["rows"] if r["task"].endswith("/Content")])
+            for s in ("docsight", "bm25_ocr")
+        }
+        out.mkdir(parents=True, exist_ok=True)
+        plot = report.plot_recall(out, curves, "Content questions: evidence chart within k")
+        lines += [f"![recall@k]({plot})", ""]
+    else:
+        result = evaluate(settings, questions, top_k=args.top_k, baselines=not args.no_baselines, console=console)
+        lines = report.header("docsight retrieval evaluation", settings, [title]) + _retrieval_lines(result)
+        out.mkdir(parents=True, exist_ok=True)
+        systems = [s for s in LABELS if s in result["summary"]]
+        curves = {LABELS[s]: recall_curve([r[f"{s}_rank"] for r in result["rows"]]) for s in systems}
+        lines += [
+            f"![recall@k]({report.plot_recall(out, curves, 'Evidence page within the top k')})",
+            f"![latency]({report.plot_histogram(out, result['latency_ms'], 'docsight retrieve latency')})",
+            "",
+        ]
+    if args.baseline:
+        lines += report.changes(args.baseline, result["rows"], lambda r: (r.get("docsight_rank") or 99) <= 5)
+    return report.write(out, lines, result)
+
+
+def _retrieval_lines(result: dict) -> list[str]:
+    summary = result["summary"]
+    rows = [[LABELS[s], *[summary[s][m] for m in METRICS]] for s in LABELS if s in summary]
+    latency = sorted(result["latency_ms"])
+    p = lambda q: latency[min(len(latency) - 1, int(q * len(latency)))] if latency else 0.0  # noqa: E731
+    r5 = summary["docsight"]["recall@5"]
+    lines = [
+        f"{result['questions']} questions over {result['documents']} documents; a hit is an evidence page of the "
+        "question's document; ranks count distinct pages.",
+        "",
+        *report.table(["system", *METRICS], rows),
+        "",
+        f"Target page recall@5 corpus-wide >= {TARGET_RECALL_AT_5:.2f}: docsight {r5:.3f} "
+        f"({'met' if r5 >= TARGET_RECALL_AT_5 else 'not met'}).",
+        "",
+        f"docsight retrieve latency (query embedding included): p50 {p(0.5):.0f} ms, p95 {p(0.95):.0f} ms.",
+        "",
+    ]
+    if result["failed_documents"]:
+        lines += ["Documents that failed to ingest: " + "; ".join(result["failed_documents"]), ""]
+    misses = [r for r in result["rows"] if not r.get("docsight_rank") or r["docsight_rank"] > 5]
+    lines += [f"## Misses at 5 ({len(misses)})", ""]
+    lines += report.table(
+        ["id", "document", "evidence", "docsight top 5"],
+        [[r["id"], r["document"], r["evidence_pages"], ", ".join(r["docsight_top5"])] for r in misses],
+    )
+    return [*lines, ""]
+
+
+def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
+    rows = [
+        [task, v["questions"], v["docsight"]["recall@1"], v["bm25_ocr"]["recall@1"], v["docsight"]["recall@5"]]
+        for task, v in result["by_task"].items()
+    ]
+    content = result["summary"].get("docsight", {}).get("recall@1", 0.0)
+    return [
+        f"{result['questions']} questions over {result['documents']} chart images; the unit is the image: is an "
+        "evidence chart ranked first? Structure questions carry no content words: they are evaluated by "
+        "`docsight eval answers` with the chart group given.",
+        "",
+        *report.table(["task", "questions", "docsight rank-1", "BM25 over OCR rank-1", "docsight recall@5"], rows),
+        "",
+        f"Content questions ({result['content_questions']}): docsight rank-1 {content:.3f}, plain BM25 over OCR text "
+        f"{result['summary'].get('bm25_ocr', {}).get('recall@1', 0.0):.3f}; target >= {TARGET_CHART_RANK1:.2f} "
+        f"({'met' if content >= TARGET_CHART_RANK1 else 'not met'}).",
+        "",
+    ]
+
+
+def run_answers(args: argparse.Namespace) -> Path:
+    from rich.console import Console
+
+    from eval.answers_eval import evaluate_answers
+
+    questions = load(args.dataset)
+    if args.limit:
+        questions = questions[: args.limit]
+    settings = _settings(args, args.dataset)
+    out = _out(args, "answers")
+    result = evaluate_answers(
+        settings, questions, mode=args.mode, top_k=args.top_k, judge_model=args.judge, console=Console(stderr=True)
+    )
+    s = result["summary"]
+    lines = report.header(
+        "docsight answer evaluation",
+        settings,
+        [
+            f"Dataset `{args.dataset}` ({result['questions']} questions), mode `{args.mode}`, "
+            f"Ollama {settings.ollama_url}."
+        ],
+    )
+    lines += report.table(["metric", "value"], [[k.replace("_", " "), v] for k, v in s.items()])
+    lines += [
+        "",
+        "Accuracy: numbers within 2 % of the reference's first number, text by normalised containment"
+        + (f", judge: {args.judge}." if args.judge else "."),
+        "",
+    ]
+    totals = [1000 * r["total_s"] for r in result["rows"]]
+    out.mkdir(parents=True, exist_ok=True)
+    lines += [f"![latency]({report.plot_histogram(out, totals, 'answer latency (total)')})", ""]
+    lines += report.table(
+        ["id", "correct", "cited", "answer"],
+        [[r["id"], r["correct"], ", ".join(r["cited"]), r["answer"][:160]] for r in result["rows"]],
+    )
+    if args.baseline:
+        lines += ["", *report.changes(args.baseline, result["rows"], lambda r: bool(r.get("correct")))]
+    return report.write(out, lines, result)
+
+
+def run_bench(args: argparse.Namespace) -> Path:
+    from eval import bench
+
+    out = _out(args, "bench")
+    store = out / "store"
+    sample = bench.QUICK_SAMPLE if args.quick else bench.DEFAULT_SAMPLE
+    ingest_text = bench.bench_ingest(
+        argparse.Namespace(
+            pdfs=args.pdfs, all=False, sample=sample, workers=args.workers, out=str(out), keep_store=store
+        )
+    )
+    latency_text = bench.bench_retrieval(
+        argparse.Namespace(
+            collection="bench",
+            qdrant_path=str(store),
+            questions=args.questions,
+            sizes=[1_000] if args.quick else [1_000, 10_000, 100_000],
+            queries=5 if args.quick else args.queries,
+            out=str(out),
+        )
+    )
+    stages = bench.stage_rates(out / "results.json")
+    lines = [
+        ingest_text,
+        f"![pages/s per stage]({report.plot_bars(out, stages, 'pages/s per stage', 'pages/s', 'stages.png')})",
+        "",
+        latency_text,
+    ]
+    (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    return out / "report.md"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docsight eval", description="measure retrieval, answers, speed, memory")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("retrieval", "page recall@k, MRR, nDCG (FinanceBench shape) or chart rank-1 (charts), with baselines"),
+        ("answers", "answer accuracy, citation precision/recall, latency (needs Ollama)"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--dataset", type=Path, required=True, help="a JSONL file (FinanceBench or chart shape)")
+        sub.add_argument("--top-k", type=int, default=10 if name == "retrieval" else 8)
+        sub.add_argument("--collection", help="default: eval-<dataset name>")
+        sub.add_argument("--qdrant-path", help="embedded store (default: data/eval/qdrant)")
+        sub.add_argument("--qdrant-url", help="a Qdrant server instead")
+        sub.add_argument("--out", help="output folder (default: eval/results/<kind>-<time>)")
+        sub.add_argument("--baseline", type=Path, metavar="OLD_DIR", help="an earlier run's folder to compare with")
+    retrieval = commands.choices["retrieval"]
+    retrieval.add_argument("--no-baselines", action="store_true", help="skip plain BM25 and plain dense")
+    answers = commands.choices["answers"]
+    answers.add_argument("--mode", choices=["auto", "text", "vision"], default="auto")
+    answers.add_argument("--limit", type=int, help="only the first N questions")
+    answers.add_argument("--judge", metavar="MODEL", help="also ask this Ollama model whether each answer is right")
+    bench = commands.add_parser("bench", help="ingestion pages/s, stage split, memory; retrieval latency by size")
+    bench.add_argument("--pdfs", default=str(CORPUS / "financebench" / "pdfs"))
+    bench.add_argument("--questions", default=str(CORPUS / "financebench" / "questions.jsonl"))
+    bench.add_argument("--workers", type=int, default=2)
+    bench.add_argument("--queries", type=int, default=20)
+    bench.add_argument("--quick", action="store_true", help="one small filing and 1k chunks (a smoke run)")
+    bench.add_argument("--out")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.generation.ollama_status import OllamaError
+    from retrievers.errors import StoreError
+
+    args = build_parser().parse_args(argv)
+    try:
+        run = {"retrieval": run_retrieval, "answers": run_answers, "bench": run_bench}[args.command]
+        path = run(args)
+    except (DatasetError, FileNotFoundError) as exc:
+        print(f"docsight eval: error: {exc}", file=sys.stderr)
+        return 2
+    except (OllamaError, StoreError) as exc:
+        print(f"docsight eval: error: {exc}", file=sys.stderr)
+        return 3
+    print(path.read_text(encoding="utf-8"))
+    print(f"report: {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Questions that name a document: "What was 3M's FY2018 capital expenditure?" is about ``3M_2018_10K.pdf``.
+
+A document's *name* is the part of its title (from the file name) before the first year: ``3M``, ``JOHNSON
+JOHNSON``, ``AMERICANWATERWORKS``; its *years* are the years in the title. A question names a document when a run
+of its words, joined, spells the name (``American Water Works`` = ``AMERICANWATERWORKS``, ``Johnson & Johnson`` =
+``JOHNSON JOHNSON``) or an all-capital word of three or more letters starts it (``MGM`` for ``MGMRESORTS``).
+Among the documents a question names, those whose year the question mentions are preferred.
+Names that are common words (stop words, or generic titles such as
+"report") never scope a search, and a question that names no document is searched corpus-wide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from retrievers.encoders import bm25
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_WORD = re.compile(r"[a-z0-9]+")
+_GENERIC = {"report", "annual", "document", "scan", "page", "file", "paper", "chart", "image", "figure", "form"}
+
+
+@dataclass(frozen=True)
+class NamedDocument:
+    doc_id: str
+    name: str  # lower-case letters and digits only
+    years: frozenset[str]
+
+
+def title_of(source: str) -> str:
+    """A file name as a title: ``3M_2018_10K.pdf`` -> ``3M 2018 10K`` (as ``ingest.documents.title_from_name``)."""
+    stem = source.rsplit(".", 1)[0] if "." in source else source
+    return " ".join(stem.replace("_", " ").replace("-", " ").split())
+
+
+def named_document(doc_id: str, title: str) -> NamedDocument | None:
+    """The name and years of a document titled ``title``; None when its title has no usable name."""
+    words = title.split()
+    name_words = []
+    for word in words:
+        if _YEAR.search(word):
+            break
+        name_words.append(word)
+    name = "".join(_WORD.findall(" ".join(name_words).lower()))
+    if len(name) < 2 or name in _GENERIC or name in bm25.STOP_WORDS:
+        return None
+    return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)))
+
+
+def question_words(question: str) -> list[str]:
+    text = re.sub(r"['’]s\b", "", question.lower())
+    return _WORD.findall(text)
+
+
+def abbreviations(question: str) -> set[str]:
+    """All-capital words of three or more letters ("MGM", "JPM"): a document's name may start with one."""
+    return {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9&]{2,}\b", question.replace("&", ""))}
+
+
+def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
+    """Doc ids of the documents ``question`` names (preferring the years it mentions); empty when it names none."""
+    words = question_words(question)
+    spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 5, len(words)) + 1)}
+    short = abbreviations(question) - bm25.STOP_WORDS
+    named = [d for d in documents if d.name in spelled or any(d.name.startswith(a) for a in short)]
+    if not named:
+        return []
+    years = set(_YEAR.findall(question)) | {m for w in words for m in _YEAR.findall(w)}
+    dated = [d for d in named if d.years & years]
+    return [d.doc_id for d in (dated or named)]

@@ -1,0 +1,106 @@
+"""`docsight eval` end to end on small slices of the real datasets: reports, CSV, plots, baselines, comparisons."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from eval.cli import main
+from tests.conftest import corpus_file
+from tests.support.ollama_server import FakeOllama
+
+SMALL_FILINGS = ("PEPSICO_2023_8K", "FOOTLOCKER_2022_8K", "ULTABEAUTY_2023Q4")
+
+
+def _finance_slice(tmp_path: Path) -> Path:
+    rows = []
+    for line in corpus_file("financebench", "questions.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["doc_file"].split("/")[-1].startswith(SMALL_FILINGS):
+            row["doc_file"] = str(corpus_file("financebench", row["doc_file"]))
+            rows.append(row)
+    path = tmp_path / "finance.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def _run(*args: str) -> int:
+    return main(list(args))
+
+
+@pytest.mark.slow
+def test_retrieval_report_with_baselines_and_a_comparison(tmp_path: Path, capsys) -> None:
+    dataset = _finance_slice(tmp_path)
+    store = str(tmp_path / "qdrant")
+    first, second = tmp_path / "run1", tmp_path / "run2"
+    assert _run("retrieval", "--dataset", str(dataset), "--qdrant-path", store, "--out", str(first)) == 0
+    report = (first / "report.md").read_text()
+    for label in ("docsight, corpus-wide", "plain BM25 over pages", "plain dense (MiniLM", "docsight, own document"):
+        assert label in report
+    assert "Target page recall@5 corpus-wide >= 0.60" in report and "Versions: python" in report
+    assert (first / "recall_at_k.png").stat().st_size > 1000 and (first / "latency.png").is_file()
+    result = json.loads((first / "results.json").read_text())
+    assert result["questions"] == 8 == len((first / "questions.csv").read_text().splitlines()) - 1
+    assert all(0.0 <= v <= 1.0 for system in result["summary"].values() for v in system.values())
+    assert result["summary"]["docsight_own_doc"]["recall@10"] >= 0.5  # small documents: evidence is findable
+
+    args = ("retrieval", "--dataset", str(dataset), "--qdrant-path", store, "--out", str(second), "--no-baselines")
+    assert _run(*args, "--baseline", str(first)) == 0
+    assert f"## Compared with {first}" in (second / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_chart_retrieval_is_scored_per_image_and_task(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in corpus_file("charts", "questions.jsonl").read_text().splitlines()]
+    picked = [r for r in rows if r["task"] == "Direct_Questions/Content"][:3]
+    picked += [r for r in rows if r["task"] == "Direct_Questions/Structure"][:1]
+    dataset = tmp_path / "charts.jsonl"
+    charts = corpus_file("charts")
+    for r in picked:
+        r["image_files"] = [str(charts / f) for f in r["image_files"]]
+        r["evidence_images"] = [str(charts / f) for f in r["evidence_images"]]
+    dataset.write_text("\n".join(json.dumps(r) for r in picked))
+    out = tmp_path / "charts-run"
+    assert _run("retrieval", "--dataset", str(dataset), "--qdrant-path", str(tmp_path / "q"), "--out", str(out)) == 0
+    report = (out / "report.md").read_text()
+    assert "| Direct_Questions/Content | 3 |" in report and "| Direct_Questions/Structure | 1 |" in report
+    result = json.loads((out / "results.json").read_text())
+    assert result["content_questions"] == 3 and set(result["summary"]) == {"docsight", "bm25_ocr"}
+
+
+@pytest.mark.slow
+def test_answers_with_the_ollama_test_server(tmp_path: Path, monkeypatch) -> None:
+    dataset = _finance_slice(tmp_path)
+    with FakeOllama() as server:
+        monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", server.url)
+        out = tmp_path / "answers"
+        args = ["answers", "--dataset", str(dataset), "--qdrant-path", str(tmp_path / "q"), "--out", str(out)]
+        assert _run(*args, "--mode", "text", "--limit", "3", "--judge", "llama3.2:3b") == 0
+    result = json.loads((out / "results.json").read_text())
+    summary = result["summary"]
+    assert result["questions"] == 3 and summary["no_citation_share"] == 0.0
+    assert 0.0 <= summary["citation_precision"] <= 1.0 and summary["ttft_p50_s"] > 0
+    assert summary["judge_accuracy"] is not None
+    assert "citation precision" in (out / "report.md").read_text()
+
+
+def test_answers_without_ollama_is_an_environment_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", "http://127.0.0.1:9")
+    dataset = _finance_slice(tmp_path)
+    assert _run("answers", "--dataset", str(dataset), "--qdrant-path", str(tmp_path / "q")) == 3
+    assert "cannot reach Ollama at http://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_a_bad_dataset_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert _run("retrieval", "--dataset", str(tmp_path / "none.jsonl")) == 2
+    assert "no such dataset file" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bench_quick(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    assert _run("bench", "--quick", "--out", str(out), "--workers", "1") == 0
+    report = (out / "report.md").read_text()
+    assert "raw pdfplumber" in report and "| 1,000 |" in report and (out / "stages.png").is_file()
+    assert os.path.getsize(out / "stages.png") > 1000
