@@ -22,7 +22,8 @@ from retrievers.hybrid_retriever import DocsightHybridRetriever
 
 def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 10) -> Pipeline:
     """Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, optionally ``retriever.query`` (the same
-    question: scopes the search to documents it names), ``retriever.filters`` and ``retriever.top_k``. Output: ``retriever.documents`` (best first, ``score`` = RRF score)."""
+    question: scopes the search to documents it names), ``retriever.filters`` and ``retriever.top_k``. Outputs:
+    ``retriever.documents`` (best first, ``score`` = RRF score) and ``retriever.scope``."""
     pipe = Pipeline()
     pipe.add_component("dense_embedder", text_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())

@@ -62,7 +62,7 @@ class Settings:
     ocr_languages: str = "eng"
     ocr_dpi: int = 200
     chunk_tokens: int = 220
-    chunk_overlap_tokens: int = 40
+    chunk_overlap_tokens: int = 60
     crop_max_side: int = 1024
     crop_jpeg_quality: int = 80
 

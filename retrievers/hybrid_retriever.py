@@ -50,6 +50,7 @@ class DocsightHybridRetriever:
         top_k: int = 10,
         embedding_model: str | None = None,
         scope_by_name: bool = True,
+        dense_weight: float = 2.0,
     ) -> None:
         """
         :param document_store: the docsight collection's store.
@@ -59,11 +60,13 @@ class DocsightHybridRetriever:
         :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names
             ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`), unless ``filters``
             already choose documents.
+        :param dense_weight: the dense ranking's weight in the fusion (the sparse one's is 1); weighted RRF.
         """
         self.document_store = document_store
         self.top_k = top_k
         self.embedding_model = embedding_model
         self.scope_by_name = scope_by_name
+        self.dense_weight = dense_weight
         self._registry: DocumentRegistry | None = None
         self._index: EmbeddedHybridIndex | None = None
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
@@ -75,6 +78,7 @@ class DocsightHybridRetriever:
             top_k=self.top_k,
             embedding_model=self.embedding_model,
             scope_by_name=self.scope_by_name,
+            dense_weight=self.dense_weight,
         )
 
     @classmethod
@@ -137,7 +141,7 @@ class DocsightHybridRetriever:
         if self._index is None:
             self._index = EmbeddedHybridIndex(client, index, revision=self._checked_registry().revision)
         sparse_hits, dense_hits = self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates)
-        fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit)
+        fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit, weights=[1.0, self.dense_weight])
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}
         documents = []
         for point in fused:
@@ -158,7 +162,7 @@ class DocsightHybridRetriever:
                 models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
                 models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
             ],
-            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            query=models.RrfQuery(rrf=models.Rrf(weights=[1.0, self.dense_weight])),
             limit=limit,
             with_payload=True,
         ).points

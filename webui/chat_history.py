@@ -15,6 +15,7 @@ class Turn:
     model: str = ""
     uncited: bool = False
     notice: str = ""  # why the answer is retrieval-only, or what went wrong
+    scope: list[str] = field(default_factory=list)  # documents the question named (the search was limited to them)
     seconds: float = 0.0
 
     @property

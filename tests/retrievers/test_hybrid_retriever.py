@@ -80,3 +80,20 @@ def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
         t.join(120)
     assert not errors, errors
     assert _doc_ids(retriever) >= {f"d{i}" for i in range(15)}
+
+
+def test_a_question_naming_a_document_is_searched_in_it(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    writer.run(documents=_chunks("nike", 3, path="/data/NIKE_2019_10K.pdf"))
+    writer.run(documents=_chunks("mmm", 3, path="/data/3M_2018_10K.pdf"))
+    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+    out = retriever.run(**QUERY, top_k=50, query="What was 3M's capital expenditure in FY2018?")
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"mmm"} and out["scope"] == ["3M_2018_10K.pdf"]
+    unnamed = retriever.run(**QUERY, top_k=50, query="What was the capital expenditure?")
+    assert {d.meta["doc_id"] for d in unnamed["documents"]} == {"nike", "mmm"} and unnamed["scope"] == []
+    chosen = {"field": "meta.doc_id", "operator": "in", "value": ["nike"]}  # the user's choice wins
+    out = retriever.run(**QUERY, top_k=50, query="3M capex", filters=chosen)
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
+    off = DocsightHybridRetriever(document_store=store, top_k=10, scope_by_name=False)
+    assert {d.meta["doc_id"] for d in off.run(**QUERY, top_k=50, query="3M capex")["documents"]} == {"nike", "mmm"}

@@ -42,7 +42,9 @@ def render_turn(svc: DocsightService, turn: Turn, index: int) -> None:
         if turn.answer:
             st.markdown(answer_markdown(turn.answer, index, set(turn.cited)))
             details = f"{turn.model or 'no model'} · {turn.route} · {turn.seconds:.1f} s"
-            st.caption(details)
+            if turn.scope:
+                details += " · searched only " + ", ".join(turn.scope) + " (named in the question)"
+            st.caption(escape_markdown(details))
             if turn.uncited:
                 st.warning("This answer cites no source: treat it as unverified.")
         if turn.notice:
@@ -85,7 +87,7 @@ def answer(svc: DocsightService, question: str, mode: str, top_k: int, doc_ids: 
             else:
                 turn.answer, turn.cited = result["answer"], [c["n"] for c in result["citations"]]
                 turn.route, turn.model, turn.uncited = result["route"], result["model"], result["uncited"]
-                turn.sources = result["sources"]
+                turn.sources, turn.scope = result["sources"], result["scope"]
                 if result["route"] == "none":
                     turn.answer = NOTHING_RELEVANT
         if not turn.sources:

@@ -33,16 +33,25 @@ def test_chunks_never_cross_pages_and_stay_within_budget() -> None:
     assert [c.meta["chunk_index"] for c in chunks] == list(range(len(chunks)))
 
 
-def test_heading_starts_a_chunk_and_becomes_its_section() -> None:
+def test_a_page_becomes_windows_with_the_context_around_headings_and_tables() -> None:
     blocks = [
-        _block("text", "intro words " * 5, top=10),
-        _block("heading", "Risk Factors", top=30),
-        _block("text", "The company faces risks.", top=50, section="Risk Factors"),
+        _block("heading", "Consolidated Statements of Cash Flows", top=10),
+        _block("text", "intro words " * 5, top=30, section="Consolidated Statements of Cash Flows"),
+        _block("table", "| Item | 2018 |\n| --- | --- |\n| Capital expenditures | (1,577) |", top=50),
+        _block("text", "The company faces risks.", top=300, section="Risk Factors"),
     ]
     chunks = LayoutChunker().run(documents=blocks)["documents"]
-    assert [c.content for c in chunks] == ["intro words " * 5, "Risk Factors\nThe company faces risks."]
-    assert chunks[1].meta["section"] == "Risk Factors"
-    assert chunks[1].meta["bbox"] == [10.0, 30.0, 100.0, 60.0]
+    window, table = chunks
+    assert window.meta["kind"] == "text" and table.meta["kind"] == "table"
+    assert window.content.splitlines() == [
+        "Consolidated Statements of Cash Flows",
+        ("intro words " * 5).strip(),
+        "Item 2018 Capital expenditures (1,577)",  # the table's rows as plain text, in reading order
+        "The company faces risks.",
+    ]
+    assert window.meta["section"] == "Consolidated Statements of Cash Flows"
+    assert window.meta["bbox"] == [10.0, 10.0, 100.0, 310.0]
+    assert table.content.startswith("| Item | 2018 |")  # the table also stays whole, as Markdown
 
 
 def test_table_stays_whole_even_above_budget() -> None:
@@ -52,9 +61,11 @@ def test_table_stays_whole_even_above_budget() -> None:
     )["documents"]
     tables = [c for c in chunks if c.meta["kind"] == "table"]
     assert len(tables) == 1 and tables[0].content == rows
+    windows = [c for c in chunks if c.meta["kind"] == "text"]
+    assert windows[0].content.startswith("before\nrow 0 0") and windows[-1].content.endswith("after")
 
 
-def test_long_paragraph_splits_with_overlap() -> None:
+def test_long_text_is_cut_into_overlapping_windows() -> None:
     words = [f"w{i}" for i in range(400)]
     chunks = LayoutChunker(max_tokens=100, overlap_tokens=20).run(documents=[_block("text", " ".join(words))])
     pieces = [c.content.split() for c in chunks["documents"]]
