@@ -3,7 +3,8 @@
 A document's *name* is the part of its title (from the file name) before the first year: ``3M``, ``JOHNSON
 JOHNSON``, ``AMERICANWATERWORKS``; its *years* are the years in the title. A question names a document when a run
 of its words, joined, spells the name (``American Water Works`` = ``AMERICANWATERWORKS``, ``Johnson & Johnson`` =
-``JOHNSON JOHNSON``) or an all-capital word of three or more letters starts it (``MGM`` for ``MGMRESORTS``).
+``JOHNSON JOHNSON``), an all-capital word of three or more letters starts it (``MGM`` for ``MGMRESORTS``), or
+it uses the initials of a name of several words (``J&J``, ``JnJ``).
 Among the documents a question names, those whose year the question mentions are preferred.
 Names that are common words (stop words, or generic titles such as
 "report") never scope a search, and a question that names no document is searched corpus-wide.
@@ -27,6 +28,7 @@ class NamedDocument:
     doc_id: str
     name: str  # lower-case letters and digits only
     years: frozenset[str]
+    initials: frozenset[str] = frozenset()  # of a name of several words: JOHNSON JOHNSON -> jj, jnj (J&J, JnJ)
 
 
 def title_of(source: str) -> str:
@@ -46,7 +48,9 @@ def named_document(doc_id: str, title: str) -> NamedDocument | None:
     name = "".join(_WORD.findall(" ".join(name_words).lower()))
     if len(name) < 2 or name in _GENERIC or name in bm25.STOP_WORDS:
         return None
-    return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)))
+    letters = [w[0] for w in _WORD.findall(" ".join(name_words).lower())]
+    initials = frozenset({"".join(letters), "n".join(letters)}) if len(letters) >= 2 else frozenset()
+    return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)), initials)
 
 
 def question_words(question: str) -> list[str]:
@@ -64,7 +68,11 @@ def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     words = question_words(question)
     spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 5, len(words)) + 1)}
     short = abbreviations(question) - bm25.STOP_WORDS
-    named = [d for d in documents if d.name in spelled or any(d.name.startswith(a) for a in short)]
+    named = [
+        d
+        for d in documents
+        if d.name in spelled or any(d.name.startswith(a) for a in short) or d.initials & spelled
+    ]
     if not named:
         return []
     years = set(_YEAR.findall(question)) | {m for w in words for m in _YEAR.findall(w)}

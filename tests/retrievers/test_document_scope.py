@@ -26,6 +26,8 @@ DOCS = [d for doc_id, name in TITLES.items() if (d := named_document(doc_id, tit
         ("Does American Water Works have positive working capital in FY2022?", ["awk"]),
         ("Did Johnson & Johnson's margins grow in Q2 of FY2023?", ["jnj23"]),
         ("Which region had the highest EBITDAR for MGM during FY2022?", ["mgm"]),
+        ("Are JnJ's FY2022 financials that of a high growth company?", ["jnj22"]),
+        ("Did J&J's sales grow in FY2022?", ["jnj22"]),
         ("How did Nike's revenue change in FY2021?", ["nike21"]),
         ("How did Nike's revenue change?", ["nike19", "nike21"]),  # no year: every Nike filing
         ("What was Block's gross profit in FY2020?", ["block"]),
