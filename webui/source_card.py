@@ -27,7 +27,9 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
         text = source.text if len(source.text) <= TEXT_PREVIEW_CHARS else source.text[:TEXT_PREVIEW_CHARS] + " …"
         if source.has_crop and source.crop_jpeg_b64:
             # a table, figure or scanned page: the image is the source; its extracted text is one click away
-            st.image(base64.b64decode(source.crop_jpeg_b64), caption=f"{source.kind} crop, page {source.page}")
+            st.image(
+                base64.b64decode(source.crop_jpeg_b64), caption=f"{source.kind} crop, page {source.page}", width=720
+            )
             with st.expander(f"Extracted {source.kind} text"):
                 st.markdown(escape_markdown(text))
         else:
