@@ -59,7 +59,18 @@ def run_retrieval(args: argparse.Namespace) -> Path:
         plot = report.plot_recall(out, curves, "Content questions: evidence chart within k")
         lines += [f"![recall@k]({plot})", ""]
     else:
-        result = evaluate(settings, questions, top_k=args.top_k, baselines=not args.no_baselines, console=console)
+        options = {"scope_by_name": not args.no_scope, "dense_weight": args.dense_weight}
+        result = evaluate(
+            settings,
+            questions,
+            top_k=args.top_k,
+            baselines=not args.no_baselines,
+            console=console,
+            retriever_options=options,
+        )
+        title += (
+            f" Retriever: scope by document name {'off' if args.no_scope else 'on'}, dense weight {args.dense_weight}."
+        )
         lines = report.header("docsight retrieval evaluation", settings, [title]) + _retrieval_lines(result)
         out.mkdir(parents=True, exist_ok=True)
         systems = [s for s in LABELS if s in result["summary"]]
@@ -213,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--baseline", type=Path, metavar="OLD_DIR", help="an earlier run's folder to compare with")
     retrieval = commands.choices["retrieval"]
     retrieval.add_argument("--no-baselines", action="store_true", help="skip plain BM25 and plain dense")
+    retrieval.add_argument("--no-scope", action="store_true", help="ablation: do not scope by document names")
+    retrieval.add_argument("--dense-weight", type=float, default=2.0, help="ablation: dense weight in the fusion")
     answers = commands.choices["answers"]
     answers.add_argument("--mode", choices=["auto", "text", "vision"], default="auto")
     answers.add_argument("--limit", type=int, help="only the first N questions")

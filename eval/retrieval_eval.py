@@ -41,9 +41,19 @@ def ingest_documents(settings: Settings, files: list[Path], console=None) -> lis
 
 
 def evaluate(
-    settings: Settings, questions: list[Question], *, top_k: int = 10, baselines: bool = True, console=None
+    settings: Settings,
+    questions: list[Question],
+    *,
+    top_k: int = 10,
+    baselines: bool = True,
+    console=None,
+    retriever_options: dict | None = None,
 ) -> dict:
-    """Rank pages for every question with every system; returns ``rows`` (per question) and ``summary``."""
+    """Rank pages for every question with every system; returns ``rows`` (per question) and ``summary``.
+
+    :param retriever_options: attributes of the retriever to change for this run (ablations), e.g.
+        ``{"scope_by_name": False, "dense_weight": 1.0}``.
+    """
     files = sorted({q.doc_file for q in questions})
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
@@ -58,6 +68,8 @@ def evaluate(
     try:
         doc_ids = {r.source: r.doc_id for r in registry.all()}
         pipeline = build_retrieval_pipeline(settings, store)
+        for name, value in (retriever_options or {}).items():
+            setattr(pipeline.get_component("retriever"), name, value)
         retrieve(pipeline, "warm up", top_k=1)
         rows, latencies = [], []
         for q in questions:
