@@ -269,7 +269,8 @@ def _open_collection(settings: Settings, only: list[str] | None):
         )
     doc_ids = None
     if only:
-        doc_ids = [r.doc_id for r in records if r.doc_id in only or r.source in only]
+        # in the order given: "the second chart" means the second --doc
+        doc_ids = list(dict.fromkeys(r.doc_id for name in only for r in records if name in (r.doc_id, r.source)))
         if not doc_ids:
             raise _UsageError(f"no document matches {', '.join(only)} in collection {settings.collection}")
     return store, doc_ids

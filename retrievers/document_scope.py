@@ -69,12 +69,32 @@ def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 5, len(words)) + 1)}
     short = abbreviations(question) - bm25.STOP_WORDS
     named = [
-        d
-        for d in documents
-        if d.name in spelled or any(d.name.startswith(a) for a in short) or d.initials & spelled
+        d for d in documents if d.name in spelled or any(d.name.startswith(a) for a in short) or d.initials & spelled
     ]
     if not named:
         return []
     years = set(_YEAR.findall(question)) | {m for w in words for m in _YEAR.findall(w)}
     dated = [d for d in named if d.years & years]
     return [d.doc_id for d in (dated or named)]
+
+
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7}
+_ORDINAL_REF = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|last|[1-8](?:st|nd|rd|th))\s+"
+    r"(?:chart|figure|image|plot|graph|picture|document|file|diagram)s?\b",
+    re.IGNORECASE,
+)
+
+
+def ordinal_scope(question: str, chosen: list[str]) -> list[str]:
+    """The documents among ``chosen`` (in the order the user chose them) that ``question`` points at by position:
+    "in the second chart" -> ``chosen[1]``; empty when it points at none (or at a position beyond the list)."""
+    picked = []
+    for match in _ORDINAL_REF.finditer(question):
+        word = match.group(1).lower()
+        index = (
+            len(chosen) - 1 if word == "last" else _ORDINALS.get(word, int(word[0]) - 1 if word[0].isdigit() else -1)
+        )
+        if 0 <= index < len(chosen) and chosen[index] not in picked:
+            picked.append(chosen[index])
+    return picked

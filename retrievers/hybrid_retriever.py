@@ -20,7 +20,7 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 
 from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRegistry
-from retrievers.document_scope import NamedDocument, named_document, title_of
+from retrievers.document_scope import NamedDocument, named_document, ordinal_scope, title_of
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
@@ -58,8 +58,9 @@ class DocsightHybridRetriever:
         :param embedding_model: the model of the query embeddings; a collection written with another model is an
             ``EmbeddingModelMismatchError`` instead of silently wrong results.
         :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names
-            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`), unless ``filters``
-            already choose documents.
+            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`); when ``filters``
+            choose documents (``meta.doc_id in [...]``, in the user's order), a question about "the second chart"
+            searches the second of them.
         :param dense_weight: the dense ranking's weight in the fusion (the sparse one's is 1); weighted RRF.
         """
         self.document_store = document_store
@@ -105,7 +106,13 @@ class DocsightHybridRetriever:
         conditions = [COMMITTED, filters] if filters else [COMMITTED]
         scope: list[str] = []
         with client_lock(registry.client):
-            if query and self.scope_by_name and not _chooses_documents(filters):
+            chosen = _chosen_doc_ids(filters)
+            if query and self.scope_by_name and chosen:
+                doc_ids = ordinal_scope(query, chosen)  # "the second chart" of the documents the user chose
+                if doc_ids:
+                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
+                    scope = self._sources(registry, doc_ids)
+            elif query and self.scope_by_name and not _chooses_documents(filters):
                 doc_ids, scope = self._scope(registry, query)
                 if doc_ids:
                     conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
@@ -115,14 +122,21 @@ class DocsightHybridRetriever:
         return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
 
     def _scope(self, registry: DocumentRegistry, query: str) -> tuple[list[str], list[str]]:
+        named, sources = self._named_documents(registry)
+        doc_ids = scope_of(query, named)
+        return doc_ids, sorted(sources[d] for d in doc_ids)
+
+    def _sources(self, registry: DocumentRegistry, doc_ids: list[str]) -> list[str]:
+        _, sources = self._named_documents(registry)
+        return [sources.get(d, d) for d in doc_ids]
+
+    def _named_documents(self, registry: DocumentRegistry) -> tuple[list[NamedDocument], dict[str, str]]:
         revision = registry.revision()
         if self._named is None or self._named[0] != revision:
             records = registry.all()
             named = [n for r in records if (n := named_document(r.doc_id, title_of(r.source)))]
             self._named = (revision, named, {r.doc_id: r.source for r in records})
-        _, named, sources = self._named
-        doc_ids = scope_of(query, named)
-        return doc_ids, sorted(sources[d] for d in doc_ids)
+        return self._named[1], self._named[2]
 
     def _search(self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int) -> list[Document]:
         client = self.document_store._client
@@ -185,3 +199,15 @@ def _chooses_documents(filters: dict[str, Any] | None) -> bool:
     if filters.get("field") in ("meta.doc_id", "meta.source"):
         return True
     return any(_chooses_documents(c) for c in filters.get("conditions", []))
+
+
+def _chosen_doc_ids(filters: dict[str, Any] | None) -> list[str]:
+    """The ``meta.doc_id in [...]`` list of ``filters``, in the user's order (empty when there is none)."""
+    if not filters:
+        return []
+    if filters.get("field") == "meta.doc_id" and filters.get("operator") == "in":
+        return list(filters.get("value") or [])
+    for condition in filters.get("conditions", []):
+        if found := _chosen_doc_ids(condition):
+            return found
+    return []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrievers.document_scope import named_document, scope, title_of
+from retrievers.document_scope import named_document, ordinal_scope, scope, title_of
 
 TITLES = {
     "mmm": "3M_2018_10K.pdf",
@@ -44,3 +44,18 @@ def test_titles_without_a_usable_name_are_skipped() -> None:
     assert named_document("x", title_of("report-2023.pdf")) is None
     assert named_document("y", title_of("the_2020_plan.pdf")) is None  # a stop word
     assert named_document("z", title_of("3M_2018_10K.pdf")).years == frozenset({"2018"})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the tick spacing on the vertical axis in the second chart?", ["b"]),
+        ("Compare the first chart with the third chart.", ["a", "c"]),
+        ("What does the last figure show?", ["c"]),
+        ("In the 2nd plot, which line is highest?", ["b"]),
+        ("What is in the fifth chart?", []),  # there are three
+        ("Which chart shows the highest value?", []),
+    ],
+)
+def test_ordinal_references_pick_among_the_chosen_documents(question: str, expected: list[str]) -> None:
+    assert ordinal_scope(question, ["a", "b", "c"]) == expected

@@ -97,3 +97,16 @@ def test_a_question_naming_a_document_is_searched_in_it(tmp_path: Path) -> None:
     assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
     off = DocsightHybridRetriever(document_store=store, top_k=10, scope_by_name=False)
     assert {d.meta["doc_id"] for d in off.run(**QUERY, top_k=50, query="3M capex")["documents"]} == {"nike", "mmm"}
+
+
+def test_the_second_chart_of_the_chosen_documents(tmp_path: Path) -> None:
+    store, _ = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    for name in ("a", "b", "c"):
+        writer.run(documents=_chunks(name, 2, path=f"/charts/{name}.png"))
+    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+    chosen = {"field": "meta.doc_id", "operator": "in", "value": ["c", "a"]}  # the user's order
+    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="What is the tick spacing in the second chart?")
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"a"} and out["scope"] == ["a.png"]
+    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="Which chart is highest?")
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"a", "c"} and out["scope"] == []
