@@ -52,6 +52,10 @@ def show_job(job: IngestJob) -> None:
         )
         if job.current:
             st.caption("Parsing " + escape_markdown(", ".join(job.current)))
+        finished = {Path(r.file).name for r in job.results} | set(job.current)
+        waiting = [Path(f).name for f in job.files if Path(f).name not in finished]
+        if waiting and job.state == "running":
+            st.caption(f"Waiting ({len(waiting)}): " + escape_markdown(", ".join(waiting[:20])))
     elif job.state == CRASHED:
         st.error(f"Batch {job.job_id} stopped: {job.error}")
     elif job.failed:
