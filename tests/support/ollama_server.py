@@ -17,7 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.http_server import LoopbackServer, QuietHandler
 
 _SOURCE = re.compile(
     r"^\[(\d+)\] \(([^)]*)\)\n(.*?)(?=\n\n\[\d+\] \(|\n\nThe attached image|\n\nQuestion:)", re.S | re.M
@@ -81,7 +82,7 @@ def hashed_embedding(text: str, dim: int = 768) -> list[float]:
     return [v / norm for v in vector]
 
 
-class FakeOllama:
+class FakeOllama(LoopbackServer):
     """Start with ``with FakeOllama(models=[...]) as server:``; ``server.url``, ``server.requests``."""
 
     def __init__(
@@ -97,23 +98,10 @@ class FakeOllama:
         self.delay_s = delay_s
         self.requests: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        super().__init__()
 
     def chats(self) -> list[dict]:
         return [body for path, body in self.requests if path == "/api/chat"]
-
-    def __enter__(self) -> FakeOllama:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     def _known(self, name: str) -> bool:
         return name in self.models or f"{name}:latest" in self.models
@@ -121,12 +109,7 @@ class FakeOllama:
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _send(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)

@@ -5,33 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.http_server import LoopbackServer, QuietHandler
 
 
-class QdrantRecorder:
+class QdrantRecorder(LoopbackServer):
     """``with QdrantRecorder() as server:`` -> ``server.url``; ``server.requests``: (method, path, headers, body)."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, dict, dict | None]] = []
         self.collections: dict[str, dict] = {}
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        super().__init__()
 
     def created(self, name: str) -> dict:
         return next(b for m, p, _, b in self.requests if m == "PUT" and p == f"/collections/{name}")
-
-    def __enter__(self) -> QdrantRecorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     def _answer(self, method: str, path: str, body: dict | None) -> object:
         path = path.split("?")[0]
@@ -61,12 +48,7 @@ class QdrantRecorder:
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""

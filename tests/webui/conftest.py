@@ -20,6 +20,17 @@ def table_pdf() -> tuple[str, bytes]:
     return TABLE_PDF, corpus_file("parsers", TABLE_PDF).read_bytes()
 
 
+def ui_environment(folder: Path, ollama_url: str, collection: str = "ui") -> dict[str, str]:
+    """DOCSIGHT_* variables for a UI with its store and uploads in ``folder``."""
+    return {
+        "DOCSIGHT_QDRANT_PATH": str(folder / "qdrant"),
+        "DOCSIGHT_UPLOAD_DIR": str(folder / "uploads"),
+        "DOCSIGHT_COLLECTION": collection,
+        "DOCSIGHT_WORKERS": "1",
+        "DOCSIGHT_OLLAMA_URL": ollama_url,
+    }
+
+
 @pytest.fixture
 def ollama():
     with FakeOllama() as server:
@@ -29,14 +40,7 @@ def ollama():
 @pytest.fixture
 def ui_env(tmp_path: Path, monkeypatch, ollama) -> Settings:
     """The UI's settings, set in the environment; returns them as the app will read them."""
-    env = {
-        "DOCSIGHT_QDRANT_PATH": str(tmp_path / "qdrant"),
-        "DOCSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),
-        "DOCSIGHT_COLLECTION": "ui",
-        "DOCSIGHT_WORKERS": "1",
-        "DOCSIGHT_OLLAMA_URL": ollama.url,
-    }
-    for name, value in env.items():
+    for name, value in ui_environment(tmp_path, ollama.url).items():
         monkeypatch.setenv(name, value)
     yield Settings.from_env()
     DocsightService.close_all()

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO, corpus_file
 from tests.support.ollama_server import FakeOllama
+from tests.webui.conftest import ui_environment
 
 CHART = ("charts", "png", "group_189_chart1.png")  # a Pew chart: OCR text plus the chart image as a crop
 
@@ -54,14 +55,7 @@ def ollama():
 @pytest.fixture
 def ui_server(tmp_path: Path, ollama):
     port = _free_port()
-    env = {
-        **os.environ,
-        "DOCSIGHT_QDRANT_PATH": str(tmp_path / "qdrant"),
-        "DOCSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),
-        "DOCSIGHT_COLLECTION": "browser",
-        "DOCSIGHT_WORKERS": "1",
-        "DOCSIGHT_OLLAMA_URL": ollama.url,
-    }
+    env = {**os.environ, **ui_environment(tmp_path, ollama.url, collection="browser")}
     log = open(tmp_path / "ui.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
