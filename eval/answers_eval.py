@@ -16,6 +16,7 @@ import httpx
 from eval.datasets import ChartQuestion, Question
 from eval.metrics import answer_correct, citation_quality
 from eval.retrieval_eval import ingest_documents
+from pipelines.generation.ollama_chat_generator import auth_headers
 from pipelines.generation.ollama_status import check_ollama
 from pipelines.query import ask, build_query_pipeline
 from pipelines.settings import Settings
@@ -39,6 +40,7 @@ def judge(settings: Settings, model: str, question: str, gold: str, answer: str)
             "options": {"temperature": 0, "num_ctx": 4096},
         },
         timeout=settings.ollama_timeout,
+        headers=auth_headers(settings.ollama_api_key),
     )
     response.raise_for_status()
     return response.json()["message"]["content"].strip().lower().startswith("yes")
@@ -61,7 +63,7 @@ def evaluate_answers(
     needed = [settings.vision_model] if charts or mode == "vision" else [settings.text_model]
     if mode == "auto" and not charts:
         needed.append(settings.vision_model)
-    check_ollama(settings.ollama_url, needed + ([judge_model] if judge_model else []))
+    check_ollama(settings.ollama_url, needed + ([judge_model] if judge_model else []), api_key=settings.ollama_api_key)
     files = dataset_files(questions)
     ingest_documents(settings, files, console)
     store, registry = open_store(settings)

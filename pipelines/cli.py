@@ -283,7 +283,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     models = {"text": [settings.text_model], "vision": [settings.vision_model]}.get(
         args.mode, [settings.text_model, settings.vision_model]
     )
-    check_ollama(settings.ollama_url, models)
+    check_ollama(settings.ollama_url, models, api_key=settings.ollama_api_key)
     store, doc_ids = _open_collection(settings, args.doc)
     pipeline = build_query_pipeline(settings, store, top_k=args.top_k)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from haystack import Pipeline
-from haystack_integrations.components.generators.ollama import OllamaChatGenerator
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
+from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
 from pipelines.retrieval import build_retrieval_pipeline
 from pipelines.settings import Settings
 from retrievers.filters import retrieval_filters
@@ -28,7 +28,7 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
     for name, model in (("text_llm", settings.text_model), ("vision_llm", settings.vision_model)):
         pipe.add_component(
             name,
-            OllamaChatGenerator(
+            DocsightOllamaChatGenerator(
                 model=model, url=settings.ollama_url, timeout=settings.ollama_timeout, keep_alive=settings.keep_alive
             ),
         )

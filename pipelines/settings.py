@@ -47,6 +47,7 @@ class Settings:
 
     # Ollama
     ollama_url: str = "http://localhost:11434"
+    ollama_api_key: str = ""  # sent as "Authorization: Bearer ..." (an Ollama behind an authenticating proxy)
     ollama_timeout: int = 120
     ollama_num_ctx_max: int = 16384  # num_ctx is computed per request from the prompt, up to this
     keep_alive: str = "10m"  # how long Ollama keeps a model loaded after a request

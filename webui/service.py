@@ -159,7 +159,7 @@ class DocsightService:
         wanted = [self.settings.text_model, self.settings.vision_model]
         url = self.settings.ollama_url
         try:
-            status = check_ollama(url, [], timeout=3.0)
+            status = check_ollama(url, [], timeout=3.0, api_key=self.settings.ollama_api_key)
             report = OllamaReport(url, True, status.version, models={m: status.has(m) for m in wanted})
         except OllamaError as exc:
             report = OllamaReport(url, False, error=str(exc), models=dict.fromkeys(wanted, False))

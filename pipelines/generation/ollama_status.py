@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from pipelines.generation.ollama_chat_generator import auth_headers
+
 
 class OllamaError(RuntimeError):
     """Ollama cannot answer: not running, model missing, or too slow. The message says what to do."""
@@ -22,15 +24,24 @@ class OllamaStatus:
         return wanted in self.models or model in self.models
 
 
-def check_ollama(url: str, models: list[str], *, timeout: float = 5.0) -> OllamaStatus:
+def check_ollama(url: str, models: list[str], *, timeout: float = 5.0, api_key: str = "") -> OllamaStatus:
     """Ask Ollama for its version and pulled models.
 
-    :raises OllamaError: Ollama is not reachable at ``url``, or one of ``models`` is not pulled.
+    :param api_key: sent as a bearer token (an Ollama behind an authenticating proxy).
+    :raises OllamaError: Ollama is not reachable at ``url``, refuses the key, or one of ``models`` is not pulled.
     """
     try:
-        with httpx.Client(base_url=url, timeout=timeout) as client:
-            version = client.get("/api/version").json().get("version", "")
-            pulled = [m.get("name") or m.get("model", "") for m in client.get("/api/tags").json().get("models", [])]
+        with httpx.Client(base_url=url, timeout=timeout, headers=auth_headers(api_key)) as client:
+            answers = [client.get("/api/version"), client.get("/api/tags")]
+            for answer in answers:
+                if answer.status_code in (401, 403):
+                    raise OllamaError(
+                        f"Ollama at {url} refused the request (HTTP {answer.status_code}): "
+                        + ("check DOCSIGHT_OLLAMA_API_KEY" if api_key else "set DOCSIGHT_OLLAMA_API_KEY")
+                    )
+                answer.raise_for_status()
+            version = answers[0].json().get("version", "")
+            pulled = [m.get("name") or m.get("model", "") for m in answers[1].json().get("models", [])]
     except (httpx.HTTPError, ValueError) as exc:
         raise OllamaError(
             f"cannot reach Ollama at {url} ({type(exc).__name__}). Start it with `ollama serve` (or "

@@ -89,4 +89,5 @@ def test_query_yaml_deploys_with_hayhooks(exported, monkeypatch, tmp_path) -> No
         answer = client.post("/docsight/run", json={"question": QUESTION, "mode": "text"})
         assert answer.status_code == 200, answer.text
         checked = answer.json()["result"]["citations"]  # hayhooks returns the outputs by component
-        assert checked["citations"][0]["page"] == 1 and "[1]" in checked["answer"]
+        first = checked["citations"][0]
+        assert first["page"] == 1 and f"[{first['n']}]" in checked["answer"]

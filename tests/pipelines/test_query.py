@@ -166,3 +166,29 @@ def test_ask_cli_failures_say_what_to_do(store_path) -> None:
     with FakeOllama(delay_s=4) as slow:
         timeout = _cli("firearm background checks", "--mode", "text", store_path=store_path, url=slow.url)
     assert timeout.returncode == 3 and "did not answer within 2 s" in timeout.stderr
+
+
+def test_an_ollama_api_key_is_sent_as_a_bearer_token(store_path, monkeypatch) -> None:
+    from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
+    from pipelines.generation.ollama_status import OllamaError, check_ollama
+
+    with FakeOllama(api_key="s3cret") as server:
+        with pytest.raises(OllamaError, match=r"refused the request \(HTTP 401\): set DOCSIGHT_OLLAMA_API_KEY"):
+            check_ollama(server.url, [])
+        assert check_ollama(server.url, ["llama3.2:3b"], api_key="s3cret").version
+        monkeypatch.setenv("DOCSIGHT_OLLAMA_API_KEY", "s3cret")
+        settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
+        store, _ = open_store(settings)
+        pipeline = build_query_pipeline(settings, store, top_k=3)
+        result = ask(pipeline, "firearm background checks", mode="text")
+        store.close()
+        assert result["citations"] and server.chats()
+        assert server.authorizations[-1] == "Bearer s3cret"
+    generator = pipeline.get_component("text_llm")
+    data = generator.to_dict()
+    assert data["init_parameters"]["api_key"] == {
+        "type": "env_var",
+        "env_vars": ["DOCSIGHT_OLLAMA_API_KEY"],
+        "strict": False,
+    }
+    assert DocsightOllamaChatGenerator.from_dict(generator.to_dict()).to_dict() == data  # the YAML names the variable

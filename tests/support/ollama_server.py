@@ -91,12 +91,15 @@ class FakeOllama(LoopbackServer):
         vision_models: list[str] | None = None,
         answer_fn: Callable[[str, dict], str] | None = None,
         delay_s: float = 0.0,
+        api_key: str | None = None,
     ) -> None:
         self.vision_models = set(vision_models or ["llama3.2-vision:11b"])
         self.models = list(models or ["llama3.2:3b", "nomic-embed-text:latest"]) + sorted(self.vision_models)
         self.answer_fn = answer_fn
         self.delay_s = delay_s
+        self.api_key = api_key  # when set, like an authenticating proxy: 401 without "Authorization: Bearer <key>"
         self.requests: list[tuple[str, dict]] = []
+        self.authorizations: list[str | None] = []
         self._lock = threading.Lock()
         super().__init__()
 
@@ -118,12 +121,19 @@ class FakeOllama(LoopbackServer):
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _record(self, body: dict) -> None:
+            def _record(self, body: dict) -> bool:
+                """Record the request; False (after answering 401) when the API key is required and wrong."""
                 with server._lock:
                     server.requests.append((self.path, body))
+                    server.authorizations.append(self.headers.get("Authorization"))
+                if server.api_key and self.headers.get("Authorization") != f"Bearer {server.api_key}":
+                    self._send(401, {"error": "unauthorized"})
+                    return False
+                return True
 
             def do_GET(self) -> None:
-                self._record({})
+                if not self._record({}):
+                    return
                 if self.path == "/api/version":
                     self._send(200, {"version": "0.6.3-docsight-test"})
                 elif self.path == "/api/tags":
@@ -145,7 +155,8 @@ class FakeOllama(LoopbackServer):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                self._record(body)
+                if not self._record(body):
+                    return
                 model = body.get("model", "")
                 if self.path in ("/api/chat", "/api/embed", "/api/show") and not server._known(model):
                     self._send(404, {"error": f'model "{model}" not found, try pulling it first'})
