@@ -8,6 +8,7 @@ entry per fully ingested document (see :mod:`retrievers.document_registry`).
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from retrievers.document_registry import DocumentRegistry, mismatch_error
 from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError, StoreUnavailableError
+
+# qdrant-client warns about local mode above 20,000 points because it searches point by point in Python; docsight's
+# retriever searches an in-memory index of the embedded store instead (see retrievers/hybrid_index.py).
+warnings.filterwarnings("ignore", message="Local mode is not recommended", category=UserWarning)
 
 INDEXED_FIELDS = [
     ("meta.doc_id", "keyword"),
