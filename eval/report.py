@@ -102,7 +102,7 @@ def plot_recall(out: Path, curves: dict[str, list[float]], title: str) -> str:
         ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
     ax.set(xlabel="k", ylabel="recall@k", title=title, ylim=(0, 1))
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(out / "recall_at_k.png", dpi=110)
     plt.close(fig)
