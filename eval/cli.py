@@ -216,7 +216,9 @@ def run_bench(args: argparse.Namespace) -> Path:
     )
     stages = bench.stage_rates(out / "results.json")
     shutil.rmtree(store, ignore_errors=True)  # the chunks served the latency runs; the report keeps the numbers
+    settings = Settings.from_env(workers=args.workers)
     lines = [
+        *report.header("docsight benchmarks", settings, [f"Sample: {', '.join(sample)}."]),
         ingest_text,
         f"![pages/s per stage]({report.plot_bars(out, stages, 'pages/s per stage', 'pages/s', 'stages.png')})",
         "",
