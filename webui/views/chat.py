@@ -43,7 +43,7 @@ def render_turn(svc: DocsightService, turn: Turn, index: int) -> None:
             st.markdown(answer_markdown(turn.answer, index, set(turn.cited)))
             details = f"{turn.model or 'no model'} · {turn.route} · {turn.seconds:.1f} s"
             if turn.scope:
-                details += " · searched only " + ", ".join(turn.scope) + " (named in the question)"
+                details += " · searched only " + ", ".join(turn.scope) + " (the question points at it)"
             st.caption(escape_markdown(details))
             if turn.uncited:
                 st.warning("This answer cites no source: treat it as unverified.")
