@@ -180,6 +180,7 @@ def bench_retrieval(args: argparse.Namespace) -> str:
     ]
     encoder = shared_onnx_encoder()
     query_vectors = encoder.encode(questions)
+    load_lines: list[str] = []
     for size in args.sizes:
         docs = []
         for i in range(size):
@@ -229,12 +230,73 @@ def bench_retrieval(args: argparse.Namespace) -> str:
             f"| {size:,} | {p(timings, 0.5):.0f} | {p(timings, 0.95):.0f} | {p(brute, 0.5):.1f} | "
             f"{p(brute, 0.95):.1f} |"
         )
+        if size == max(args.sizes) and getattr(args, "load_seconds", 0) > 0:
+            load = load_test(pipeline, questions, callers=args.callers, seconds=args.load_seconds)
+            load_lines = [
+                "",
+                f"Load: {args.callers} concurrent callers for {args.load_seconds} s on {size:,} chunks "
+                "(one shared pipeline and embedded store, as in the web UI):",
+                "",
+                "| requests | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+                "|---:|---:|---:|---:|---:|---:|",
+                f"| {load['requests']} | {load['rate']:.1f} | {load['p50']:.0f} | {load['p95']:.0f} | "
+                f"{load['p99']:.0f} | {load['errors']} |",
+            ]
+            if load["error_examples"]:
+                load_lines.append("Errors: " + "; ".join(load["error_examples"]))
         store.close()
+    lines += load_lines
     report = "\n".join(lines) + "\n"
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "retrieval-latency.md").write_text(report, encoding="utf-8")
     return report
+
+
+def load_test(pipeline, questions: list[str], *, callers: int, seconds: float) -> dict:
+    """``callers`` threads calling ``retrieve`` in a loop for ``seconds``; latency percentiles and errors."""
+    import threading
+
+    from pipelines.retrieval import retrieve
+
+    timings: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def caller(offset: int) -> None:
+        i = offset
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                retrieve(pipeline, questions[i % len(questions)], top_k=10)
+            except Exception as exc:  # counted and reported, the load goes on
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            finally:
+                i += 1
+            with lock:
+                timings.append(1000 * (time.perf_counter() - start))
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(callers)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(timings) or [0.0]
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {
+        "requests": len(timings),
+        "rate": len(timings) / elapsed,
+        "p50": pick(0.5),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "errors": len(errors),
+        "error_examples": sorted(set(errors))[:3],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     latency.add_argument("--questions", default=str(DEFAULT_PDFS.parent / "questions.jsonl"))
     latency.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     latency.add_argument("--queries", type=int, default=20, help="questions timed per size")
+    latency.add_argument("--callers", type=int, default=8, help="concurrent callers of the load test")
+    latency.add_argument(
+        "--load-seconds", type=float, default=60, help="load test length at the largest size (0: none)"
+    )
     latency.add_argument("--out", default=f"eval/results/bench-retrieval-{datetime.now(UTC):%Y%m%d-%H%M%S}")
     args = parser.parse_args(argv)
     print(bench_ingest(args) if args.command == "ingest" else bench_retrieval(args))

@@ -211,6 +211,8 @@ def run_bench(args: argparse.Namespace) -> Path:
             questions=args.questions,
             sizes=[1_000] if args.quick else [1_000, 10_000, 100_000],
             queries=5 if args.quick else args.queries,
+            callers=args.callers,
+            load_seconds=5 if args.quick else args.load_seconds,
             out=str(out),
         )
     )
@@ -256,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--questions", default=str(CORPUS / "financebench" / "questions.jsonl"))
     bench.add_argument("--workers", type=int, default=2)
     bench.add_argument("--queries", type=int, default=20)
-    bench.add_argument("--quick", action="store_true", help="one small filing and 1k chunks (a smoke run)")
+    bench.add_argument("--callers", type=int, default=8, help="concurrent retrieve callers in the load test")
+    bench.add_argument("--load-seconds", type=float, default=60, help="load test length on the largest collection")
+    bench.add_argument("--quick", action="store_true", help="one small filing, 1k chunks, 5 s of load (a smoke run)")
     bench.add_argument("--out")
     return parser
 

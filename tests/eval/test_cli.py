@@ -117,4 +117,7 @@ def test_bench_quick(tmp_path: Path) -> None:
     assert _run("bench", "--quick", "--out", str(out), "--workers", "1") == 0
     report = (out / "report.md").read_text()
     assert "raw pdfplumber" in report and "| 1,000 |" in report and (out / "stages.png").is_file()
+    assert "Load: 8 concurrent callers for 5 s on 1,000 chunks" in report
+    load_row = report.split("| requests | requests/s |", 1)[1].splitlines()[2]
+    assert int(load_row.split("|")[1]) > 0 and load_row.rstrip(" |").endswith("| 0")  # requests served, no errors
     assert os.path.getsize(out / "stages.png") > 1000
