@@ -10,6 +10,8 @@ from typing import Any
 import pdfplumber
 from haystack import Document, component, default_from_dict, default_to_dict
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.crops import render_region
 from ingest.documents import block_documents, sha256_file, title_from_name
@@ -28,6 +30,9 @@ from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
 from ingest.timing import timed
 
 logger = logging.getLogger(__name__)
+# pdfminer logs every malformed operator of a damaged PDF at WARNING, with the raw content stream (kilobytes per
+# line); docsight reports a damaged file once, with its reason, so only pdfminer's errors are kept.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _MIN_TEXT_CHARS = 20  # a page with less text than this and a picture on it is treated as a scan
 ProgressCallback = Callable[[int, int], None]
@@ -127,6 +132,27 @@ class PDFLayoutConverter:
         blocks: list[Block] = []
         page_errors: list[str] = []
         page_sizes: dict[int, tuple[float, float]] = {}
+        try:
+            total = self._parse_pages(path, password, blocks, page_errors, page_sizes, base_meta, on_page)
+        except (MalformedPDFException, PdfminerException, PSException) as exc:  # the document structure itself
+            raise CorruptFileError(path.name, f"cannot be read as a PDF ({type(exc).__name__}: {exc})"[:300]) from None
+        if len(page_errors) == total:
+            raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
+        if not any(b.text.strip() for b in blocks if b.kind != PAGE):
+            raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
+        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+
+    def _parse_pages(
+        self,
+        path: Path,
+        password: str | None,
+        blocks: list[Block],
+        page_errors: list[str],
+        page_sizes: dict[int, tuple[float, float]],
+        base_meta: dict,
+        on_page: ProgressCallback | None,
+    ) -> int:
+        """Parse every page into ``blocks`` (one page's failure is recorded, not raised); returns the page count."""
         with self._open(path, password) as pdf:
             total = len(pdf.pages)
             if total == 0:
@@ -149,11 +175,7 @@ class PDFLayoutConverter:
                     page.close()
                 if on_page is not None:
                     on_page(number, total)
-        if len(page_errors) == total:
-            raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
-        if not any(b.text.strip() for b in blocks if b.kind != PAGE):
-            raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
-        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+        return total
 
     @staticmethod
     def _open(path: Path, password: str | None):

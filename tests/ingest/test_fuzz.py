@@ -1,0 +1,90 @@
+"""Mutated real PDFs and images (hypothesis, derandomised so CI sees the same inputs every run) end as documents or
+as a specific IngestError — never an internal error — and a batch of them finishes with a reason for every file."""
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.converters.image_ocr_converter import ImageOCRConverter
+from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+from ingest.errors import IngestError, find_cause
+from ingest.filetypes import PDF, detect_type
+from pipelines.batch.report import FAILED, INGESTED
+from pipelines.batch.runner import BatchIngest
+from tests.conftest import corpus_file
+
+SEEDS = [
+    "pdfplumber__nics-background-checks-2015-11.pdf",
+    "unstructured__loremipsum-flat.pdf",
+    "samplefiles__multicolumn.pdf",
+    "unstructured__table-multi-row-column-cells.png",
+]
+SPECIFIC = ("corrupt", "empty file", "unsupported format", "no text", "too large", "encrypted", "timeout")
+
+
+def mutate(data: bytes, op: str, position: float, size: int, junk: bytes) -> bytes:
+    """Flip bytes, truncate, insert junk or zero a run, at a relative ``position``."""
+    out = bytearray(data)
+    at = min(len(out) - 1, int(position * len(out)))
+    if op == "flip":
+        for i in range(size):
+            out[(at + 97 * i) % len(out)] ^= junk[i % len(junk)] or 0xFF
+    elif op == "truncate":
+        out = out[: max(1, at)]
+    elif op == "insert":
+        out[at:at] = junk * max(1, size // max(1, len(junk)))
+    else:
+        out[at : at + size] = bytes(len(out[at : at + size]))
+    return bytes(out)
+
+
+def convert(path: Path) -> str:
+    """'ok' or the IngestError's message; anything else is raised (an internal error)."""
+    converter = PDFLayoutConverter() if detect_type(path) == PDF else ImageOCRConverter()
+    try:
+        converter.run(sources=[str(path)])
+    except Exception as exc:
+        found = find_cause(exc, IngestError)
+        if found is None:
+            raise
+        return found.message
+    return "ok"
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.sampled_from(SEEDS),
+    op=st.sampled_from(["flip", "truncate", "insert", "zero"]),
+    position=st.floats(0, 1),
+    size=st.integers(1, 2000),
+    junk=st.binary(min_size=1, max_size=64),
+)
+def test_a_mutated_file_ends_as_documents_or_a_specific_error(tmp_path: Path, seed, op, position, size, junk) -> None:
+    original = corpus_file("parsers", seed).read_bytes()
+    path = tmp_path / f"mutated{Path(seed).suffix}"
+    path.write_bytes(mutate(original, op, position, size, junk))
+    try:
+        outcome = convert(path)
+    except IngestError as exc:  # raised before conversion (type detection)
+        outcome = exc.message
+    assert outcome == "ok" or outcome.startswith(SPECIFIC), outcome
+
+
+@pytest.mark.slow
+def test_a_batch_of_mutated_files_reports_every_file(settings, tmp_path: Path) -> None:
+    rng = random.Random(7)
+    folder = tmp_path / "mutated"
+    folder.mkdir()
+    for i in range(12):
+        seed = SEEDS[i % len(SEEDS)]
+        data = corpus_file("parsers", seed).read_bytes()
+        op = ["flip", "truncate", "insert", "zero"][i % 4]
+        mutated = mutate(data, op, rng.random(), rng.randint(1, 2000), rng.randbytes(16))
+        (folder / f"{i:02d}-{op}{Path(seed).suffix}").write_bytes(mutated)
+    results = BatchIngest(settings, show_progress=False).run([str(folder)])
+    assert len(results) == 12
+    for result in results:
+        assert result.status == INGESTED or (result.status == FAILED and result.error.startswith(SPECIFIC)), result
