@@ -9,12 +9,11 @@ relative tolerance, text by normalised match, and optionally an LLM judge (``--j
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 
-from eval.datasets import ChartQuestion, Question
-from eval.metrics import answer_correct, citation_quality
+from eval.datasets import ChartQuestion, Question, dataset_files
+from eval.metrics import answer_correct, citation_quality, percentile
 from eval.retrieval_eval import ingest_documents
 from pipelines.generation.ollama_chat_generator import auth_headers
 from pipelines.generation.ollama_status import check_ollama
@@ -115,20 +114,15 @@ def summarise(rows: list[dict]) -> dict:
         values = [r[key] for r in rows if r[key] is not None]
         return sum(values) / len(values) if values else None
 
-    ttft = sorted(r["ttft_s"] for r in rows if r["ttft_s"] is not None)
-    total = sorted(r["total_s"] for r in rows)
-    pick = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))] if xs else None  # noqa: E731
+    ttft = [r["ttft_s"] for r in rows if r["ttft_s"] is not None]
+    total = [r["total_s"] for r in rows]
     return {
         "accuracy": avg("correct"),
         "judge_accuracy": avg("judge"),
         "citation_precision": avg("citation_precision"),
         "citation_recall": avg("citation_recall"),
         "no_citation_share": avg("no_citation"),
-        "ttft_p50_s": pick(ttft, 0.5),
-        "total_p50_s": pick(total, 0.5),
-        "total_p95_s": pick(total, 0.95),
+        "ttft_p50_s": percentile(ttft, 0.5),
+        "total_p50_s": percentile(total, 0.5),
+        "total_p95_s": percentile(total, 0.95),
     }
-
-
-def dataset_files(questions) -> list[Path]:
-    return sorted({p for q in questions for p in (getattr(q, "images", None) or (q.doc_file,))})

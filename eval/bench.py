@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from eval.metrics import percentile
 from pipelines.batch.report import INGESTED, FileResult
 from pipelines.batch.runner import BatchIngest
 from pipelines.settings import Settings
@@ -225,10 +226,9 @@ def bench_retrieval(args: argparse.Namespace) -> str:
             start = time.perf_counter()
             np.argpartition(-(matrix @ vector), 10)[:10]
             brute.append(1000 * (time.perf_counter() - start))
-        p = lambda xs, q: sorted(xs)[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
         lines.append(
-            f"| {size:,} | {p(timings, 0.5):.0f} | {p(timings, 0.95):.0f} | {p(brute, 0.5):.1f} | "
-            f"{p(brute, 0.95):.1f} |"
+            f"| {size:,} | {percentile(timings, 0.5):.0f} | {percentile(timings, 0.95):.0f} | "
+            f"{percentile(brute, 0.5):.1f} | {percentile(brute, 0.95):.1f} |"
         )
         if size == max(args.sizes) and getattr(args, "load_seconds", 0) > 0:
             load = load_test(pipeline, questions, callers=args.callers, seconds=args.load_seconds)
@@ -286,14 +286,12 @@ def load_test(pipeline, questions: list[str], *, callers: int, seconds: float) -
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    ordered = sorted(timings) or [0.0]
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return {
         "requests": len(timings),
         "rate": len(timings) / elapsed,
-        "p50": pick(0.5),
-        "p95": pick(0.95),
-        "p99": pick(0.99),
+        "p50": percentile(timings, 0.5, 0.0),
+        "p95": percentile(timings, 0.95, 0.0),
+        "p99": percentile(timings, 0.99, 0.0),
         "errors": len(errors),
         "error_examples": sorted(set(errors))[:3],
     }

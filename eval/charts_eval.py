@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from eval.baselines import PlainBM25
-from eval.datasets import ChartQuestion
+from eval.datasets import ChartQuestion, dataset_files
 from eval.metrics import first_hit, mean, rank_scores
 from eval.retrieval_eval import ingest_documents
 from pipelines.batch.report import FAILED
@@ -38,7 +38,7 @@ def image_ranking(documents, n: int = 10) -> list[str]:
 
 
 def evaluate_charts(settings: Settings, questions: list[ChartQuestion], *, top_k: int = 10, console=None) -> dict:
-    files = sorted({p for q in questions for p in q.images})
+    files = dataset_files(questions)
     failed = [r for r in ingest_documents(settings, files, console) if r.status == FAILED]
     store, registry = open_store(settings)
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from eval import report
 from eval.datasets import ChartQuestion, DatasetError, load
-from eval.metrics import recall_curve
+from eval.metrics import percentile, recall_curve
 from pipelines.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -90,8 +90,7 @@ def run_retrieval(args: argparse.Namespace) -> Path:
 def _retrieval_lines(result: dict) -> list[str]:
     summary = result["summary"]
     rows = [[LABELS[s], *[summary[s][m] for m in METRICS]] for s in LABELS if s in summary]
-    latency = sorted(result["latency_ms"])
-    p = lambda q: latency[min(len(latency) - 1, int(q * len(latency)))] if latency else 0.0  # noqa: E731
+    latency = result["latency_ms"]
     r5 = summary["docsight"]["recall@5"]
     lines = [
         f"{result['questions']} questions over {result['documents']} documents; a hit is an evidence page of the "
@@ -102,7 +101,8 @@ def _retrieval_lines(result: dict) -> list[str]:
         f"Target page recall@5 corpus-wide >= {TARGET_RECALL_AT_5:.2f}: docsight {r5:.3f} "
         f"({'met' if r5 >= TARGET_RECALL_AT_5 else 'not met'}).",
         "",
-        f"docsight retrieve latency (query embedding included): p50 {p(0.5):.0f} ms, p95 {p(0.95):.0f} ms.",
+        f"docsight retrieve latency (query embedding included): p50 {percentile(latency, 0.5, 0.0):.0f} ms, "
+        f"p95 {percentile(latency, 0.95, 0.0):.0f} ms.",
         "",
     ]
     if result["failed_documents"]:

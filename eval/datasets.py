@@ -105,3 +105,8 @@ def _chart(path: Path, number: int, row: dict) -> ChartQuestion:
         evidence=tuple(path.parent / f for f in row.get("evidence_images") or row["image_files"]),
         task=row.get("task", ""),
     )
+
+
+def dataset_files(questions: list[Question] | list[ChartQuestion]) -> list[Path]:
+    """Every document or chart the questions are about, once each, sorted."""
+    return sorted({p for q in questions for p in (q.images if isinstance(q, ChartQuestion) else (q.doc_file,))})

@@ -32,6 +32,12 @@ def recall_curve(first_ranks: Sequence[int | None], max_k: int = 10) -> list[flo
     return [sum(1 for r in first_ranks if r is not None and r <= k) / n for k in range(1, max_k + 1)]
 
 
+def percentile(values, q: float, default: float | None = None) -> float | None:
+    """The ``q`` quantile (nearest rank, 0 <= q <= 1) of ``values``; ``default`` when there are none."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else default
+
+
 def mean(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     return {key: sum(r[key] for r in rows) / len(rows) for key in rows[0]} if rows else {}
 

@@ -3,6 +3,7 @@ optionally the questions that changed against an earlier run (``--baseline OLD_D
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import importlib.metadata
@@ -91,50 +92,43 @@ def changes(baseline_dir: Path, rows: list[dict], hit) -> list[str]:
     return [*lines, ""]
 
 
-def plot_recall(out: Path, curves: dict[str, list[float]], title: str) -> str:
+@contextlib.contextmanager
+def _figure(out: Path, name: str, width: float = 6):
+    """A matplotlib axes (headless backend) whose figure is saved as ``out/name`` and closed on exit."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, curve in curves.items():
-        ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
-    ax.set(xlabel="k", ylabel="recall@k", title=title, ylim=(0, 1))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out / "recall_at_k.png", dpi=110)
-    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(width, 4))
+    try:
+        yield ax
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=110)
+    finally:
+        plt.close(fig)
+
+
+def plot_recall(out: Path, curves: dict[str, list[float]], title: str) -> str:
+    with _figure(out, "recall_at_k.png") as ax:
+        for name, curve in curves.items():
+            ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
+        ax.set(xlabel="k", ylabel="recall@k", title=title, ylim=(0, 1))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", fontsize=8)
     return "recall_at_k.png"
 
 
 def plot_histogram(out: Path, values_ms: list[float], title: str, name: str = "latency.png") -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.hist(values_ms, bins=30)
-    ax.set(xlabel="ms", ylabel="queries", title=title)
-    fig.tight_layout()
-    fig.savefig(out / name, dpi=110)
-    plt.close(fig)
+    with _figure(out, name) as ax:
+        ax.hist(values_ms, bins=30)
+        ax.set(xlabel="ms", ylabel="queries", title=title)
     return name
 
 
 def plot_bars(out: Path, values: dict[str, float], title: str, ylabel: str, name: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.bar(list(values), list(values.values()))
-    ax.set(ylabel=ylabel, title=title)
-    ax.tick_params(axis="x", rotation=30)
-    fig.tight_layout()
-    fig.savefig(out / name, dpi=110)
-    plt.close(fig)
+    with _figure(out, name, width=7) as ax:
+        ax.bar(list(values), list(values.values()))
+        ax.set(ylabel=ylabel, title=title)
+        ax.tick_params(axis="x", rotation=30)
     return name

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from eval.baselines import PlainBM25, PlainDense, page_texts
-from eval.datasets import Question
+from eval.datasets import Question, dataset_files
 from eval.metrics import KS, first_hit, mean, rank_scores
 from pipelines.batch.report import FAILED
 from pipelines.batch.runner import BatchIngest
@@ -54,7 +54,7 @@ def evaluate(
     :param retriever_options: attributes of the retriever to change for this run (ablations), e.g.
         ``{"scope_by_name": False, "dense_weight": 1.0}``.
     """
-    files = sorted({q.doc_file for q in questions})
+    files = dataset_files(questions)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise FileNotFoundError(f"dataset documents not found: {', '.join(missing[:5])}")
