@@ -8,7 +8,8 @@ from pathlib import Path
 
 from haystack import Document
 
-from ingest.layout.blocks import HEADING, Block, rounded
+from ingest.layout.blocks import HEADING, TABLE, Block, rounded
+from ingest.layout.markdown import table_text
 
 CROP_FIELD = "crop_jpeg_b64"
 
@@ -50,6 +51,12 @@ def block_documents(
             meta[CROP_FIELD] = base64.b64encode(block.crop).decode("ascii")
         docs.append(Document(content=block.text, meta=meta))
     return docs
+
+
+def plain_text(doc: Document) -> str:
+    """A block's or chunk's text as plain words: a table's Markdown becomes rows of cells (see ``table_text``)."""
+    content = doc.content or ""
+    return table_text(content) if doc.meta.get("kind") == TABLE else content
 
 
 def chunk_id(doc_id: str, index: int, content: str) -> str:

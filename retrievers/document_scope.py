@@ -31,12 +31,6 @@ class NamedDocument:
     initials: frozenset[str] = frozenset()  # of a name of several words: JOHNSON JOHNSON -> jj, jnj (J&J, JnJ)
 
 
-def title_of(source: str) -> str:
-    """A file name as a title: ``3M_2018_10K.pdf`` -> ``3M 2018 10K`` (as ``ingest.documents.title_from_name``)."""
-    stem = source.rsplit(".", 1)[0] if "." in source else source
-    return " ".join(stem.replace("_", " ").replace("-", " ").split())
-
-
 def named_document(doc_id: str, title: str) -> NamedDocument | None:
     """The name and years of a document titled ``title``; None when its title has no usable name."""
     words = title.split()
@@ -45,10 +39,11 @@ def named_document(doc_id: str, title: str) -> NamedDocument | None:
         if _YEAR.search(word):
             break
         name_words.append(word)
-    name = "".join(_WORD.findall(" ".join(name_words).lower()))
+    parts = _WORD.findall(" ".join(name_words).lower())
+    name = "".join(parts)
     if len(name) < 2 or name in _GENERIC or name in bm25.STOP_WORDS:
         return None
-    letters = [w[0] for w in _WORD.findall(" ".join(name_words).lower())]
+    letters = [part[0] for part in parts]
     initials = frozenset({"".join(letters), "n".join(letters)}) if len(letters) >= 2 else frozenset()
     return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)), initials)
 

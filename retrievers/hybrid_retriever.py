@@ -18,9 +18,10 @@ from qdrant_client import models
 from qdrant_client.hybrid.fusion import reciprocal_rank_fusion
 from qdrant_client.local.qdrant_local import QdrantLocal
 
+from ingest.documents import title_from_name
 from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRegistry
-from retrievers.document_scope import NamedDocument, named_document, ordinal_scope, title_of
+from retrievers.document_scope import NamedDocument, named_document, ordinal_scope
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
@@ -104,37 +105,37 @@ class DocsightHybridRetriever:
         k = top_k or self.top_k
         registry = self._checked_registry()
         conditions = [COMMITTED, filters] if filters else [COMMITTED]
-        scope: list[str] = []
         with client_lock(registry.client):
-            chosen = _chosen_doc_ids(filters)
-            if query and self.scope_by_name and chosen:
-                doc_ids = ordinal_scope(query, chosen)  # "the second chart" of the documents the user chose
-                if doc_ids:
-                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
-                    scope = self._sources(registry, doc_ids)
-            elif query and self.scope_by_name and not _chooses_documents(filters):
-                doc_ids, scope = self._scope(registry, query)
-                if doc_ids:
-                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
+            doc_ids, scope = self._scope(registry, query, filters) if query and self.scope_by_name else ([], [])
+            if doc_ids:
+                conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
             flt = {"operator": "AND", "conditions": conditions}
             found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
             recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
         return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
 
-    def _scope(self, registry: DocumentRegistry, query: str) -> tuple[list[str], list[str]]:
-        named, sources = self._named_documents(registry)
-        doc_ids = scope_of(query, named)
-        return doc_ids, sorted(sources[d] for d in doc_ids)
-
-    def _sources(self, registry: DocumentRegistry, doc_ids: list[str]) -> list[str]:
-        _, sources = self._named_documents(registry)
-        return [sources.get(d, d) for d in doc_ids]
+    def _scope(
+        self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None
+    ) -> tuple[list[str], list[str]]:
+        """(doc ids, sources) the question points at: by position among the documents ``filters`` choose ("the
+        second chart"), else by name when ``filters`` choose none; empty when it points at nothing."""
+        chosen = _chosen_doc_ids(filters)
+        if chosen:
+            doc_ids = ordinal_scope(query, chosen)
+        elif _chooses_documents(filters):
+            return [], []
+        else:
+            doc_ids = scope_of(query, self._named_documents(registry)[0])
+        if not doc_ids:
+            return [], []
+        sources = self._named_documents(registry)[1]
+        return doc_ids, [sources.get(d, d) for d in doc_ids]
 
     def _named_documents(self, registry: DocumentRegistry) -> tuple[list[NamedDocument], dict[str, str]]:
         revision = registry.revision()
         if self._named is None or self._named[0] != revision:
             records = registry.all()
-            named = [n for r in records if (n := named_document(r.doc_id, title_of(r.source)))]
+            named = [n for r in records if (n := named_document(r.doc_id, title_from_name(r.source)))]
             self._named = (revision, named, {r.doc_id: r.source for r in records})
         return self._named[1], self._named[2]
 

@@ -8,9 +8,8 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from ingest.documents import CROP_FIELD, chunk_id
+from ingest.documents import CROP_FIELD, chunk_id, plain_text
 from ingest.layout.blocks import FIGURE, HEADING, PAGE, TABLE
-from ingest.layout.markdown import table_text
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _STANDALONE = (TABLE, FIGURE, PAGE)
@@ -71,7 +70,7 @@ class LayoutChunker:
         for _, page_blocks in groupby(documents, key=lambda b: (b.meta["doc_id"], b.meta["page"])):
             blocks = list(page_blocks)
             whole = [_copy(b, b.content or "") for b in blocks if b.meta["kind"] in _STANDALONE]
-            same = {" ".join(_plain(c).split()) for c in whole}
+            same = {" ".join(plain_text(c).split()) for c in whole}
             windows = self._windows([b for b in blocks if b.meta["kind"] not in (FIGURE, PAGE)])
             chunks.extend(w for w in windows if " ".join((w.content or "").split()) not in same)  # no duplicates
             chunks.extend(whole)
@@ -81,8 +80,7 @@ class LayoutChunker:
         """Overlapping windows over the words of ``blocks`` (one page), remembering each word's block."""
         words: list[tuple[int, str, int]] = []  # (block index, word, tokens)
         for index, block in enumerate(blocks):
-            text = table_text(block.content or "") if block.meta["kind"] == TABLE else block.content or ""
-            words += [(index, w, count_tokens(w)) for w in text.split()]
+            words += [(index, w, count_tokens(w)) for w in plain_text(block).split()]
         windows: list[tuple[int, int]] = []
         start = 0
         while start < len(words):
@@ -121,10 +119,6 @@ def _window(blocks: list[Document], words: list[tuple[int, str, int]]) -> Docume
     if first.meta["kind"] == HEADING:
         meta["section"] = (first.content or "")[:300]
     return Document(content="\n".join(lines), meta=meta)
-
-
-def _plain(chunk: Document) -> str:
-    return table_text(chunk.content or "") if chunk.meta["kind"] == TABLE else chunk.content or ""
 
 
 def _copy(block: Document, content: str) -> Document:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from retrievers.document_scope import named_document, ordinal_scope, scope, title_of
+from ingest.documents import title_from_name as title_of
+from retrievers.document_scope import named_document, ordinal_scope, scope
 
 TITLES = {
     "mmm": "3M_2018_10K.pdf",
