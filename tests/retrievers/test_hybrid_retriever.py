@@ -4,6 +4,7 @@ call from several threads while another thread writes."""
 import threading
 from pathlib import Path
 
+import pytest
 from haystack.dataclasses import SparseEmbedding
 
 from retrievers.document_writer import DocsightDocumentWriter
@@ -14,14 +15,20 @@ from tests.retrievers.test_store_and_registry import _chunks, _config
 QUERY = {"query_embedding": [1.0, 0.0, 0.5, 0.25], "query_sparse_embedding": SparseEmbedding([1], [1.0])}
 
 
+@pytest.fixture
+def embedded(tmp_path: Path):
+    """An embedded store with its registry, a writer and a retriever sharing it (as the web UI's process does)."""
+    store, registry = open_document_store(_config(tmp_path))
+    yield store, registry, DocsightDocumentWriter(document_store=store), DocsightHybridRetriever(document_store=store)
+    store.close()
+
+
 def _doc_ids(retriever: DocsightHybridRetriever) -> set[str]:
     return {d.meta["doc_id"] for d in retriever.run(**QUERY, top_k=50)["documents"]}
 
 
-def test_a_document_committed_after_the_index_was_loaded_is_found(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
-    writer = DocsightDocumentWriter(document_store=store)
-    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+def test_a_document_committed_after_the_index_was_loaded_is_found(embedded) -> None:
+    _, registry, writer, retriever = embedded
     writer.run(documents=_chunks("a", 3, path="/data/a.pdf"))
     assert _doc_ids(retriever) == {"a"}
 
@@ -38,10 +45,8 @@ def test_a_document_committed_after_the_index_was_loaded_is_found(tmp_path: Path
     assert _doc_ids(retriever) == {"a", "b"}
 
 
-def test_delete_then_write_of_as_many_points_is_seen(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
-    writer = DocsightDocumentWriter(document_store=store)
-    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+def test_delete_then_write_of_as_many_points_is_seen(embedded) -> None:
+    _, registry, writer, retriever = embedded
     writer.run(documents=_chunks("a", 3, path="/data/a.pdf"))
     assert _doc_ids(retriever) == {"a"}
     registry.delete("a")
@@ -49,10 +54,8 @@ def test_delete_then_write_of_as_many_points_is_seen(tmp_path: Path) -> None:
     assert _doc_ids(retriever) == {"c"}
 
 
-def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
-    writer = DocsightDocumentWriter(document_store=store)
-    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
+def test_queries_in_threads_while_another_thread_writes(embedded) -> None:
+    _, _, writer, retriever = embedded
     writer.run(documents=_chunks("seed", 5, path="/data/seed.pdf"))
     errors: list[BaseException] = []
     done = threading.Event()
@@ -82,12 +85,10 @@ def test_queries_in_threads_while_another_thread_writes(tmp_path: Path) -> None:
     assert _doc_ids(retriever) >= {f"d{i}" for i in range(15)}
 
 
-def test_a_question_naming_a_document_is_searched_in_it(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
-    writer = DocsightDocumentWriter(document_store=store)
+def test_a_question_naming_a_document_is_searched_in_it(embedded) -> None:
+    store, _, writer, retriever = embedded
     writer.run(documents=_chunks("nike", 3, path="/data/NIKE_2019_10K.pdf"))
     writer.run(documents=_chunks("mmm", 3, path="/data/3M_2018_10K.pdf"))
-    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
     out = retriever.run(**QUERY, top_k=50, query="What was 3M's capital expenditure in FY2018?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"mmm"} and out["scope"] == ["3M_2018_10K.pdf"]
     unnamed = retriever.run(**QUERY, top_k=50, query="What was the capital expenditure?")
@@ -99,12 +100,10 @@ def test_a_question_naming_a_document_is_searched_in_it(tmp_path: Path) -> None:
     assert {d.meta["doc_id"] for d in off.run(**QUERY, top_k=50, query="3M capex")["documents"]} == {"nike", "mmm"}
 
 
-def test_the_second_chart_of_the_chosen_documents(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
-    writer = DocsightDocumentWriter(document_store=store)
+def test_the_second_chart_of_the_chosen_documents(embedded) -> None:
+    _, _, writer, retriever = embedded
     for name in ("a", "b", "c"):
         writer.run(documents=_chunks(name, 2, path=f"/charts/{name}.png"))
-    retriever = DocsightHybridRetriever(document_store=store, top_k=10)
     chosen = {"field": "meta.doc_id", "operator": "in", "value": ["c", "a"]}  # the user's order
     out = retriever.run(**QUERY, top_k=50, filters=chosen, query="What is the tick spacing in the second chart?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a"} and out["scope"] == ["a.png"]
