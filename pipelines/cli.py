@@ -319,7 +319,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if result["uncited"]:
         print("warning: this answer cites no source; treat it as unverified", file=sys.stderr)
     if result["scope"]:
-        print(f"(searched only {', '.join(result['scope'])}: named in the question)", file=sys.stderr)
+        print(f"(searched only {', '.join(result['scope'])}: the question points at it)", file=sys.stderr)
     for c in result["citations"]:
         print(f"[{c['n']}] {c['source']}, page {c['page']} ({c['kind']})")
     return EXIT_OK
