@@ -10,7 +10,7 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
-from pipelines.retrieval import build_retrieval_pipeline
+from pipelines.retrieval import build_retrieval_pipeline, run_pipeline
 from pipelines.settings import Settings
 from retrievers.filters import retrieval_filters
 
@@ -51,6 +51,7 @@ def ask(
 
     :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources) and
         ``scope`` (the documents the question named and the search was limited to; empty: all).
+    :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
     data: dict[str, Any] = {
         "dense_embedder": {"text": question},
@@ -61,7 +62,7 @@ def ask(
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}
-    out = pipeline.run(data, include_outputs_from={"prompt_builder", "retriever"})
+    out = run_pipeline(pipeline, data, include_outputs_from={"prompt_builder", "retriever"})
     checked = out["citations"]
     return {
         "answer": checked["answer"],

@@ -13,9 +13,11 @@ from typing import Any
 from haystack import Document, Pipeline
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
+from ingest.errors import find_cause
 from pipelines.embedders import embedding_model_name, text_embedder
 from pipelines.settings import Settings
 from retrievers.encoders.bm25_text_embedder import BM25SparseTextEmbedder
+from retrievers.errors import StoreError
 from retrievers.filters import retrieval_filters
 from retrievers.hybrid_retriever import DocsightHybridRetriever
 
@@ -37,12 +39,25 @@ def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentS
 
 
 def retrieve(pipeline: Pipeline, question: str, *, top_k: int = 10, **narrow: Any) -> list[Document]:
-    """Run the retrieval pipeline; ``narrow`` takes the keyword arguments of ``retrieval_filters``."""
-    out = pipeline.run(
-        {
-            "dense_embedder": {"text": question},
-            "sparse_embedder": {"text": question},
-            "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
-        }
-    )
-    return out["retriever"]["documents"]
+    """Run the retrieval pipeline; ``narrow`` takes the keyword arguments of ``retrieval_filters``.
+
+    :raises StoreError: the store failed (e.g. the Qdrant server is unreachable), unwrapped from Haystack's
+        pipeline error so that callers can tell it from a model failure.
+    """
+    data = {
+        "dense_embedder": {"text": question},
+        "sparse_embedder": {"text": question},
+        "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
+    }
+    return run_pipeline(pipeline, data)["retriever"]["documents"]
+
+
+def run_pipeline(pipeline: Pipeline, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """``pipeline.run``, raising a store failure as the StoreError it is rather than inside a PipelineRuntimeError."""
+    try:
+        return pipeline.run(data, **kwargs)
+    except Exception as exc:
+        store_error = find_cause(exc, StoreError)
+        if store_error is not None and store_error is not exc:
+            raise store_error from None
+        raise

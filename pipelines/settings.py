@@ -60,6 +60,7 @@ class Settings:
     max_image_pixels: int = 100_000_000
     max_pages: int = 2000
     file_timeout_s: int = 900
+    max_worker_memory_mb: int = 4096  # a parser worker's heap limit; a file that needs more fails as too large
     ocr_languages: str = "eng"
     ocr_dpi: int = 200
     chunk_tokens: int = 220

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
@@ -11,8 +12,10 @@ from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from retrievers.client_lock import client_lock
+from retrievers.disk_space import ensure_room
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.encoders import bm25
+from retrievers.server_retry import WRITE_DELAYS_S, with_retries
 from retrievers.store import with_deserialized_store
 
 WRITE_SLICE = 256  # chunks per store write; queries in other threads of an embedded store wait at most one slice
@@ -61,6 +64,11 @@ class DocsightDocumentWriter:
     def run(self, documents: list[Document]) -> dict[str, Any]:
         """Write chunks grouped by ``meta.doc_id``; a document whose write fails leaves no points behind.
 
+        :raises StoreFullError: an embedded store's disk has not enough room for a document (checked before any of
+            its points is written).
+        :raises StoreUnavailableError: a Qdrant server kept failing a document's write (retried for 7 s: a
+            restarting server is waited for).
+
         :returns: ``documents_written``: the number of chunks written; ``records``: one dict per document with
             ``doc_id``, ``source``, ``pages``, ``chunks``, ``figures``, ``tables`` and ``replaced`` (doc ids of older
             versions that were removed).
@@ -68,34 +76,53 @@ class DocsightDocumentWriter:
         by_doc: dict[str, list[Document]] = defaultdict(list)
         for doc in documents:
             by_doc[doc.meta["doc_id"]].append(doc)
-        registry = self.registry
         written, records = 0, []
         for doc_id, chunks in by_doc.items():
-            registry.begin(doc_id)
-            hidden = [
-                Document(
-                    id=c.id,
-                    content=c.content,
-                    meta={**c.meta, "committed": False},
-                    embedding=c.embedding,
-                    sparse_embedding=c.sparse_embedding,
-                )
-                for c in chunks
-            ]
+            name = chunks[0].meta.get("source") or doc_id
+            if self.document_store.path:  # embedded: a server checks its own disk
+                ensure_room(Path(self.document_store.path), chunks, name)
             record = record_for(chunks)
-            try:
-                for start in range(0, len(hidden), WRITE_SLICE):  # the lock is released between slices
-                    with client_lock(registry.client):
-                        written += self.document_store.write_documents(
-                            hidden[start : start + WRITE_SLICE], policy=DuplicatePolicy.OVERWRITE
-                        )
-                replaced = registry.commit(record)
-            except Exception:
-                with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them
-                    registry.begin(doc_id)
-                raise
+
+            def write(doc_id=doc_id, chunks=chunks, record=record) -> tuple[int, list[DocumentRecord]]:
+                return self._write_document(self.registry, doc_id, chunks, record)
+
+            if self.document_store.url:
+                count, replaced = with_retries(
+                    write, what=f"writing {name}", location=self.document_store.url, delays=WRITE_DELAYS_S
+                )
+            else:
+                count, replaced = write()
+            written += count
             records.append({**record.__dict__, "replaced": [r.doc_id for r in replaced]})
         return {"documents_written": written, "records": records}
+
+    def _write_document(
+        self, registry: DocumentRegistry, doc_id: str, chunks: list[Document], record: DocumentRecord
+    ) -> tuple[int, list[DocumentRecord]]:
+        """One document, start to end of the protocol; on failure nothing of it stays (or the next begin clears it)."""
+        registry.begin(doc_id)
+        hidden = [
+            Document(
+                id=c.id,
+                content=c.content,
+                meta={**c.meta, "committed": False},
+                embedding=c.embedding,
+                sparse_embedding=c.sparse_embedding,
+            )
+            for c in chunks
+        ]
+        written = 0
+        try:
+            for start in range(0, len(hidden), WRITE_SLICE):  # the lock is released between slices
+                with client_lock(registry.client):
+                    written += self.document_store.write_documents(
+                        hidden[start : start + WRITE_SLICE], policy=DuplicatePolicy.OVERWRITE
+                    )
+            return written, registry.commit(record)
+        except Exception:
+            with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them
+                registry.begin(doc_id)
+            raise
 
 
 def record_for(chunks: list[Document]) -> DocumentRecord:

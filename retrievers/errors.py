@@ -21,3 +21,11 @@ class EmbeddingModelMismatchError(StoreError):
 
 class CollectionNotFoundError(StoreError):
     """The collection does not exist or holds no documents."""
+
+
+class StoreNotWritableError(StoreError):
+    """The embedded store's folder cannot be written (read-only, no permission, disk full)."""
+
+
+class StoreFullError(StoreError):
+    """Not enough disk space to write a document into the embedded store."""

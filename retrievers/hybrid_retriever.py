@@ -25,6 +25,7 @@ from retrievers.document_scope import NamedDocument, named_document, ordinal_sco
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
+from retrievers.server_retry import QUERY_DELAYS_S, with_retries
 from retrievers.store import with_deserialized_store
 
 
@@ -101,18 +102,25 @@ class DocsightHybridRetriever:
         :param query: the question's text, for scoping by document name (optional).
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
             the sources of the documents the question named and the search was limited to (empty: all).
+        :raises StoreUnavailableError: a Qdrant server failed the search twice (one retry after a second).
         """
         k = top_k or self.top_k
-        registry = self._checked_registry()
-        conditions = [COMMITTED, filters] if filters else [COMMITTED]
-        with client_lock(registry.client):
-            doc_ids, scope = self._scope(registry, query, filters) if query and self.scope_by_name else ([], [])
-            if doc_ids:
-                conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
-            flt = {"operator": "AND", "conditions": conditions}
-            found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
-            recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
-        return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
+
+        def search() -> dict[str, Any]:
+            registry = self._checked_registry()
+            conditions = [COMMITTED, filters] if filters else [COMMITTED]
+            with client_lock(registry.client):
+                doc_ids, scope = self._scope(registry, query, filters) if query and self.scope_by_name else ([], [])
+                if doc_ids:
+                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
+                flt = {"operator": "AND", "conditions": conditions}
+                found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
+                recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
+            return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
+
+        if not self.document_store.url:
+            return search()
+        return with_retries(search, what="a search", location=self.document_store.url, delays=QUERY_DELAYS_S)
 
     def _scope(
         self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None

@@ -15,6 +15,7 @@ from pathlib import Path
 from haystack.utils import Secret
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
+from retrievers.disk_space import ensure_writable
 from retrievers.document_registry import DocumentRegistry, mismatch_error
 from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError, StoreUnavailableError
 
@@ -95,11 +96,12 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
     """A QdrantDocumentStore for ``config``, connected, with its collection created if needed, and its registry.
 
     :raises StoreLockedError: the embedded store is in use by another process.
+    :raises StoreNotWritableError: the embedded store's folder is read-only or its disk is full.
     :raises StoreUnavailableError: the Qdrant server does not answer.
     :raises EmbeddingModelMismatchError: the collection was written with another embedding model.
     """
     if not config.url:
-        Path(config.path).mkdir(parents=True, exist_ok=True)
+        ensure_writable(Path(config.path))
     store = document_store_for(config)
     try:
         store._initialize_client()  # connects, creates the collection or checks its vector size

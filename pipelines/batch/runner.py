@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing as mp
 import os
 import queue
@@ -24,6 +25,7 @@ from pipelines.settings import Settings
 from pipelines.store import open_store
 from retrievers.document_registry import DocumentRegistry
 from retrievers.document_writer import DocsightDocumentWriter
+from retrievers.errors import StoreError
 
 
 @dataclass
@@ -33,6 +35,20 @@ class _Worker:
     task: Task | None = None
     started: float = 0.0
     ready: bool = False
+    retiring: bool = False  # said it exits after its last file (see pipelines.batch.worker)
+
+
+def _messages(results, wait: float):
+    """The workers' messages: waits up to ``wait`` seconds for the first, then takes whatever else is queued."""
+    try:
+        yield results.get(timeout=wait)
+    except queue.Empty:
+        return
+    while True:
+        try:
+            yield results.get_nowait()
+        except queue.Empty:
+            return
 
 
 @dataclass
@@ -86,6 +102,7 @@ class BatchIngest:
         self.store = store
         self.on_progress = on_progress
         self.shard = shard
+        self._threads = 1  # per worker, set for each batch
 
     def run(self, paths: list[str], passwords: dict[str, str] | None = None) -> list[FileResult]:
         files, problems = discover(paths)
@@ -155,17 +172,8 @@ class BatchIngest:
         ctx = mp.get_context("spawn")
         results_q = ctx.Queue()
         n_workers = max(1, min(self.settings.workers, len(tasks)))
-        threads = str(max(1, (os.cpu_count() or 1) // n_workers))
-        saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-        os.environ.update({k: threads for k in saved})
-        try:
-            workers = {wid: self._start_worker(ctx, wid, results_q) for wid in range(n_workers)}
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        self._threads = max(1, (os.cpu_count() or 1) // n_workers)
+        workers = {wid: self._start_worker(ctx, wid, results_q) for wid in range(n_workers)}
         by_id = {t.task_id: t for t in tasks}
         pending = list(tasks)
         out: dict[str, FileResult] = {}
@@ -175,22 +183,28 @@ class BatchIngest:
         last_notified = 0.0
         try:
             while len(out) < len(tasks):
+                for wid in [w for w, worker in workers.items() if worker.retiring]:
+                    workers.pop(wid).process.join(5)  # it ran out of memory on its last file: replace it
+                    if pending:
+                        workers[next_wid] = self._start_worker(ctx, next_wid, results_q)
+                        next_wid += 1
                 for worker in workers.values():
                     if worker.ready and worker.task is None and pending:
                         worker.task = pending.pop(0)
                         worker.started = time.monotonic()
                         worker.tasks.put(worker.task)
-                try:
-                    message = results_q.get(timeout=0.5)
-                except queue.Empty:
-                    message = None
+                # a worker seen dead before its messages are read has had all of them read below
+                exited = {wid for wid, worker in workers.items() if not worker.process.is_alive()}
                 finished = None
-                if message is not None:
-                    finished = self._handle(message, workers, by_id, writer, out, progress)
-                    if finished is not None and display is None:
-                        self._log_line(finished, progress)
+                for message in _messages(results_q, wait=0.5):
+                    result = self._handle(message, workers, by_id, writer, out, progress)
+                    if result is not None:
+                        finished = result
+                        if display is None:
+                            self._log_line(result, progress)
+                        self._notify(progress, workers, result)
                 for wid in list(workers):
-                    failure = self._check(workers[wid])
+                    failure = self._check(workers[wid], exited=wid in exited)
                     if failure is None:
                         continue
                     task, reason = failure
@@ -208,8 +222,8 @@ class BatchIngest:
                         next_wid += 1
                 if display is not None:
                     display.update(workers)
-                if finished is not None or time.monotonic() - last_notified > 0.5:
-                    self._notify(progress, workers, finished)
+                if finished is None and time.monotonic() - last_notified > 0.5:
+                    self._notify(progress, workers, None)
                     last_notified = time.monotonic()
         finally:
             for worker in workers.values():
@@ -230,18 +244,30 @@ class BatchIngest:
         self.on_progress(progress, finished)
 
     def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
+        """Start a worker whose numeric libraries use this worker's share of the cores (read at their import)."""
         tasks_q = ctx.Queue()
         process = ctx.Process(target=worker_main, args=(wid, self.settings, tasks_q, results_q), daemon=True)
-        process.start()
+        names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+        saved = {k: os.environ.get(k) for k in names}
+        os.environ.update({k: str(self._threads) for k in names})
+        try:
+            process.start()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         return _Worker(process=process, tasks=tasks_q)
 
-    def _check(self, worker: _Worker) -> tuple[Task, str] | None:
-        """A worker's current task failed if the worker died or ran past the per-file time limit."""
+    def _check(self, worker: _Worker, exited: bool) -> tuple[Task, str] | None:
+        """A worker's current task failed if the worker died (``exited``: seen dead before its last messages were
+        read) or ran past the per-file time limit."""
         if worker.task is None:
-            if not worker.process.is_alive() and not worker.ready:
+            if exited and not worker.ready:
                 raise RuntimeError(f"an ingestion worker failed to start (exit code {worker.process.exitcode})")
             return None
-        if not worker.process.is_alive():
+        if exited:
             return worker.task, f"parser crashed: the worker process died (exit code {worker.process.exitcode})"
         if time.monotonic() - worker.started > self.settings.file_timeout_s:
             return worker.task, (
@@ -279,6 +305,7 @@ class BatchIngest:
         progress.files_done += 1
         worker.task = None
         if kind == "failed":
+            worker.retiring = message[5]
             out[task.path] = FileResult(file=task.path, status=FAILED, error=message[3], seconds=message[4])
             return out[task.path]
         chunks, seconds, stats = message[3], message[4], message[5]
@@ -286,9 +313,7 @@ class BatchIngest:
         try:
             record = writer.run(documents=chunks)["records"][0]
         except Exception as exc:  # the writer has removed the document's partial points
-            out[task.path] = FileResult(
-                file=task.path, status=FAILED, error=f"write failed: {type(exc).__name__}: {exc}"
-            )
+            out[task.path] = FileResult(file=task.path, status=FAILED, error=write_error(exc))
             return out[task.path]
         progress.pages_done += record["pages"]
         out[task.path] = FileResult(
@@ -305,6 +330,19 @@ class BatchIngest:
             note=_note(record),
         )
         return out[task.path]
+
+
+def write_error(exc: Exception) -> str:
+    """The reason a document could not be written; it is not visible either way (see DocsightDocumentWriter)."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    text = str(exc)
+    if getattr(exc, "errno", None) == errno.ENOSPC or "disk is full" in text or "No space left" in text:
+        return (
+            "disk full: the store ran out of space while writing this document; none of it is visible and the "
+            "next run ingests it again once there is room"
+        )
+    return f"write failed: {type(exc).__name__}: {text}"
 
 
 def _note(record: dict) -> str | None:

@@ -1,12 +1,16 @@
 """The worker process of a batch ingestion: runs the indexing pipeline (without the writer) on one file at a time.
 
 Messages to the parent, on ``results``: ``("ready", wid, None)``, ``("page", wid, task, done, total)``,
-``("done", wid, task, chunks, seconds, stats)`` and ``("failed", wid, task, reason, seconds)``.
-A worker that dies is detected by the parent.
+``("done", wid, task, chunks, seconds, stats)`` and ``("failed", wid, task, reason, seconds, retiring)``; a
+``retiring`` worker exits after that message (it ran out of memory) and takes no further task. A worker that dies
+is detected by the parent.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import queue
 import time
 import traceback
 from dataclasses import dataclass
@@ -28,14 +32,47 @@ class Task:
     password: str | None = None
 
 
-def describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException, memory_limit_mb: int | None = None) -> str:
     """The user-facing reason for a failed file: the IngestError inside pipeline wrappers, if any."""
     found = find_cause(exc, IngestError)
     if found is not None:
         return found.message
-    if isinstance(exc, MemoryError):
-        return "too large: ran out of memory while parsing"
+    if out_of_memory(exc):
+        limit = f" (the limit is {memory_limit_mb} MB, DOCSIGHT_MAX_WORKER_MEMORY_MB)" if memory_limit_mb else ""
+        return f"too large: parsing it needs more memory than a worker may use{limit}"
     return f"internal error: {type(exc).__name__}: {exc}"[:500]
+
+
+_NATIVE_OOM = ("bad_alloc", "failed to allocate memory", "cannot allocate memory", "unable to allocate")
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """A MemoryError, or a native library's allocation failure (onnxruntime, NumPy) behind ``exc``."""
+    if find_cause(exc, MemoryError) is not None:
+        return True
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if any(marker in str(seen).lower() for marker in _NATIVE_OOM):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def limit_memory(limit_mb: int) -> None:
+    """Cap this process's heap (RLIMIT_DATA: every private writable mapping, close to what it really uses): an
+    allocation beyond it fails with MemoryError instead of growing until the machine swaps or the OOM killer picks
+    a victim. Tesseract, run as a child process, inherits the cap."""
+    import resource
+
+    if limit_mb <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = limit_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def stage_seconds(components: dict[str, float], inner: dict[str, float]) -> dict[str, float]:
@@ -81,11 +118,12 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
 
     pipeline = build_indexing_pipeline(settings)
     pipeline.warm_up()
+    limit_memory(settings.max_worker_memory_mb)
     timer = ComponentTimer()
     tracing.enable_tracing(timer)
     results.put(("ready", worker_id, None))
     while True:
-        task = tasks.get()
+        task = _next_task(tasks, results)
         if task is None:
             return
         start = time.monotonic()
@@ -98,17 +136,36 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
             stats = {"stages": stage_seconds(timer.take(), stage_clock.take()), "peak_rss_mb": peak_rss_mb()}
             results.put(("done", worker_id, task.task_id, chunks, time.monotonic() - start, stats))
         except Exception as exc:
-            reason = describe_error(exc)
+            reason = describe_error(exc, settings.max_worker_memory_mb)
             if reason.startswith("internal error"):
                 traceback.print_exc()
-            results.put(("failed", worker_id, task.task_id, reason, time.monotonic() - start))
+            # a failed allocation can leave native libraries in a bad state: a fresh worker takes over
+            retiring = out_of_memory(exc)
+            results.put(("failed", worker_id, task.task_id, reason, time.monotonic() - start, retiring))
+            if retiring:
+                return
+
+
+def _next_task(tasks, results) -> Task | None:
+    """The next task; ``None`` when told to stop or when the batch process is gone (killed: nobody will ever send
+    ``None``, and an orphaned worker would otherwise wait forever holding its models in memory)."""
+    parent = mp.parent_process()
+    while True:
+        try:
+            return tasks.get(timeout=1.0)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                # nobody reads our last messages any more: exit without waiting for them to be flushed
+                results.cancel_join_thread()
+                return None
 
 
 class _PageReporter:
-    """Sends page progress to the parent, at most four times a second."""
+    """Sends page progress to the parent, at most four times a second; stops the worker if the parent is gone."""
 
     def __init__(self, results, worker_id: int, task_id: int) -> None:
         self.results, self.worker_id, self.task_id, self.last = results, worker_id, task_id, 0.0
+        self.parent = mp.parent_process()
 
     def to_dict(self) -> dict:  # lets Haystack snapshot pipeline inputs when a component fails
         return {"worker_id": self.worker_id, "task_id": self.task_id}
@@ -117,4 +174,6 @@ class _PageReporter:
         now = time.monotonic()
         if done == total or now - self.last > 0.25:
             self.last = now
+            if self.parent is not None and not self.parent.is_alive():
+                os._exit(0)  # the batch was killed: the rest of this file would be parsed for nobody
             self.results.put(("page", self.worker_id, self.task_id, done, total))

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -166,6 +167,25 @@ def test_ask_cli_failures_say_what_to_do(store_path) -> None:
     with FakeOllama(delay_s=4) as slow:
         timeout = _cli("firearm background checks", "--mode", "text", store_path=store_path, url=slow.url)
     assert timeout.returncode == 3 and "did not answer within 2 s" in timeout.stderr
+
+
+def test_ollama_dying_or_stalling_mid_answer_ends_with_a_clear_error_not_a_hang(store_path) -> None:
+    question = "How many firearm background checks were there?"
+    with FakeOllama(cut_after=3) as dying:
+        started = time.monotonic()
+        cut = _cli(question, "--mode", "text", store_path=store_path, url=dying.url)
+        cut_seconds = time.monotonic() - started
+    assert cut.returncode == 3 and f"lost the connection to Ollama at {dying.url}" in cut.stderr, cut.stderr
+    assert "Traceback" not in cut.stderr
+    with FakeOllama(stall_after=3, delay_s=120) as stalling:
+        started = time.monotonic()
+        stalled = _cli(question, "--mode", "text", store_path=store_path, url=stalling.url)
+        stalled_seconds = time.monotonic() - started
+    assert stalled.returncode == 3 and "did not answer within 2 s" in stalled.stderr, stalled.stderr
+    # what had arrived was shown before the error
+    assert len(cut.stdout.split()) >= 3 and stalled.stdout.split()[:3] == cut.stdout.split()[:3]
+    # not a hang: the 120 s stall is cut by the 2 s read timeout
+    assert stalled_seconds < cut_seconds + 60
 
 
 def test_an_ollama_api_key_is_sent_as_a_bearer_token(store_path, monkeypatch) -> None:

@@ -165,3 +165,18 @@ def test_embedded_fast_path_ranks_like_qdrant(pipeline, question, narrow) -> Non
     assert fast_dense and fast_sparse
     assert by_score(fast_dense) == by_score(ref_dense.points)
     assert by_score(fast_sparse) == by_score(ref_sparse.points)
+
+
+def test_a_qdrant_server_lost_mid_session_is_a_store_error_not_a_pipeline_traceback() -> None:
+    from pipelines.settings import Settings
+    from retrievers.errors import StoreUnavailableError
+    from tests.support.qdrant_recorder import QdrantRecorder
+
+    with QdrantRecorder() as server:
+        settings = Settings.from_env(environ={}, qdrant_url=server.url, qdrant_timeout=2)
+        store, _ = open_store(settings)
+        pipeline = build_retrieval_pipeline(settings, store)
+        assert retrieve(pipeline, "anything") == []
+    with pytest.raises(StoreUnavailableError, match=f"the Qdrant server at {server.url} failed a search"):
+        retrieve(pipeline, "anything")
+    store.close()

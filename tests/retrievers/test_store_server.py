@@ -1,5 +1,13 @@
-"""What docsight asks a Qdrant server: the cluster layout of new collections, payload indexes, the API key."""
+"""What docsight asks a Qdrant server (the cluster layout of new collections, payload indexes, the API key) and how it
+rides out a server that restarts or goes away."""
 
+import pytest
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+
+from retrievers.document_writer import DocsightDocumentWriter
+from retrievers.errors import StoreUnavailableError
+from retrievers.hybrid_retriever import DocsightHybridRetriever
 from retrievers.store import INDEXED_FIELDS, StoreConfig, open_document_store
 from tests.support.qdrant_recorder import QdrantRecorder
 
@@ -37,3 +45,46 @@ def test_defaults_leave_the_layout_to_the_server() -> None:
         open_document_store(StoreConfig(collection="docs", embedding_model="m", embedding_dim=4, url=server.url))
         created = server.created("docs")
         assert not {"shard_number", "replication_factor", "write_consistency_factor"} & set(created)
+
+
+def _chunks(n: int) -> list[Document]:
+    meta = {"doc_id": "d" * 64, "source": "a.pdf", "path": "/in/a.pdf", "page": 1, "kind": "text", "pages": 1}
+    return [
+        Document(
+            id=f"{i:032x}",
+            content=f"chunk {i}",
+            meta=meta,
+            embedding=[0.1, 0.2, 0.3, 0.4],
+            sparse_embedding=SparseEmbedding(indices=[i], values=[1.0]),
+        )
+        for i in range(n)
+    ]
+
+
+def _config(url: str) -> StoreConfig:
+    return StoreConfig(collection="docs", embedding_model="m", embedding_dim=4, url=url, timeout=2)
+
+
+def test_a_write_dropped_by_a_restarting_server_is_retried_from_the_start_of_the_document() -> None:
+    with QdrantRecorder(drop_first={("PUT", "/collections/docs/points"): 2}) as server:
+        store, _ = open_document_store(_config(server.url))
+        out = DocsightDocumentWriter(document_store=store).run(documents=_chunks(3))
+        writes = [p for m, p, _, _ in server.requests if m == "PUT" and p.split("?")[0] == "/collections/docs/points"]
+        commits = [p for m, p, _, _ in server.requests if p.startswith("/collections/docs/points/payload")]
+        store.close()
+    assert out["records"][0]["chunks"] == 3 and out["documents_written"] == 3
+    assert len(writes) == 3 and len(commits) == 1  # two dropped, the third accepted; made visible once
+
+
+def test_a_server_that_stays_down_fails_writes_and_searches_with_a_clear_error() -> None:
+    with QdrantRecorder() as server:
+        url = server.url
+        store, _ = open_document_store(_config(url))
+        retriever = DocsightHybridRetriever(document_store=store)
+        retriever.run(query_embedding=[0.1, 0.2, 0.3, 0.4], query_sparse_embedding=SparseEmbedding([1], [1.0]))
+    # the server is gone now (refused connections)
+    with pytest.raises(StoreUnavailableError, match=rf"the Qdrant server at {url} failed writing a.pdf 4 times"):
+        DocsightDocumentWriter(document_store=store).run(documents=_chunks(2))
+    with pytest.raises(StoreUnavailableError, match=rf"the Qdrant server at {url} failed a search 2 times"):
+        retriever.run(query_embedding=[0.1, 0.2, 0.3, 0.4], query_sparse_embedding=SparseEmbedding([1], [1.0]))
+    store.close()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -92,11 +93,19 @@ class FakeOllama(LoopbackServer):
         answer_fn: Callable[[str, dict], str] | None = None,
         delay_s: float = 0.0,
         api_key: str | None = None,
+        cut_after: int | None = None,
+        stall_after: int | None = None,
     ) -> None:
+        """
+        :param delay_s: seconds before a chat answer starts (a slow model); with ``stall_after``, the pause after
+            that many streamed pieces instead (a model that stops mid-answer).
+        :param cut_after: close the connection after streaming this many pieces (Ollama dying mid-answer).
+        """
         self.vision_models = set(vision_models or ["llama3.2-vision:11b"])
         self.models = list(models or ["llama3.2:3b", "nomic-embed-text:latest"]) + sorted(self.vision_models)
         self.answer_fn = answer_fn
         self.delay_s = delay_s
+        self.cut_after, self.stall_after = cut_after, stall_after
         self.api_key = api_key  # when set, like an authenticating proxy: 401 without "Authorization: Bearer <key>"
         self.requests: list[tuple[str, dict]] = []
         self.authorizations: list[str | None] = []
@@ -188,7 +197,8 @@ class FakeOllama(LoopbackServer):
                     self._send(400, {"error": f"model {model} does not support images"})
                     return
                 prompt = "\n".join(m.get("content", "") for m in messages if m.get("role") == "user")
-                time.sleep(server.delay_s)
+                if server.stall_after is None:
+                    time.sleep(server.delay_s)
                 answer = (server.answer_fn or (lambda p, b: deterministic_answer(p)))(prompt, body)
                 created = datetime.now(UTC).isoformat()
                 final = {
@@ -208,7 +218,13 @@ class FakeOllama(LoopbackServer):
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 pieces = re.findall(r"\S+\s*", answer)
-                for piece in pieces:
+                for i, piece in enumerate(pieces):
+                    if i == server.cut_after:
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)  # no final chunk, no end of the stream
+                        return
+                    if i == server.stall_after:
+                        time.sleep(server.delay_s)
                     self._chunk(
                         {
                             "model": model,

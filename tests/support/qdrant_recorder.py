@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 
 from tests.support.http_server import LoopbackServer, QuietHandler
 
@@ -12,13 +13,23 @@ from tests.support.http_server import LoopbackServer, QuietHandler
 class QdrantRecorder(LoopbackServer):
     """``with QdrantRecorder() as server:`` -> ``server.url``; ``server.requests``: (method, path, headers, body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, drop_first: dict[tuple[str, str], int] | None = None) -> None:
+        """:param drop_first: ``{(method, path_suffix): n}``: close the connection without an answer for the first
+        ``n`` such requests, as a server that restarts mid-request does (e.g. ``("PUT", "/collections/c/points")``)."""
+        self.drop_first = dict(drop_first or {})
         self.requests: list[tuple[str, str, dict, dict | None]] = []
         self.collections: dict[str, dict] = {}
         super().__init__()
 
     def created(self, name: str) -> dict:
         return next(b for m, p, _, b in self.requests if m == "PUT" and p == f"/collections/{name}")
+
+    def _dropped(self, method: str, path: str) -> bool:
+        for (drop_method, suffix), left in self.drop_first.items():
+            if left and method == drop_method and path.split("?")[0].endswith(suffix):
+                self.drop_first[(drop_method, suffix)] = left - 1
+                return True
+        return False
 
     def _answer(self, method: str, path: str, body: dict | None) -> object:
         path = path.split("?")[0]
@@ -39,6 +50,8 @@ class QdrantRecorder(LoopbackServer):
             return _collection_info(self.collections.get(name, {}))
         if rest == "/points" and method == "POST":
             return []  # retrieve: nothing stored
+        if rest == "/points/query":
+            return {"points": []}
         if rest.startswith("/points/count"):
             return {"count": 0}
         if rest.startswith("/points/scroll"):
@@ -54,6 +67,10 @@ class QdrantRecorder(LoopbackServer):
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 server.requests.append((self.command, self.path, dict(self.headers), body))
+                if server._dropped(self.command, self.path):
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 answer = server._answer(self.command, self.path, body)
                 envelope = answer if self.path == "/" else {"result": answer, "status": "ok", "time": 0}
                 data = json.dumps(envelope)

@@ -9,6 +9,7 @@ import streamlit as st
 from pipelines.generation.citation_checker import NOTHING_RELEVANT
 from pipelines.generation.ollama_status import explain_failure
 from pipelines.sources import Source
+from retrievers.errors import StoreError
 from webui.chat_history import Turn
 from webui.context import chat_history, service
 from webui.markdown import answer_markdown, escape_markdown
@@ -78,6 +79,10 @@ def answer(svc: DocsightService, question: str, mode: str, top_k: int, doc_ids: 
             try:
                 with st.spinner("Searching and answering…"):
                     result = svc.ask(question, mode=effective, top_k=top_k, doc_ids=doc_ids, on_token=on_token)
+            except StoreError as exc:  # nothing to show either: the store is where the sources come from
+                turn.notice = str(exc)
+                turn.seconds = time.monotonic() - start
+                return turn
             except Exception as exc:
                 explained = explain_failure(exc, svc.settings.ollama_url, svc.settings.ollama_timeout)
                 if explained is None:
@@ -91,8 +96,13 @@ def answer(svc: DocsightService, question: str, mode: str, top_k: int, doc_ids: 
                 if result["route"] == "none":
                     turn.answer = NOTHING_RELEVANT
         if not turn.sources:
-            with st.spinner("Searching…"):
-                turn.sources = [s.to_dict(with_crop=True) for s in svc.retrieve(question, top_k=top_k, doc_ids=doc_ids)]
+            try:
+                with st.spinner("Searching…"):
+                    found = svc.retrieve(question, top_k=top_k, doc_ids=doc_ids)
+            except StoreError as exc:
+                turn.notice = str(exc)
+            else:
+                turn.sources = [s.to_dict(with_crop=True) for s in found]
     turn.seconds = time.monotonic() - start
     return turn
 

@@ -1,91 +1,102 @@
-"""SIGKILL a batch ingest at several moments; the re-run must end with exactly the points of a clean run."""
+"""SIGKILL a batch ingest at 24 moments across parsing, embedding and writing; the re-run must end with exactly the
+points of a clean run (see tests/support/kill_harness.py for how the kills are placed)."""
 
-import os
+import json
+import random
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from qdrant_client import QdrantClient
 
 from tests.conftest import REPO, corpus_file
 
 FILES = [
-    "pdfplumber__federal-register-2020-17221.pdf",
-    "pdfplumber__WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
-    "unstructured__fr_olap.pdf",
-    "samplefiles__multicolumn.pdf",
-    "samplefiles__pdflatex-outline.pdf",
-    "unstructured__multi-column-2p.pdf",
-    "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf",
+    ("parsers", "samplefiles__multicolumn.pdf"),
+    ("parsers", "samplefiles__pdflatex-outline.pdf"),
+    ("parsers", "unstructured__multi-column-2p.pdf"),
+    ("parsers", "pdfplumber__scotus-transcript-p1.pdf"),
+    ("parsers", "pdfplumber__la-precinct-bulletin-2014-p1.pdf"),
+    ("parsers", "pypdf__multilang.pdf"),
+    ("parsers", "samplefiles__habibi.pdf"),
+    ("parsers", "samplefiles__pdflatex-image.pdf"),
+    ("parsers", "pdfplumber__senate-expenditures.pdf"),
+    ("parsers", "samplefiles__google-doc-document.pdf"),
+    ("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"),
+    ("charts", "png", "group_0_chart1.png"),
+    ("parsers", "unstructured__fr_olap.pdf"),
+    ("parsers", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf"),
+    ("parsers", "pdfplumber__table-curves-example.pdf"),
 ]
 
 
-def _start(folder: Path, store: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSIGHT_")}
-    env.update(DOCSIGHT_QDRANT_PATH=str(store), DOCSIGHT_WORKERS="2")
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "ingest", str(folder), "--no-progress"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def _snapshot(store: Path) -> tuple[dict, dict]:
-    client = QdrantClient(path=str(store))
-    try:
-        points, offset = [], None
-        while True:
-            batch, offset = client.scroll("docsight", limit=1000, offset=offset, with_payload=True)
-            points += batch
-            if offset is None:
-                break
-        records, _ = client.scroll("docsight__docsight", limit=1000, with_payload=True)
-        chunks = {str(p.id): (p.payload["meta"]["doc_id"], p.payload["meta"]["committed"]) for p in points}
-        docs = {r.payload["doc_id"]: r.payload["chunks"] for r in records if r.payload.get("type") == "document"}
-        return chunks, docs
-    finally:
-        client.close()
+def _plan() -> list[dict]:
+    rng = random.Random(7)
+    # a fraction of a clean run of all files: early, so that each killed run leaves work for the next ones
+    timed = [{"at": "time", "fraction": round(rng.uniform(0.05, 0.4), 3)} for _ in range(8)]
+    events = [
+        {"at": "page", "n": 1},
+        {"at": "parsed", "n": 1},
+        {"at": "begin", "n": 1},
+        {"at": "write", "n": 2},
+        {"at": "written", "n": 1},
+        {"at": "committed", "n": 1},
+        {"at": "recorded", "n": 1},
+        {"at": "page", "n": 3},
+        {"at": "parsed", "n": 2},
+        {"at": "write", "n": 5},
+        {"at": "written", "n": 3},
+        {"at": "committed", "n": 1},
+        {"at": "recorded", "n": 1},
+        {"at": "write", "n": 1},
+        {"at": "committed", "n": 1},
+        {"at": "recorded", "n": 1},
+    ]
+    plan = []
+    for i, event in enumerate(events):  # a timed kill after every second event kill
+        plan.append(event)
+        if i % 2 == 1 and timed:
+            plan.append(timed.pop())
+    return plan + timed
 
 
 @pytest.mark.slow
-def test_sigkill_at_many_points_then_rerun_equals_clean_run(tmp_path: Path) -> None:
+def test_sigkill_at_24_points_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for name in FILES:
-        shutil.copy(corpus_file("parsers", name), folder / name)
+    for parts in FILES:
+        shutil.copy(corpus_file(*parts), folder / parts[-1])
+    plan = _plan()
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tests" / "support" / "kill_harness.py"),
+            str(folder),
+            str(tmp_path),
+            str(tmp_path / "plan.json"),
+        ],
+        cwd=REPO,
+        check=True,
+        timeout=900,
+    )
+    outcome = json.loads((tmp_path / "result.json").read_text())
+    (REPO / "test-output").mkdir(exist_ok=True)
+    (REPO / "test-output" / "kill_resume.json").write_text(
+        json.dumps(outcome["runs"] + [outcome["final_run"]], indent=1)
+    )
 
-    clean = tmp_path / "clean"
-    started = time.monotonic()
-    assert _start(folder, clean).wait(timeout=600) == 0
-    clean_seconds = time.monotonic() - started
-    reference_chunks, reference_docs = _snapshot(clean)
-    assert len(reference_docs) == len(FILES) and all(c for _, c in reference_chunks.values())
+    assert outcome["clean_run"]["exit"] == 0 and len(outcome["clean"]["docs"]) == len(FILES)
+    runs = outcome["runs"]
+    killed = [r for r in runs if r["killed"]]
+    assert len(killed) >= 20, [(r["point"], r["killed"]) for r in runs]
+    kinds = {r["point"]["at"] for r in killed}
+    assert {"time", "page", "parsed", "write", "written", "committed", "recorded"} <= kinds
+    assert all(r["consistent"] for r in runs), [r["point"] for r in runs if not r["consistent"]]
+    assert all(r["orphans"] == 0 for r in runs), [(r["point"], r["orphans"]) for r in runs if r["orphans"]]
 
-    store = tmp_path / "killed"
-    kills = 0
-    # kill points spread over a clean run's duration: start-up, parsing, embedding and writing all get hit
-    for fraction in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85):
-        delay = fraction * clean_seconds
-        proc = _start(folder, store)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            kills += 1
-        proc.wait(timeout=60)
-        chunks, docs = _snapshot(store)
-        # after any kill, visible = committed and recorded (what retrieval returns): every recorded document is
-        # there whole, and nothing of a document without a record is visible
-        for doc_id, count in docs.items():
-            assert sum(1 for d, committed in chunks.values() if d == doc_id and committed) == count
-    assert kills >= 3
-    assert _start(folder, store).wait(timeout=600) == 0
-    chunks, docs = _snapshot(store)
-    assert docs == reference_docs
-    assert chunks == reference_chunks
+    assert outcome["final_run"]["exit"] == 0
+    assert outcome["final"]["docs"] == outcome["clean"]["docs"]
+    assert outcome["final"]["chunks"] == outcome["clean"]["chunks"]
+    assert all(committed for _, committed in outcome["final"]["visible"].values())

@@ -103,3 +103,26 @@ def test_pages_without_text_are_reported(settings) -> None:
     )
     assert result.status == INGESTED and result.pages == 4
     assert result.note is not None and result.note.startswith("no text on ")
+
+
+def test_a_file_over_the_worker_memory_cap_fails_as_too_large_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from pipelines.settings import Settings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # a real chart blown up to 81 megapixels: under the pixel limit, 2 MB on disk, ~2.4 GB in a worker uncapped
+    Image.open(corpus_file("charts", "png", "group_0_chart1.png")).convert("RGB").resize((9000, 9000)).save(
+        folder / "big-poster.png"
+    )
+    shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), folder / "paper.pdf")
+    capped = Settings.from_env(
+        environ={}, qdrant_path=str(tmp_path / "qdrant"), workers=1, collection="test", max_worker_memory_mb=700
+    )
+    by_name = {Path(r.file).name: r for r in BatchIngest(capped, show_progress=False).run([str(folder)])}
+    assert by_name["big-poster.png"].status == FAILED
+    assert by_name["big-poster.png"].error.startswith("too large: parsing it needs more memory than a worker may use")
+    assert "700 MB, DOCSIGHT_MAX_WORKER_MEMORY_MB" in by_name["big-poster.png"].error
+    # the worker that ran out of memory was replaced; the next file is ingested by a fresh one
+    assert by_name["paper.pdf"].status == INGESTED and by_name["paper.pdf"].chunks > 0

@@ -1,0 +1,203 @@
+"""Run a batch ingest over and over, SIGKILL-ing each run at a planned moment, then once to the end.
+
+``python tests/support/kill_harness.py FOLDER WORKDIR PLAN.json`` writes ``WORKDIR/result.json``.
+
+The imports are paid once: every run is a ``fork`` of this process that starts the real ``BatchIngest`` (which
+spawns its real parser workers), so a kill point costs about two seconds instead of a whole command start-up.
+A kill point is one of:
+
+- ``{"at": "time", "fraction": f}``: this process SIGKILLs the run after ``f`` times the duration of a clean run
+  (any moment: start-up, parsing and embedding in the workers, writing);
+- ``{"at": EVENT, "n": k}``: the run SIGKILLs itself at the k-th EVENT of its main process: ``page`` (a worker
+  reported parsing progress), ``parsed`` (a file's embedded chunks arrived, nothing written), ``begin`` (leftovers
+  of an earlier run deleted), ``write`` / ``written`` (before / after one store write, 4 chunks each here),
+  ``committed`` (points made visible, no record yet), ``recorded`` (record written, revision not bumped).
+
+Only the batch's main process is killed; its workers must notice and exit on their own. After every kill the
+store is opened and checked: every recorded document is whole and visible, nothing of an unrecorded document is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from haystack_integrations.document_stores.qdrant import QdrantDocumentStore  # noqa: E402
+from qdrant_client import QdrantClient  # noqa: E402
+
+import retrievers.document_writer as document_writer  # noqa: E402
+from pipelines.batch.runner import BatchIngest  # noqa: E402
+from pipelines.settings import Settings  # noqa: E402
+from retrievers.document_registry import DocumentRegistry  # noqa: E402
+
+
+def snapshot(store: Path) -> dict:
+    """Chunk id -> digest of (content, meta without ``committed``, rounded vector), plus visibility and records."""
+    client = QdrantClient(path=str(store))
+    try:
+        points, offset = [], None
+        while True:
+            batch, offset = client.scroll(
+                "docsight", limit=1000, offset=offset, with_payload=True, with_vectors=["text-dense"]
+            )
+            points += batch
+            if offset is None:
+                break
+        records, _ = client.scroll("docsight__docsight", limit=1000, with_payload=True)
+    finally:
+        client.close()
+    chunks, visible = {}, {}
+    for p in points:
+        meta = dict(p.payload["meta"])
+        committed = meta.pop("committed")
+        vector = [round(v, 4) for v in p.vector["text-dense"]]
+        body = json.dumps([p.payload.get("content"), meta, vector], sort_keys=True)
+        chunks[str(p.id)] = hashlib.sha256(body.encode()).hexdigest()
+        visible[str(p.id)] = (meta["doc_id"], committed)
+    docs = {
+        r.payload["doc_id"]: {k: v for k, v in r.payload.items() if k != "ingested_at"}
+        for r in records
+        if r.payload.get("type") == "document"
+    }
+    return {"chunks": chunks, "visible": visible, "docs": docs}
+
+
+def consistent(snap: dict) -> bool:
+    """What retrieval can see (committed points of recorded documents) is every recorded document, whole."""
+    counts: dict[str, int] = {}
+    for doc_id, committed in snap["visible"].values():
+        if committed and doc_id in snap["docs"]:
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+    return all(counts.get(doc_id, 0) == record["chunks"] for doc_id, record in snap["docs"].items())
+
+
+def _kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _arm(point: dict) -> None:
+    """Patch this (forked) process so that it kills itself at ``point``."""
+    event, target = point["at"], point.get("n", 0)
+    seen = {"n": 0}
+
+    def tick(name: str) -> None:
+        if name == event:
+            seen["n"] += 1
+            if seen["n"] == target:
+                _kill_self()
+
+    def around(owner, attr: str, before: str | None, after: str | None) -> None:
+        original = getattr(owner, attr)
+
+        def wrapper(*args, **kwargs):
+            if before:
+                tick(before)
+            result = original(*args, **kwargs)
+            if after:
+                tick(after)
+            return result
+
+        setattr(owner, attr, wrapper)
+
+    handle = BatchIngest._handle
+
+    def handle_message(self, message, *args, **kwargs):
+        if message[0] == "page":
+            tick("page")
+        elif message[0] == "done":
+            tick("parsed")
+        return handle(self, message, *args, **kwargs)
+
+    BatchIngest._handle = handle_message
+    around(QdrantDocumentStore, "write_documents", "write", "written")
+    around(DocumentRegistry, "begin", None, "begin")
+    around(DocumentRegistry, "record", "committed", "recorded")
+
+
+def run_once(settings: Settings, folder: Path, point: dict | None, clean_seconds: float = 0.0) -> dict:
+    """One batch run in a forked child; returns how it ended."""
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the run: its own process group, so its workers can be found afterwards
+        os.setpgid(0, 0)
+        code = 1
+        try:
+            if point and point["at"] != "time":
+                _arm(point)
+            results = BatchIngest(settings, show_progress=False).run([str(folder)])
+            code = 0 if all(r.status != "failed" for r in results) else 1
+        finally:
+            os._exit(code)
+    deadline = started + point["fraction"] * clean_seconds if point and point["at"] == "time" else None
+    status = None
+    while status is None:
+        done, raw = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = raw
+        elif deadline is not None and time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        else:
+            time.sleep(0.02)
+    killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    ended = time.monotonic()
+    orphans = _orphans_after(pid, timeout=10.0)
+    return {
+        "point": point,
+        "killed": killed,
+        "exit": None if killed else os.WEXITSTATUS(status),
+        "seconds": round(ended - started, 2),
+        "orphans": orphans,
+        "orphans_gone_after_s": round(time.monotonic() - ended, 2),
+    }
+
+
+def _orphans_after(pgid: int, timeout: float) -> int:
+    """Live processes left in the run's process group once ``timeout`` has passed (its workers, if they hang)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive += 1
+        if alive == 0 or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def main(folder: Path, workdir: Path, plan: list[dict]) -> dict:
+    document_writer.WRITE_SLICE = 4  # several writes per document, so kills land between them
+    base = {"workers": 2, "collection": "docsight"}
+    clean_settings = Settings.from_env(environ={}, qdrant_path=str(workdir / "clean"), **base)
+    clean_run = run_once(clean_settings, folder, None)
+    clean = snapshot(workdir / "clean")
+
+    settings = Settings.from_env(environ={}, qdrant_path=str(workdir / "killed"), **base)
+    runs = []
+    for point in plan:
+        run = run_once(settings, folder, point, clean_run["seconds"])
+        checked = time.monotonic()
+        run["consistent"] = consistent(snapshot(workdir / "killed"))
+        run["check_seconds"] = round(time.monotonic() - checked, 2)
+        runs.append(run)
+    final_run = run_once(settings, folder, None)
+    final = snapshot(workdir / "killed")
+    return {"clean_run": clean_run, "clean": clean, "runs": runs, "final_run": final_run, "final": final}
+
+
+if __name__ == "__main__":
+    folder_arg, workdir_arg, plan_arg = (Path(a) for a in sys.argv[1:4])
+    outcome = main(folder_arg, workdir_arg, json.loads(plan_arg.read_text()))
+    (workdir_arg / "result.json").write_text(json.dumps(outcome))
