@@ -216,6 +216,16 @@ def run_bench(args: argparse.Namespace) -> Path:
             out=str(out),
         )
     )
+    responsiveness_text = bench.bench_responsiveness(
+        argparse.Namespace(
+            collection="bench",
+            qdrant_path=str(store),
+            questions=args.questions,
+            queries=5 if args.quick else args.queries,
+            workers=args.workers,
+            ingest_file=Path(args.pdfs) / (bench.QUICK_UPLOAD if args.quick else bench.UPLOAD),
+        )
+    )
     stages = bench.stage_rates(out / "results.json")
     shutil.rmtree(store, ignore_errors=True)  # the chunks served the latency runs; the report keeps the numbers
     settings = Settings.from_env(workers=args.workers)
@@ -225,6 +235,7 @@ def run_bench(args: argparse.Namespace) -> Path:
         f"![pages/s per stage]({report.plot_bars(out, stages, 'pages/s per stage', 'pages/s', 'stages.png')})",
         "",
         latency_text,
+        responsiveness_text,
     ]
     (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
     return out / "report.md"

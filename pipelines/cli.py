@@ -380,7 +380,7 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
     _, registry = open_store(settings)
     records = registry.all()
     if args.json:
-        print(json.dumps([r.__dict__ for r in records], indent=2))
+        print(json.dumps([r.summary() for r in records], indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table

@@ -46,6 +46,13 @@ class DocumentRecord:
     mime_type: str = ""
     empty_pages: list[int] = field(default_factory=list)  # pages that yielded no text, even after OCR
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
+    # the Qdrant ids of its points: commit and the embedded search index fetch them directly instead of scanning
+    # the collection with a filter (empty in records written before docsight recorded them)
+    point_ids: list[str] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict:
+        """The record without its point ids (for listings)."""
+        return {k: v for k, v in asdict(self).items() if k != "point_ids"}
 
 
 def _locked(method):
@@ -149,11 +156,15 @@ class DocumentRegistry:
         return superseded
 
     @_locked
-    def all(self) -> list[DocumentRecord]:
+    def all(self, *, point_ids: bool = False) -> list[DocumentRecord]:
+        """Every record, by source; with their ``point_ids`` only when asked (they are most of a record's size)."""
         records, offset = [], None
         flt = models.Filter(must=[models.FieldCondition(key="type", match=models.MatchValue(value="document"))])
+        payload = True if point_ids else models.PayloadSelectorExclude(exclude=["point_ids"])
         while True:
-            points, offset = self.client.scroll(self.name, scroll_filter=flt, limit=256, offset=offset)
+            points, offset = self.client.scroll(
+                self.name, scroll_filter=flt, limit=256, offset=offset, with_payload=payload
+            )
             records += [_to_record(p.payload) for p in points]
             if offset is None:
                 return sorted(records, key=lambda r: (r.source, r.ingested_at))
@@ -169,13 +180,13 @@ class DocumentRegistry:
 
         :returns: the replaced older versions.
         """
-        self.client.set_payload(
-            self.collection,
-            payload={"committed": True},
-            key="meta",
-            points=models.FilterSelector(filter=doc_filter(record.doc_id)),
-            wait=True,
+        # by id when known: the embedded store evaluates a filter point by point over the whole collection
+        points = (
+            models.PointIdsList(points=record.point_ids)
+            if record.point_ids
+            else models.FilterSelector(filter=doc_filter(record.doc_id))
         )
+        self.client.set_payload(self.collection, payload={"committed": True}, key="meta", points=points, wait=True)
         self.record(record)
         replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
         for old in replaced:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+from haystack_integrations.document_stores.qdrant.converters import convert_id
 
 from retrievers.client_lock import client_lock
 from retrievers.disk_space import ensure_room
@@ -93,7 +95,7 @@ class DocsightDocumentWriter:
             else:
                 count, replaced = write()
             written += count
-            records.append({**record.__dict__, "replaced": [r.doc_id for r in replaced]})
+            records.append({**record.summary(), "replaced": [r.doc_id for r in replaced]})
         return {"documents_written": written, "records": records}
 
     def _write_document(
@@ -130,6 +132,7 @@ def record_for(chunks: list[Document]) -> DocumentRecord:
     kinds = [c.meta.get("kind") for c in chunks]
     pages = int(first.get("pages") or max(c.meta.get("page", 0) for c in chunks))
     return DocumentRecord(
+        point_ids=[str(uuid.UUID(convert_id(c.id))) for c in chunks],
         doc_id=first["doc_id"],
         source=first.get("source", ""),
         path=first.get("path", first.get("source", "")),

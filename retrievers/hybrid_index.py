@@ -11,12 +11,13 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
 from scipy import sparse
+
+from retrievers.document_registry import DocumentRecord, DocumentRegistry
 
 SPARSE = "text-sparse"
 DENSE = "text-dense"
@@ -28,69 +29,124 @@ class UnsupportedFilter(ValueError):
 
 
 class EmbeddedHybridIndex:
-    """Loaded on first use and reloaded when the collection's point count or the ``revision`` token changes (writes
-    go through the same process: the embedded store admits one). The count alone misses a commit, which flips
-    ``committed`` without adding points, and a delete followed by a write of as many points."""
+    """The visible points of a collection (committed, of recorded documents), kept current with the registry.
 
-    def __init__(self, client: QdrantClient, collection: str, revision: Callable[[], str] | None = None) -> None:
+    When the registry's revision token changes (a document was committed or deleted), the points of newly recorded
+    documents are fetched by id and those of removed or replaced documents dropped: a commit costs the document's own
+    points, not a reload of the collection, so questions asked during a long ingestion stay fast. Points being
+    written (hidden) are not loaded at all. Without a registry (tests) every point is loaded once.
+    """
+
+    def __init__(self, client: QdrantClient, collection: str, registry: DocumentRegistry | None = None) -> None:
         self.client = client
         self.collection = collection
-        self.revision = revision or (lambda: "")
-        self._state: tuple[int, str] = (-1, "")
+        self.registry = registry
+        self._revision: str | None = None
+        self._docs: dict[str, str] = {}  # doc_id -> ingested_at of the version held here
         self._ids: list = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
         self._df = np.zeros(0)
         self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
-        self._vocab: dict[str, dict] = {}
+        self._vocab: dict[str, dict] = {field: {} for field in ("doc_id", "source", "kind")}
 
     def _refresh(self) -> None:
-        state = (self.client.count(self.collection, exact=True).count, self.revision())
-        if state == self._state:
+        if self.registry is None:
+            if self._revision is None:
+                self._merge(np.zeros(0, dtype=bool), self._scroll(None))
+                self._revision = ""
             return
-        ids, rows, cols, data, columns, dense = [], [], [], [], {}, []
-        meta: dict[str, list] = {f: [] for f in _FIELDS}
-        offset = None
+        revision = self.registry.revision()
+        if revision == self._revision:
+            return
+        records = {r.doc_id: r for r in self.registry.all(point_ids=True)}
+        stale = {d for d, version in self._docs.items() if d not in records or records[d].ingested_at != version}
+        fresh = [r for d, r in records.items() if self._docs.get(d) != r.ingested_at]
+        codes = [self._vocab["doc_id"][d] for d in stale if d in self._vocab["doc_id"]]
+        keep = ~np.isin(self._meta["doc_id"], codes) if self._ids else np.zeros(0, dtype=bool)
+        self._merge(keep, self._fetch(fresh))
+        self._docs = {d: v for d, v in self._docs.items() if d not in stale}
+        self._docs.update({r.doc_id: r.ingested_at for r in fresh})
+        self._revision = revision
+
+    def _fetch(self, records: list[DocumentRecord]) -> list:
+        """The points of recorded documents: by id when the record lists them, else (records written before
+        docsight listed ids) from one scroll over the collection (selected here: the embedded store's own filter
+        evaluation is slower than reading every point)."""
+        points = []
+        for record in records:
+            for start in range(0, len(record.point_ids), 1024):
+                points += self.client.retrieve(
+                    self.collection,
+                    record.point_ids[start : start + 1024],
+                    with_vectors=[SPARSE, DENSE],
+                    with_payload=[f"meta.{f}" for f in _FIELDS],
+                )
+        unlisted = {r.doc_id for r in records if not r.point_ids}
+        if unlisted:
+            for point in self._scroll(None):
+                meta = (point.payload or {}).get("meta", {})
+                if meta.get("committed") is True and meta.get("doc_id") in unlisted:
+                    points.append(point)
+        return points
+
+    def _scroll(self, scroll_filter: models.Filter | None) -> list:
+        points, offset = [], None
         while True:
-            points, offset = self.client.scroll(
+            batch, offset = self.client.scroll(
                 self.collection,
+                scroll_filter=scroll_filter,
                 limit=4096,
                 offset=offset,
                 with_vectors=[SPARSE, DENSE],
                 with_payload=[f"meta.{f}" for f in _FIELDS],
             )
-            for point in points:
-                row = len(ids)
-                ids.append(point.id)
-                vectors = point.vector or {}
-                dense.append(vectors.get(DENSE))
-                vector = vectors.get(SPARSE)
-                if vector is not None:
-                    for index, value in zip(vector.indices, vector.values, strict=True):
-                        rows.append(row)
-                        cols.append(columns.setdefault(index, len(columns)))
-                        data.append(value)
-                payload = (point.payload or {}).get("meta", {})
-                for field in _FIELDS:
-                    meta[field].append(payload.get(field))
+            points += batch
             if offset is None:
-                break
-        self._matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), len(columns)), dtype=np.float32)
-        self._df = np.asarray((self._matrix > 0).sum(axis=0)).ravel()
-        width = next((len(v) for v in dense if v is not None), 0)
-        self._dense = np.asarray([v if v is not None else [0.0] * width for v in dense], dtype=np.float32)
-        norms = np.linalg.norm(self._dense, axis=1, keepdims=True) if len(dense) else None
-        if norms is not None:
-            self._dense /= np.maximum(norms, 1e-12)
-        self._ids, self._columns, self._state = ids, columns, state
-        self._meta, self._vocab = {}, {}
-        for field in ("doc_id", "source", "kind"):  # categorical: integer codes
-            vocab: dict = {}
-            self._meta[field] = np.asarray([vocab.setdefault(v, len(vocab)) for v in meta[field]], dtype=np.int64)
-            self._vocab[field] = vocab
-        self._meta["page"] = np.asarray([v if isinstance(v, int) else -1 for v in meta["page"]], dtype=np.int64)
-        self._meta["committed"] = np.asarray([v is True for v in meta["committed"]], dtype=bool)
+                return points
+
+    def _merge(self, keep: np.ndarray, points: list) -> None:
+        """Keep the rows where ``keep`` is true and append ``points``."""
+        rows, cols, data, dense = [], [], [], []
+        meta: dict[str, list] = {f: [] for f in _FIELDS}
+        for row, point in enumerate(points):
+            vectors = point.vector or {}
+            dense.append(vectors.get(DENSE))
+            vector = vectors.get(SPARSE)
+            if vector is not None:
+                for index, value in zip(vector.indices, vector.values, strict=True):
+                    rows.append(row)
+                    cols.append(self._columns.setdefault(index, len(self._columns)))
+                    data.append(value)
+            payload = (point.payload or {}).get("meta", {})
+            for field in _FIELDS:
+                meta[field].append(payload.get(field))
+        width = len(self._columns)
+        added = sparse.csr_matrix((data, (rows, cols)), shape=(len(points), width), dtype=np.float32)
+        kept = self._matrix[np.flatnonzero(keep)] if self._ids else sparse.csr_matrix((0, width), dtype=np.float32)
+        kept.resize((kept.shape[0], width))
+        self._matrix = sparse.vstack([kept, added], format="csr", dtype=np.float32)
+        self._df = np.bincount(self._matrix.indices, minlength=width)
+
+        dim = next((len(v) for v in dense if v is not None), self._dense.shape[1])
+        new_dense = np.asarray([v if v is not None else [0.0] * dim for v in dense], dtype=np.float32)
+        new_dense = new_dense.reshape(len(points), dim)
+        new_dense /= np.maximum(np.linalg.norm(new_dense, axis=1, keepdims=True), 1e-12)
+        old_dense = self._dense[keep] if self._ids else np.zeros((0, dim), dtype=np.float32)
+        self._dense = np.concatenate([old_dense, new_dense]) if old_dense.shape[1] == dim else new_dense
+
+        self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + [p.id for p in points]
+        encoded = {
+            field: [self._vocab[field].setdefault(v, len(self._vocab[field])) for v in meta[field]]
+            for field in ("doc_id", "source", "kind")
+        }
+        encoded["page"] = [v if isinstance(v, int) else -1 for v in meta["page"]]
+        encoded["committed"] = [v is True for v in meta["committed"]]
+        for field, values in encoded.items():
+            kind = bool if field == "committed" else np.int64
+            old = self._meta[field][keep] if field in self._meta else np.zeros(0, dtype=kind)
+            self._meta[field] = np.concatenate([old, np.asarray(values, dtype=kind)])
 
     def search(
         self,

@@ -162,7 +162,7 @@ class DocsightHybridRetriever:
         client, index = self.document_store._client, self.document_store.index
         candidates = max(3 * limit, 30)
         if self._index is None:
-            self._index = EmbeddedHybridIndex(client, index, revision=self._checked_registry().revision)
+            self._index = EmbeddedHybridIndex(client, index, registry=self._checked_registry())
         sparse_hits, dense_hits = self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates)
         fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit, weights=[1.0, self.dense_weight])
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}

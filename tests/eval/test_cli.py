@@ -120,4 +120,7 @@ def test_bench_quick(tmp_path: Path) -> None:
     assert "Load: 8 concurrent callers for 5 s on 1,000 chunks" in report
     load_row = report.split("| requests | requests/s |", 1)[1].splitlines()[2]
     assert int(load_row.split("|")[1]) > 0 and load_row.rstrip(" |").endswith("| 0")  # requests served, no errors
+    assert "while ULTABEAUTY_2023Q4_EARNINGS.pdf" in report and ", ingested, " in report
+    during = next(line for line in report.splitlines() if line.startswith("| during ingestion |"))
+    assert int(during.split("|")[2]) > 0  # questions were answered while the batch ran
     assert os.path.getsize(out / "stages.png") > 1000
