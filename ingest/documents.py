@@ -22,6 +22,12 @@ def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: bytes of a file name that are not UTF-8 (kept by Python as lone surrogates, which
+    tokenizers, JSON and terminals reject) become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def title_from_name(name: str) -> str:
     """A readable document title from a file name: 'NIKE_2019_10K.pdf' -> 'NIKE 2019 10K'."""
     return " ".join(Path(name).stem.replace("_", " ").replace("-", " ").split())

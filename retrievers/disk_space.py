@@ -37,7 +37,8 @@ def estimated_bytes(documents: list[Document]) -> int:
 
 def ensure_room(path: Path, documents: list[Document], name: str) -> None:
     """:raises StoreFullError: the file system holding ``path`` has less room than ``documents`` need."""
-    need, free = estimated_bytes(documents), shutil.disk_usage(path).free
+    existing = next(p for p in (path, *path.parents) if p.exists())  # the store may not be created yet
+    need, free = estimated_bytes(documents), shutil.disk_usage(existing).free
     if free < need:
         raise StoreFullError(
             f"disk full: {name} needs about {_mb(need)} in the store at {path}, {_mb(free)} free there; "

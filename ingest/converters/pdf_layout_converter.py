@@ -14,7 +14,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.crops import render_region
-from ingest.documents import block_documents, sha256_file, title_from_name
+from ingest.documents import block_documents, printable, sha256_file, title_from_name
 from ingest.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -122,9 +122,9 @@ class PDFLayoutConverter:
         if path.stat().st_size == 0:
             raise EmptyFileError(path.name, "the file has 0 bytes")
         base_meta = {
-            "source": path.name,
-            "path": str(path.resolve()),
-            "title": title_from_name(path.name),
+            "source": printable(path.name),
+            "path": printable(str(path.resolve())),
+            "title": title_from_name(printable(path.name)),
             "doc_id": sha256_file(path),
             "mime_type": "application/pdf",
             **meta,

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ingest.documents import printable
+
 INGESTED = "ingested"
 UNCHANGED = "unchanged"
 FAILED = "failed"
@@ -27,6 +29,11 @@ class FileResult:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
     peak_rss_mb: float = 0.0  # of the worker process that parsed the file
+
+    def __post_init__(self) -> None:  # shown and written as JSON: file names need not be UTF-8
+        self.file = printable(self.file)
+        self.error = printable(self.error) if self.error else self.error
+        self.note = printable(self.note) if self.note else self.note
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -103,3 +103,22 @@ def test_ui_command_runs_the_packaged_app_on_localhost_without_telemetry() -> No
 def test_shard_flag_is_checked(tmp_path: Path) -> None:
     done = docsight("ingest", str(REPO / "README.md"), "--shard", "2/2", store=tmp_path / "q")
     assert done.returncode == 2 and "0 <= I < N" in done.stderr
+
+
+def test_odd_file_names_in_an_ingest_folder_are_ingested_and_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = {
+        os.fsencode(folder) + b"/caf\xe9 report.pdf": "samplefiles__multicolumn.pdf",  # Latin-1, not UTF-8
+        os.fsencode(folder) + b"/" + b"a" * 200 + b"\nline.pdf": "pypdf__multilang.pdf",  # newline, long
+        os.fsencode(folder) + b"/-rf.pdf": "samplefiles__habibi.pdf",  # looks like an option
+    }
+    for name, source in odd.items():
+        Path(os.fsdecode(name)).write_bytes(corpus_file("parsers", source).read_bytes())
+    done = docsight("ingest", str(folder), "--no-progress", "--report", str(tmp_path / "r.json"), store=tmp_path / "q")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(Path(r["file"]).name for r in report) == ["-rf.pdf", "a" * 200 + "\nline.pdf", "caf\ufffd report.pdf"]
+    assert all(r["status"] == "ingested" and r["chunks"] > 0 for r in report)
+    listed = docsight("docs", "list", "--json", store=tmp_path / "q")
+    assert "caf\ufffd report.pdf" in {d["source"] for d in json.loads(listed.stdout)}
