@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import signal
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -114,6 +116,7 @@ def process(pipeline, task: Task, on_page) -> list:
 
 def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
     """Entry point of a worker process: loop over tasks until ``None``."""
+    _die_with_parent()
     from pipelines.indexing import build_indexing_pipeline
 
     pipeline = build_indexing_pipeline(settings)
@@ -144,6 +147,20 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
             results.put(("failed", worker_id, task.task_id, reason, time.monotonic() - start, retiring))
             if retiring:
                 return
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel SIGKILL this worker the moment the batch process dies, however it dies; elsewhere
+    the worker notices between files and pages (see :func:`_next_task`, :class:`_PageReporter`)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    parent = mp.parent_process()
+    if parent is not None and not parent.is_alive():  # it died before the request took effect
+        os._exit(0)
 
 
 def _next_task(tasks, results) -> Task | None:
