@@ -2,16 +2,19 @@
 
 Ingestion protocol (what makes a killed batch safe to re-run):
 
-1. ``begin(doc_id)`` deletes any points of that document left by an interrupted run.
+1. ``begin(doc_id)`` deletes any points of that document left by an interrupted run, and marks it as being
+   written (a ``pending`` entry here: a document without one cannot have leftovers, so the delete, which the
+   embedded store evaluates over every point of the collection, is skipped for it).
 2. The chunks are written with ``meta.committed = False``.
-3. ``commit(record)`` flips ``committed`` to True for all of the document's points (one Qdrant operation; a server
-   applies it whole, the embedded store point by point), then writes the document's record here, then removes
-   older versions of the same file (same path, other content).
+3. ``commit(record)`` flips ``committed`` to True for the document's points, by id (one Qdrant operation; a server
+   applies it whole, the embedded store point by point), then writes the document's record here, removes the
+   ``pending`` mark, then removes older versions of the same file (same path, other content).
 
 Retrieval returns a chunk only if it is committed *and* its document has a record, so a document is visible whole
 or not at all even if a run dies in the middle of step 3. A document without a record is incomplete and is
 ingested again (step 1 clears it); one with a record is unchanged. ``remove_superseded`` finishes step 3's clean-up
-after a crash.
+after a crash. (Leftovers of a run interrupted before documents were marked stay hidden for good: commit flips by
+id; deleting the document removes them.)
 """
 
 from __future__ import annotations
@@ -171,7 +174,16 @@ class DocumentRegistry:
 
     @_locked
     def begin(self, doc_id: str) -> None:
-        """Remove whatever an interrupted run left of ``doc_id``."""
+        """Start writing ``doc_id``: remove what an interrupted run left of it, and mark it as being written."""
+        if self.client.retrieve(self.name, [_pending_id(doc_id)]):
+            self.purge(doc_id)
+        else:
+            mark = models.PointStruct(id=_pending_id(doc_id), vector={}, payload={"type": "pending", "doc_id": doc_id})
+            self.client.upsert(self.name, [mark], wait=True)
+
+    @_locked
+    def purge(self, doc_id: str) -> None:
+        """Delete every point of ``doc_id``, visible or not."""
         self.client.delete(self.collection, points_selector=models.FilterSelector(filter=doc_filter(doc_id)), wait=True)
 
     @_locked
@@ -188,6 +200,7 @@ class DocumentRegistry:
         )
         self.client.set_payload(self.collection, payload={"committed": True}, key="meta", points=points, wait=True)
         self.record(record)
+        self._unmark(record.doc_id)
         replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
         for old in replaced:
             self.delete(old.doc_id)
@@ -205,9 +218,13 @@ class DocumentRegistry:
     @_locked
     def delete(self, doc_id: str) -> None:
         """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""
-        self.begin(doc_id)
+        self.purge(doc_id)
         self.client.delete(self.name, points_selector=models.PointIdsList(points=[_record_id(doc_id)]), wait=True)
+        self._unmark(doc_id)
         self._new_revision()
+
+    def _unmark(self, doc_id: str) -> None:
+        self.client.delete(self.name, points_selector=models.PointIdsList(points=[_pending_id(doc_id)]), wait=True)
 
     @_locked
     def revision(self) -> str:
@@ -232,6 +249,10 @@ def mismatch_error(collection: str, info: dict, model: str, dim: int) -> Embeddi
 
 def _record_id(doc_id: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, doc_id))
+
+
+def _pending_id(doc_id: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"pending:{doc_id}"))
 
 
 def _to_record(payload: dict | None) -> DocumentRecord:

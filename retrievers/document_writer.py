@@ -123,7 +123,7 @@ class DocsightDocumentWriter:
             return written, registry.commit(record)
         except Exception:
             with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them
-                registry.begin(doc_id)
+                registry.purge(doc_id)
             raise
 
 

@@ -7,7 +7,7 @@ from haystack import Document
 from haystack.dataclasses import SparseEmbedding
 from qdrant_client import models
 
-from retrievers.document_registry import doc_filter
+from retrievers.document_registry import DocumentRegistry, doc_filter
 from retrievers.document_writer import DocsightDocumentWriter
 from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError
 from retrievers.store import StoreConfig, open_document_store
@@ -93,7 +93,8 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
 
 def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path: Path) -> None:
     store, registry = open_document_store(_config(tmp_path))
-    # an interrupted run: 5 hidden points written, never committed or recorded
+    # an interrupted run: marked as being written, 5 hidden points written, never committed or recorded
+    registry.begin("doc1")
     partial = [
         Document(
             id=d.id + "-old",
@@ -109,6 +110,25 @@ def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path: Path) -> None:
     DocsightDocumentWriter(document_store=store).run(documents=_chunks("doc1", 2))
     points = _points(store, "doc1")
     assert len(points) == 2 and all(p.payload["meta"]["committed"] for p in points)
+    marks = [p for p in store._client.scroll("c__docsight", limit=100)[0] if p.payload.get("type") == "pending"]
+    assert marks == []  # removed with the commit
+
+
+def test_a_document_never_interrupted_is_written_without_a_collection_wide_delete(tmp_path: Path) -> None:
+    """The leftover delete is a filter the embedded store evaluates over every point: only marked documents pay it."""
+    store, registry = open_document_store(_config(tmp_path))
+    writer = DocsightDocumentWriter(document_store=store)
+    purged: list[str] = []
+    original = DocumentRegistry.purge
+    DocumentRegistry.purge = lambda self, doc_id: purged.append(doc_id) or original(self, doc_id)
+    try:
+        writer.run(documents=_chunks("doc1", 3))
+        writer.run(documents=_chunks("doc2", 3, path="/data/b.pdf"))
+        assert purged == []
+        registry.delete("doc1")  # deleting does purge
+        assert purged == ["doc1"] and registry.get("doc1") is None and len(_points(store)) == 3
+    finally:
+        DocumentRegistry.purge = original
 
 
 def test_changed_file_replaces_its_old_version_and_delete_removes_everything(tmp_path: Path) -> None:
