@@ -28,6 +28,18 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def file_meta(path: Path) -> dict[str, str]:
+    """The metadata every chunk of a file carries: ``source`` (file name), ``path``, ``title`` and ``doc_id``
+    (sha256 of the bytes). Names are made printable: they are embedded, written as JSON and shown."""
+    name = printable(path.name)
+    return {
+        "source": name,
+        "path": printable(str(path.resolve())),
+        "title": title_from_name(name),
+        "doc_id": sha256_file(path),
+    }
+
+
 def title_from_name(name: str) -> str:
     """A readable document title from a file name: 'NIKE_2019_10K.pdf' -> 'NIKE 2019 10K'."""
     return " ".join(Path(name).stem.replace("_", " ").replace("-", " ").split())

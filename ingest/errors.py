@@ -6,9 +6,19 @@ sentence a user can act on. Errors are raised where the fault is found and rende
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TypeVar
 
 E = TypeVar("E", bound=BaseException)
+
+
+def causes(exc: BaseException | None, *, depth: int = 8) -> Iterator[BaseException]:
+    """``exc`` and the exceptions behind it (``__cause__``, else ``__context__``), at most ``depth`` of them."""
+    for _ in range(depth):
+        if exc is None:
+            return
+        yield exc
+        exc = exc.__cause__ or exc.__context__
 
 
 def find_cause(exc: BaseException | None, kind: type[E], *, depth: int = 8) -> E | None:
@@ -17,15 +27,12 @@ def find_cause(exc: BaseException | None, kind: type[E], *, depth: int = 8) -> E
     Wrappers hide the real error — Haystack's PipelineRuntimeError as ``__cause__``, pdfplumber's PdfminerException
     as an argument — so this follows ``__cause__``/``__context__`` and looks at exception arguments too.
     """
-    for _ in range(depth):
-        if exc is None:
-            return None
-        if isinstance(exc, kind):
-            return exc
-        for arg in exc.args:
+    for link in causes(exc, depth=depth):
+        if isinstance(link, kind):
+            return link
+        for arg in link.args:
             if isinstance(arg, kind):
                 return arg
-        exc = exc.__cause__ or exc.__context__
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -84,25 +85,20 @@ class DocsightDocumentWriter:
             if self.document_store.path:  # embedded: a server checks its own disk
                 ensure_room(Path(self.document_store.path), chunks, name)
             record = record_for(chunks)
-
-            def write(doc_id=doc_id, chunks=chunks, record=record) -> tuple[int, list[DocumentRecord]]:
-                return self._write_document(self.registry, doc_id, chunks, record)
-
-            if self.document_store.url:
-                count, replaced = with_retries(
-                    write, what=f"writing {name}", location=self.document_store.url, delays=WRITE_DELAYS_S
-                )
-            else:
-                count, replaced = write()
+            count, replaced = with_retries(
+                functools.partial(self._write_document, chunks, record),
+                store=self.document_store,
+                what=f"writing {name}",
+                delays=WRITE_DELAYS_S,
+            )
             written += count
             records.append({**record.summary(), "replaced": [r.doc_id for r in replaced]})
         return {"documents_written": written, "records": records}
 
-    def _write_document(
-        self, registry: DocumentRegistry, doc_id: str, chunks: list[Document], record: DocumentRecord
-    ) -> tuple[int, list[DocumentRecord]]:
+    def _write_document(self, chunks: list[Document], record: DocumentRecord) -> tuple[int, list[DocumentRecord]]:
         """One document, start to end of the protocol; on failure nothing of it stays (or the next begin clears it)."""
-        registry.begin(doc_id)
+        registry = self.registry
+        registry.begin(record.doc_id)
         hidden = [
             Document(
                 id=c.id,
@@ -123,7 +119,7 @@ class DocsightDocumentWriter:
             return written, registry.commit(record)
         except Exception:
             with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them
-                registry.purge(doc_id)
+                registry.purge(record.doc_id)
             raise
 
 

@@ -118,9 +118,7 @@ class DocsightHybridRetriever:
                 recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
             return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
 
-        if not self.document_store.url:
-            return search()
-        return with_retries(search, what="a search", location=self.document_store.url, delays=QUERY_DELAYS_S)
+        return with_retries(search, store=self.document_store, what="a search", delays=QUERY_DELAYS_S)
 
     def _scope(
         self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None

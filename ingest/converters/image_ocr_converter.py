@@ -10,7 +10,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from ingest.documents import block_documents, printable, sha256_file, title_from_name
+from ingest.documents import block_documents, file_meta
 from ingest.errors import CorruptFileError, NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
 from ingest.layout.blocks import Block
@@ -129,10 +129,7 @@ class ImageOCRConverter:
         if not blocks:
             raise NoTextError(path.name, "OCR found no text in the image")
         base_meta = {
-            "source": printable(path.name),
-            "path": printable(str(path.resolve())),
-            "title": title_from_name(printable(path.name)),
-            "doc_id": sha256_file(path),
+            **file_meta(path),
             "mime_type": MIME_TYPES[kind],
             "pages": len(page_sizes),
             **meta,

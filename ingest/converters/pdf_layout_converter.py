@@ -14,7 +14,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.crops import render_region
-from ingest.documents import block_documents, printable, sha256_file, title_from_name
+from ingest.documents import block_documents, file_meta
 from ingest.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -122,10 +122,7 @@ class PDFLayoutConverter:
         if path.stat().st_size == 0:
             raise EmptyFileError(path.name, "the file has 0 bytes")
         base_meta = {
-            "source": printable(path.name),
-            "path": printable(str(path.resolve())),
-            "title": title_from_name(printable(path.name)),
-            "doc_id": sha256_file(path),
+            **file_meta(path),
             "mime_type": "application/pdf",
             **meta,
         }

@@ -21,7 +21,7 @@ from pathlib import Path
 from haystack import tracing
 
 from ingest import timing as stage_clock
-from ingest.errors import IngestError, UnsupportedFormatError, find_cause
+from ingest.errors import IngestError, UnsupportedFormatError, causes, find_cause
 from ingest.filetypes import detect_type
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
@@ -52,14 +52,7 @@ def out_of_memory(exc: BaseException) -> bool:
     """A MemoryError, or a native library's allocation failure (onnxruntime, NumPy) behind ``exc``."""
     if find_cause(exc, MemoryError) is not None:
         return True
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if any(marker in str(seen).lower() for marker in _NATIVE_OOM):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return any(marker in str(link).lower() for link in causes(exc) for marker in _NATIVE_OOM)
 
 
 def limit_memory(limit_mb: int) -> None:
