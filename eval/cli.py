@@ -105,6 +105,7 @@ def _retrieval_lines(result: dict) -> list[str]:
         f"p95 {percentile(latency, 0.95, 0.0):.0f} ms.",
         "",
     ]
+    lines += _breakdown_lines(result)
     if result["failed_documents"]:
         lines += ["Documents that failed to ingest: " + "; ".join(result["failed_documents"]), ""]
     misses = [r for r in result["rows"] if not r.get("docsight_rank") or r["docsight_rank"] > 5]
@@ -114,6 +115,24 @@ def _retrieval_lines(result: dict) -> list[str]:
         [[r["id"], r["document"], r["evidence_pages"], ", ".join(r["docsight_top5"])] for r in misses],
     )
     return [*lines, ""]
+
+
+def _breakdown_lines(result: dict) -> list[str]:
+    """recall@5 of every system per cross-validation half and per question type."""
+    groups = [(f"half {h}", v) for h, v in result.get("by_half", {}).items()]
+    groups += [(t or "(no type)", v) for t, v in result.get("by_type", {}).items()]
+    systems = [s for s in LABELS if s in result["summary"]]
+    if not groups or not systems:
+        return []
+    rows = [[name, v["questions"], *[v.get(s, {}).get("recall@5", 0.0) for s in systems]] for name, v in groups]
+    return [
+        "## recall@5 by half and question type",
+        "",
+        "Halves split each question type by the SHA-1 of the ids (eval/splits.py): tune on one, read the other.",
+        "",
+        *report.table(["questions", "n", *[LABELS[s] for s in systems]], rows),
+        "",
+    ]
 
 
 def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:

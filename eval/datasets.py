@@ -1,9 +1,9 @@
 """Evaluation datasets: FinanceBench-shaped JSONL (any user's own too) and the MultiChartQA chart questions.
 
 FinanceBench shape, one JSON object per line: ``question``, ``answer``, ``doc_file`` (relative to the JSONL's
-folder, or absolute) and ``evidence_pages`` (1-based physical pages); ``id`` is optional. Chart shape:
-``question_plain`` (or ``question``), ``answer``, ``image_files`` (the chart group), ``evidence_images`` and
-``task``.
+folder, or absolute) and ``evidence_pages`` (1-based physical pages); ``id`` and ``question_type`` are optional.
+Chart shape: ``question_plain`` (or ``question``), ``answer``, ``image_files`` (the chart group),
+``evidence_images`` and ``task``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Question:
     answer: str
     doc_file: Path
     evidence_pages: tuple[int, ...]
+    kind: str = ""  # the dataset's question type (FinanceBench: metrics-generated, novel-generated, domain-relevant)
 
     @property
     def source(self) -> str:
@@ -91,6 +92,7 @@ def _question(path: Path, number: int, row: dict) -> Question:
         answer=str(row["answer"]),
         doc_file=doc if doc.is_absolute() else path.parent / doc,
         evidence_pages=tuple(pages),
+        kind=str(row.get("question_type") or ""),
     )
 
 

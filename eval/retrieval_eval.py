@@ -14,6 +14,7 @@ from pathlib import Path
 from eval.baselines import PlainBM25, PlainDense, page_texts
 from eval.datasets import Question, dataset_files
 from eval.metrics import KS, first_hit, mean, rank_scores
+from eval.splits import HALVES, halves
 from pipelines.batch.report import FAILED
 from pipelines.batch.runner import BatchIngest
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
@@ -33,6 +34,11 @@ def page_ranking(documents, n: int = 10) -> list[tuple[str, int]]:
             if len(ranking) >= n:
                 break
     return ranking
+
+
+def _summary(rows: list[dict], systems: list[str], selected) -> dict:
+    chosen = [r for r in rows if selected(r)]
+    return {"questions": len(chosen), **{s: mean([r[f"{s}_scores"] for r in chosen]) for s in systems}}
 
 
 def ingest_documents(settings: Settings, files: list[Path], console=None) -> list:
@@ -72,6 +78,7 @@ def evaluate(
             setattr(pipeline.get_component("retriever"), name, value)
         retrieve(pipeline, "warm up", top_k=1)
         rows, latencies = [], []
+        split = halves((q.id, q.kind) for q in questions)
         for q in questions:
             relevant = {(q.source, p) for p in q.evidence_pages}
             start = time.perf_counter()
@@ -88,6 +95,8 @@ def evaluate(
             rows.append(
                 {
                     "id": q.id,
+                    "type": q.kind,
+                    "half": split[q.id],
                     "document": q.source,
                     "evidence_pages": list(q.evidence_pages),
                     "question": q.question,
@@ -104,6 +113,10 @@ def evaluate(
     return {
         "rows": rows,
         "summary": summary,
+        "by_half": {h: _summary(rows, systems, lambda r, h=h: r["half"] == h) for h in HALVES},
+        "by_type": {
+            t: _summary(rows, systems, lambda r, t=t: r["type"] == t) for t in sorted({r["type"] for r in rows})
+        },
         "latency_ms": [1000 * t for t in latencies],
         "questions": len(rows),
         "documents": len(files),

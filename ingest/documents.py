@@ -46,9 +46,14 @@ def title_from_name(name: str) -> str:
 
 
 def block_documents(
-    blocks: list[Block], *, base_meta: dict, page_sizes: dict[int, tuple[float, float]]
+    blocks: list[Block],
+    *,
+    base_meta: dict,
+    page_sizes: dict[int, tuple[float, float]],
+    page_meta: dict[int, dict] | None = None,
 ) -> list[Document]:
-    """One Document per block, in document order, each with ``section`` = the nearest heading before it."""
+    """One Document per block, in document order, each with ``section`` = the nearest heading before it and the
+    ``page_meta`` of its page (e.g. ``{"statement": "cash_flow"}``)."""
     section = ""
     docs = []
     for block in blocks:
@@ -62,6 +67,7 @@ def block_documents(
             "kind": block.kind,
             "section": section,
             "ocr": block.ocr,
+            **(page_meta or {}).get(block.page, {}),
         }
         if block.extra.get("caption"):
             meta["caption"] = block.extra["caption"]

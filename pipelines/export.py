@@ -23,7 +23,7 @@ from retrievers.store import document_store_for
 ALLOWED_MODULES = ["ingest", "retrievers", "pipelines"]
 
 QUERY_INPUTS = {
-    "question": ["dense_embedder.text", "sparse_embedder.text", "prompt_builder.question", "retriever.query"],
+    "question": ["expander.query", "prompt_builder.question", "retriever.query"],
     "mode": "prompt_builder.mode",
 }
 QUERY_OUTPUTS = {

@@ -10,18 +10,17 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
-from pipelines.retrieval import build_retrieval_pipeline, run_pipeline
+from pipelines.retrieval import build_retrieval_pipeline, question_inputs, run_pipeline
 from pipelines.settings import Settings
-from retrievers.filters import retrieval_filters
 
 
 def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
     """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations``.
 
-    Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, ``prompt_builder.question`` and ``retriever.query``
-    (the same question), optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators'
-    ``streaming_callback``. Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``,
-    ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
+    Inputs: ``expander.query``, ``prompt_builder.question`` and ``retriever.query`` (the same question),
+    optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators' ``streaming_callback``.
+    Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``, ``citations.model``,
+    ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
     pipe.add_component("prompt_builder", AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max))
@@ -54,9 +53,7 @@ def ask(
     :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
     data: dict[str, Any] = {
-        "dense_embedder": {"text": question},
-        "sparse_embedder": {"text": question},
-        "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
+        **question_inputs(question, top_k=top_k, **narrow),
         "prompt_builder": {"question": question, "mode": mode},
     }
     if streaming_callback is not None:

@@ -20,19 +20,25 @@ from retrievers.encoders.bm25_text_embedder import BM25SparseTextEmbedder
 from retrievers.errors import StoreError
 from retrievers.filters import retrieval_filters
 from retrievers.hybrid_retriever import DocsightHybridRetriever
+from retrievers.query_expansion.query_expander import QueryExpander
 
 
 def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 10) -> Pipeline:
-    """Inputs: ``dense_embedder.text``, ``sparse_embedder.text``, optionally ``retriever.query`` (the same
-    question: scopes the search to documents it names), ``retriever.filters`` and ``retriever.top_k``. Outputs:
+    """Inputs: ``expander.query`` and ``retriever.query`` (the question; the retriever scopes the search to the
+    documents it names), optionally ``retriever.filters`` and ``retriever.top_k``. The expander turns the question
+    into the dense and sparse search texts and the financial statements it asks for. Outputs:
     ``retriever.documents`` (best first, ``score`` = RRF score) and ``retriever.scope``."""
     pipe = Pipeline()
+    pipe.add_component("expander", QueryExpander(glossary_path=settings.glossary_path or None))
     pipe.add_component("dense_embedder", text_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())
     retriever = DocsightHybridRetriever(
         document_store=document_store, top_k=top_k, embedding_model=embedding_model_name(settings)
     )
     pipe.add_component("retriever", retriever)
+    pipe.connect("expander.dense_text", "dense_embedder.text")
+    pipe.connect("expander.sparse_text", "sparse_embedder.text")
+    pipe.connect("expander.statements", "retriever.statements")
     pipe.connect("dense_embedder.embedding", "retriever.query_embedding")
     pipe.connect("sparse_embedder.sparse_embedding", "retriever.query_sparse_embedding")
     return pipe
@@ -44,12 +50,15 @@ def retrieve(pipeline: Pipeline, question: str, *, top_k: int = 10, **narrow: An
     :raises StoreError: the store failed (e.g. the Qdrant server is unreachable), unwrapped from Haystack's
         pipeline error so that callers can tell it from a model failure.
     """
-    data = {
-        "dense_embedder": {"text": question},
-        "sparse_embedder": {"text": question},
+    return run_pipeline(pipeline, question_inputs(question, top_k=top_k, **narrow))["retriever"]["documents"]
+
+
+def question_inputs(question: str, *, top_k: int, **narrow: Any) -> dict[str, Any]:
+    """The retrieval pipeline's inputs for one question (the query pipeline adds its own)."""
+    return {
+        "expander": {"query": question},
         "retriever": {"filters": retrieval_filters(**narrow), "top_k": top_k, "query": question},
     }
-    return run_pipeline(pipeline, data)["retriever"]["documents"]
 
 
 def run_pipeline(pipeline: Pipeline, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

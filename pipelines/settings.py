@@ -68,6 +68,9 @@ class Settings:
     crop_max_side: int = 1024
     crop_jpeg_quality: int = 80
 
+    # Retrieval
+    glossary_path: str = ""  # metric -> line items/statements glossary (YAML); default: the packaged financial one
+
     # Web UI (`docsight ui`)
     ui_address: str = "127.0.0.1"  # localhost only; 0.0.0.0 exposes it (set ui_password then)
     ui_port: int = 8501

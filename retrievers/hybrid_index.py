@@ -21,7 +21,8 @@ from retrievers.document_registry import DocumentRecord, DocumentRegistry
 
 SPARSE = "text-sparse"
 DENSE = "text-dense"
-_FIELDS = ("doc_id", "source", "kind", "page", "committed")
+_FIELDS = ("doc_id", "source", "kind", "statement", "page", "committed")
+_KEYWORDS = ("doc_id", "source", "kind", "statement")
 
 
 class UnsupportedFilter(ValueError):
@@ -49,7 +50,7 @@ class EmbeddedHybridIndex:
         self._df = np.zeros(0)
         self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
-        self._vocab: dict[str, dict] = {field: {} for field in ("doc_id", "source", "kind")}
+        self._vocab: dict[str, dict] = {field: {} for field in _KEYWORDS}
 
     def _refresh(self) -> None:
         if self.registry is None:
@@ -139,7 +140,7 @@ class EmbeddedHybridIndex:
         self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + [p.id for p in points]
         encoded = {
             field: [self._vocab[field].setdefault(v, len(self._vocab[field])) for v in meta[field]]
-            for field in ("doc_id", "source", "kind")
+            for field in _KEYWORDS
         }
         encoded["page"] = [v if isinstance(v, int) else -1 for v in meta["page"]]
         encoded["committed"] = [v is True for v in meta["committed"]]
@@ -166,6 +167,16 @@ class EmbeddedHybridIndex:
             return [], []
         allowed = self._mask(filters)
         return self._sparse(sparse_indices, sparse_values, allowed, limit), self._dense_top(dense, allowed, limit)
+
+    def dense_search(self, dense: list[float], filters: dict[str, Any] | None, limit: int) -> list[models.ScoredPoint]:
+        """The ``limit`` best points by the dense query alone, among those matching ``filters``, best first.
+
+        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
+        """
+        self._refresh()
+        if not self._ids:
+            return []
+        return self._dense_top(dense, self._mask(filters), limit)
 
     def _dense_top(self, vector: list[float], allowed: np.ndarray, limit: int) -> list[models.ScoredPoint]:
         """Cosine: stored vectors are normalised, so the query is too."""

@@ -53,6 +53,7 @@ class DocsightHybridRetriever:
         embedding_model: str | None = None,
         scope_by_name: bool = True,
         dense_weight: float = 2.0,
+        statement_weight: float = 2.0,
     ) -> None:
         """
         :param document_store: the docsight collection's store.
@@ -64,12 +65,16 @@ class DocsightHybridRetriever:
             choose documents (``meta.doc_id in [...]``, in the user's order), a question about "the second chart"
             searches the second of them.
         :param dense_weight: the dense ranking's weight in the fusion (the sparse one's is 1); weighted RRF.
+        :param statement_weight: the weight of a third ranking when the question asks for financial statements
+            (runtime ``statements``): the dense ranking of the chunks of those statements' pages (``meta.statement``,
+            see :mod:`ingest.layout.statements`). 0 turns it off.
         """
         self.document_store = document_store
         self.top_k = top_k
         self.embedding_model = embedding_model
         self.scope_by_name = scope_by_name
         self.dense_weight = dense_weight
+        self.statement_weight = statement_weight
         self._registry: DocumentRegistry | None = None
         self._index: EmbeddedHybridIndex | None = None
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
@@ -82,6 +87,7 @@ class DocsightHybridRetriever:
             embedding_model=self.embedding_model,
             scope_by_name=self.scope_by_name,
             dense_weight=self.dense_weight,
+            statement_weight=self.statement_weight,
         )
 
     @classmethod
@@ -96,10 +102,13 @@ class DocsightHybridRetriever:
         filters: dict[str, Any] | None = None,
         top_k: int | None = None,
         query: str | None = None,
+        statements: list[str] | None = None,
     ) -> dict[str, Any]:
         """Search; ``filters`` (Haystack syntax) are ANDed with the visibility rules.
 
         :param query: the question's text, for scoping by document name (optional).
+        :param statements: statement kinds the question asks for (``QueryExpander``'s ``statements``): chunks of
+            those pages get a third ranking in the fusion.
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
             the sources of the documents the question named and the search was limited to (empty: all).
         :raises StoreUnavailableError: a Qdrant server failed the search twice (one retry after a second).
@@ -114,7 +123,8 @@ class DocsightHybridRetriever:
                 if doc_ids:
                     conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
                 flt = {"operator": "AND", "conditions": conditions}
-                found = self._search(query_embedding, query_sparse_embedding, flt, limit=k + 5)  # room for the check
+                preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
+                found = self._search(query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5)
                 recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
             return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
 
@@ -145,24 +155,33 @@ class DocsightHybridRetriever:
             self._named = (revision, named, {r.doc_id: r.source for r in records})
         return self._named[1], self._named[2]
 
-    def _search(self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int) -> list[Document]:
+    def _search(
+        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, preferred: dict | None, limit: int
+    ) -> list[Document]:
+        """``limit`` chunks (some spare for the registry check): the fusion of the sparse and dense rankings and,
+        with ``preferred`` (a filter), the dense ranking of the chunks it selects."""
         client = self.document_store._client
         if isinstance(client._client, QdrantLocal):
             try:
-                return self._search_embedded(dense, sparse_query, flt, limit)
+                return self._search_embedded(dense, sparse_query, flt, preferred, limit)
             except UnsupportedFilter:
                 pass
-        return self._search_in_qdrant(dense, sparse_query, flt, limit)
+        return self._search_in_qdrant(dense, sparse_query, flt, preferred, limit)
+
+    def _weights(self, preferred: dict | None) -> list[float]:
+        return [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
 
     def _search_embedded(
-        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int
+        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, preferred: dict | None, limit: int
     ) -> list[Document]:
         client, index = self.document_store._client, self.document_store.index
         candidates = max(3 * limit, 30)
         if self._index is None:
             self._index = EmbeddedHybridIndex(client, index, registry=self._checked_registry())
-        sparse_hits, dense_hits = self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates)
-        fused = reciprocal_rank_fusion([sparse_hits, dense_hits], limit=limit, weights=[1.0, self.dense_weight])
+        rankings = list(self._index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates))
+        if preferred:
+            rankings.append(self._index.dense_search(dense, preferred, candidates))
+        fused = reciprocal_rank_fusion(rankings, limit=limit, weights=self._weights(preferred))
         records = {r.id: r for r in client.retrieve(index, [p.id for p in fused], with_payload=True)}
         documents = []
         for point in fused:
@@ -171,19 +190,25 @@ class DocsightHybridRetriever:
         return documents
 
     def _search_in_qdrant(
-        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, limit: int
+        self, dense: list[float], sparse_query: SparseEmbedding, flt: dict, preferred: dict | None, limit: int
     ) -> list[Document]:
         client, index = self.document_store._client, self.document_store.index
         candidates = max(3 * limit, 30)
         qdrant_filter = convert_filters_to_qdrant(flt)
         sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
+        prefetch = [
+            models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+            models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+        ]
+        if preferred:
+            preferred_filter = convert_filters_to_qdrant(preferred)
+            prefetch.append(
+                models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=preferred_filter, limit=candidates)
+            )
         points = client.query_points(
             index,
-            prefetch=[
-                models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
-                models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
-            ],
-            query=models.RrfQuery(rrf=models.Rrf(weights=[1.0, self.dense_weight])),
+            prefetch=prefetch,
+            query=models.RrfQuery(rrf=models.Rrf(weights=self._weights(preferred))),
             limit=limit,
             with_payload=True,
         ).points
@@ -197,6 +222,11 @@ class DocsightHybridRetriever:
                 registry.check(self.embedding_model, self.document_store.embedding_dim)
             self._registry = registry
         return self._registry
+
+
+def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:
+    """``flt`` narrowed to the chunks of pages that print one of ``statements``."""
+    return {"operator": "AND", "conditions": [flt, {"field": "meta.statement", "operator": "in", "value": statements}]}
 
 
 def _chooses_documents(filters: dict[str, Any] | None) -> bool:

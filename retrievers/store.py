@@ -27,6 +27,7 @@ INDEXED_FIELDS = [
     ("meta.doc_id", "keyword"),
     ("meta.source", "keyword"),
     ("meta.kind", "keyword"),
+    ("meta.statement", "keyword"),
     ("meta.page", "integer"),
     ("meta.committed", "bool"),
 ]

@@ -27,6 +27,8 @@ from ingest.errors import (
 from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
+from ingest.layout.running_lines import drop_running_lines
+from ingest.layout.statements import STATEMENT_FIELD, page_statements
 from ingest.timing import timed
 
 logger = logging.getLogger(__name__)
@@ -137,7 +139,9 @@ class PDFLayoutConverter:
             raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
         if not any(b.text.strip() for b in blocks if b.kind != PAGE):
             raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
-        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+        blocks = drop_running_lines(blocks, page_sizes)
+        statements = {page: {STATEMENT_FIELD: kind} for page, kind in page_statements(blocks, page_sizes).items()}
+        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes, page_meta=statements)
 
     def _parse_pages(
         self,

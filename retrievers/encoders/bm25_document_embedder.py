@@ -20,7 +20,7 @@ class BM25SparseDocumentEmbedder:
     """
 
     def __init__(self, *, meta_fields_to_embed: list[str] | None = None) -> None:
-        """:param meta_fields_to_embed: meta fields indexed with the content (default: title and section)."""
+        """:param meta_fields_to_embed: meta fields indexed with the content (default: title, section, statement)."""
         self.meta_fields_to_embed = list(meta_fields_to_embed or DEFAULT_META_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:

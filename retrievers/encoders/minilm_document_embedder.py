@@ -28,7 +28,7 @@ class MiniLMDocumentEmbedder:
         cache_dir: str | None = None,
     ) -> None:
         """
-        :param meta_fields_to_embed: meta fields prepended to the content (default: title and section).
+        :param meta_fields_to_embed: meta fields prepended to the content (default: title, section and statement name).
         :param batch_size: texts per forward pass.
         :param quantized: use the int8 model (about 1.9x faster, cosine ~0.993 to the float model). A collection
             must be queried with the variant that wrote it.

@@ -52,8 +52,7 @@ def test_exported_query_yaml_runs_as_it_is(exported) -> None:
     query = Pipeline.loads(yamls["query.yaml"], allowed_modules=ALLOWED_MODULES)
     out = query.run(
         {
-            "dense_embedder": {"text": QUESTION},
-            "sparse_embedder": {"text": QUESTION},
+            "expander": {"query": QUESTION},
             "prompt_builder": {"question": QUESTION, "mode": "text"},
         }
     )
