@@ -42,6 +42,8 @@ SEEDS = [
 @cache
 def seed_bytes(seed: str) -> bytes:
     return GENERATED[seed]() if seed in GENERATED else corpus_file("parsers", seed).read_bytes()
+
+
 SPECIFIC = ("corrupt", "empty file", "unsupported format", "no text", "too large", "encrypted", "timeout")
 
 

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 
 from ingest.ocr_tiles import TILE_SIDE, _cuts
@@ -10,7 +12,7 @@ def test_cuts_fall_on_blank_lines_within_the_tile_size() -> None:
     cuts = _cuts(blank, length)
     assert cuts[0] == 0 and cuts[-1] == length
     assert cuts[1] == TILE_SIDE - 300 and cuts[2] == 2 * TILE_SIDE - 700
-    assert all(0 < b - a <= TILE_SIDE for a, b in zip(cuts, cuts[1:], strict=False))
+    assert all(0 < b - a <= TILE_SIDE for a, b in itertools.pairwise(cuts))
 
 
 def test_without_blank_lines_cuts_are_tile_sized() -> None:
