@@ -137,6 +137,8 @@ class PDFLayoutConverter:
         try:
             total = self._parse_pages(path, password, blocks, page_errors, page_sizes, base_meta, on_page)
         except (MalformedPDFException, PdfminerException, PSException) as exc:  # the document structure itself
+            if find_cause(exc, MemoryError) is not None:
+                raise TooLargeError(path.name, "reading it needs more memory than a worker may use") from None
             raise CorruptFileError(path.name, f"cannot be read as a PDF ({summarize(exc)})"[:300]) from None
         if len(page_errors) == total:
             raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
@@ -191,6 +193,8 @@ class PDFLayoutConverter:
         try:
             return pdfplumber.open(path, password=password or "")
         except Exception as exc:
+            if find_cause(exc, MemoryError) is not None:
+                raise TooLargeError(path.name, "opening it needs more memory than a worker may use") from None
             if find_cause(exc, PDFPasswordIncorrect):
                 detail = "wrong password" if password else "password required (pass --password FILE=PASSWORD)"
                 raise EncryptedError(path.name, detail) from None

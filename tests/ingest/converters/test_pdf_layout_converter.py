@@ -150,3 +150,13 @@ def test_a_huge_number_token_is_too_large(tmp_path) -> None:
     path = _write(tmp_path, "n.pdf", hostile_inputs.pdf_with_long_number())  # the 66 KB file of the issue
     with pytest.raises(TooLargeError, match="page 1 has a number of at least 32 MiB"):
         PDFLayoutConverter().run(sources=[path])
+
+
+def test_a_figure_on_a_vast_page_gets_a_bounded_crop(tmp_path) -> None:
+    text = b"BT /F1 2000 Tf 1000 990000 Td (" + hostile_inputs.TEXT.encode() + b") Tj ET"
+    content = text + b"\nq 500000 0 0 500000 1000 1000 cm /Scan Do Q"
+    data = hostile_inputs._pdf([(content, {"Scan": hostile_inputs._scan_image()})], media_box=[0, 0, 1e6, 1e6])
+    docs = PDFLayoutConverter().run(sources=[_write(tmp_path, "vast.pdf", data)])["documents"]
+    assert hostile_inputs.TEXT in _text(docs)
+    figure = next(d for d in docs if d.meta["kind"] == "figure")
+    assert max(Image.open(io.BytesIO(base64.b64decode(figure.meta["crop_jpeg_b64"]))).size) <= 1024
