@@ -32,8 +32,10 @@ def _register_heif() -> bool:
 class ImageOCRConverter:
     """Converts image files into OCR'd text blocks plus one ``page`` block holding the (bounded) image.
 
-    Boxes are in image pixels (``page_size`` is the image size). Multi-frame TIFFs give one page per frame. Images
-    over ``max_image_pixels`` are refused before they are decoded (Pillow's decompression-bomb guard stays on).
+    Boxes are in image pixels (``page_size`` is the image size). Multi-frame TIFFs give one page per frame. Each frame
+    is OCR'd as a reader sees it (:func:`ingest.image_prep.prepare_for_ocr`: EXIF orientation, transparency on white,
+    16-bit scaled); images longer than tesseract takes are OCR'd in tiles. Images over ``max_image_pixels`` are
+    refused before they are decoded (Pillow's decompression-bomb guard and metadata limits stay on).
 
     Usage example:
     ```python

@@ -49,9 +49,11 @@ class PDFLayoutConverter:
 
     Text comes from pdfplumber's words in reading order (columns one after another); ruled tables become one
     ``table`` block in Markdown with a crop; embedded images and clusters of vector graphics become ``figure`` blocks
-    with a crop and their caption; pages without a text layer are rendered and OCR'd with unstructured + tesseract,
-    adding a ``page`` block with the page image. Pages are processed one at a time and released, so memory does not
-    grow with the page count. Chunking is left to :class:`ingest.chunking.layout_chunker.LayoutChunker`.
+    with a crop and their caption; pages whose text layer is missing, invisible or implausible, or whose text is only
+    vector outlines, are rendered and OCR'd with unstructured + tesseract (see :mod:`ingest.text_layer`), adding a
+    ``page`` block with the page image. Each page is interpreted with bounded work (:mod:`ingest.pdf_interpret`);
+    pages are processed one at a time and released, so memory does not grow with the page count. Chunking is left
+    to :class:`ingest.chunking.layout_chunker.LayoutChunker`.
 
     Usage example:
     ```python
