@@ -181,7 +181,7 @@ class PDFLayoutConverter:
                     if find_cause(exc, OverflowError) is not None:
                         raise TooLargeError(path.name, f"page {number} is too large to render ({exc})") from None
                     page_errors.append(f"page {number}: {summarize(exc)}")
-                    logger.warning("%s: page %d could not be parsed (%s); skipped", path.name, number, exc)
+                    logger.warning("%s: page %d could not be parsed (%s); skipped", path.name, number, page_errors[-1])
                 finally:
                     page.close()
                 if on_page is not None:
