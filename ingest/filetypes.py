@@ -25,7 +25,7 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b
 
 # What unsupported content is, by signature at offset 0, for reasons that never quote the file's bytes.
 _OTHER_SIGNATURES = [
-    (b"PK\x03\x04", "ZIP archive (or an Office/OpenDocument file)"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
     (b"PK\x05\x06", "ZIP archive"),
     (b"\x1f\x8b", "gzip archive"),
     (b"BZh", "bzip2 archive"),
@@ -100,6 +100,6 @@ def detect_type(path: Path) -> str:
     kind = sniff_bytes(head)
     if kind is None:
         raise UnsupportedFormatError(
-            path.name, f"not a PDF, PNG, JPEG, TIFF or HEIC file (the content is {describe_content(head)})"
+            path.name, f"not a PDF, PNG, JPEG, TIFF or HEIC file (detected: {describe_content(head)})"
         )
     return kind

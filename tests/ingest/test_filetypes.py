@@ -61,5 +61,5 @@ def test_unsupported_content_is_named_never_quoted(tmp_path: Path, content: byte
     path.write_bytes(content)
     with pytest.raises(UnsupportedFormatError) as info:
         detect_type(path)
-    assert f"(the content is {kind}" in info.value.message
+    assert f"(detected: {kind}" in info.value.message
     assert "root:x" not in info.value.message and "b'" not in info.value.message
