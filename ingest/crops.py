@@ -42,5 +42,6 @@ def render_region(page, bbox: BBox, *, max_side: int, quality: int, pad: float =
     region = (max(px0, x0 - pad), max(ptop, top - pad), min(px1, x1 + pad), min(pbottom, bottom + pad))
     long_side_pt = max(region[2] - region[0], region[3] - region[1], 1.0)
     dpi = max(36, min(MAX_RENDER_DPI, int(max_side * 72 / long_side_pt)))
+    dpi = min(dpi, 4 * max_side * 72 / long_side_pt)  # a region of a vast page: never render over 4x max_side
     image = page.crop(region, strict=False).to_image(resolution=dpi, antialias=True).original
     return encode_jpeg(image, max_side=max_side, quality=quality)

@@ -6,6 +6,7 @@ sentence a user can act on. Errors are raised where the fault is found and rende
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -34,6 +35,17 @@ def find_cause(exc: BaseException | None, kind: type[E], *, depth: int = 8) -> E
             if isinstance(arg, kind):
                 return arg
     return None
+
+
+_BYTES_LITERAL = re.compile(r"""b(['"]).*?(?<!\\)\1""")
+
+
+def summarize(exc: BaseException, limit: int = 200) -> str:
+    """``Type: message`` of a parser's exception for a reason: bytes it quotes from the file become ``<bytes>`` and
+    unprintable characters ``?`` (a reason is shown in terminals, reports and the UI)."""
+    text = _BYTES_LITERAL.sub("<bytes>", str(exc))
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:limit]
 
 
 class IngestError(Exception):

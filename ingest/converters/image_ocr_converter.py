@@ -11,8 +11,9 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ingest.documents import block_documents, file_meta
-from ingest.errors import CorruptFileError, NoTextError, TooLargeError, UnsupportedFormatError
+from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
+from ingest.image_prep import decode_error, prepare_for_ocr
 from ingest.layout.blocks import Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.timing import timed
@@ -31,8 +32,10 @@ def _register_heif() -> bool:
 class ImageOCRConverter:
     """Converts image files into OCR'd text blocks plus one ``page`` block holding the (bounded) image.
 
-    Boxes are in image pixels (``page_size`` is the image size). Multi-frame TIFFs give one page per frame. Images
-    over ``max_image_pixels`` are refused before they are decoded (Pillow's decompression-bomb guard stays on).
+    Boxes are in image pixels (``page_size`` is the image size). Multi-frame TIFFs give one page per frame. Each frame
+    is OCR'd as a reader sees it (:func:`ingest.image_prep.prepare_for_ocr`: EXIF orientation, transparency on white,
+    16-bit scaled); images longer than tesseract takes are OCR'd in tiles. Images over ``max_image_pixels`` are
+    refused before they are decoded (Pillow's decompression-bomb guard and metadata limits stay on).
 
     Usage example:
     ```python
@@ -108,10 +111,7 @@ class ImageOCRConverter:
             if frames > self.max_pages:
                 raise TooLargeError(path.name, f"{frames} frames (the limit is {self.max_pages})")
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                try:
-                    rgb = frame.convert("RGB")
-                except OSError as exc:
-                    raise CorruptFileError(path.name, f"image data is damaged ({exc})") from None
+                rgb = prepare_for_ocr(frame, file=path.name)
                 page_sizes[number] = (float(rgb.width), float(rgb.height))
                 with timed("ocr"):
                     page_blocks = ocr_page_blocks(
@@ -145,8 +145,8 @@ class ImageOCRConverter:
             raise TooLargeError(path.name, f"decompression bomb guard: {exc}") from None
         except UnidentifiedImageError:
             raise UnsupportedFormatError(path.name, "the image format cannot be decoded") from None
-        except OSError as exc:
-            raise CorruptFileError(path.name, f"cannot be read as an image ({exc})") from None
+        except Exception as exc:  # OSError, SyntaxError, ValueError (Pillow's metadata limits), MemoryError
+            raise decode_error(path.name, exc) from None
         pixels = image.width * image.height
         if pixels > self.max_image_pixels:
             image.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,15 @@ from ingest.errors import (
     NoTextError,
     TooLargeError,
     find_cause,
+    summarize,
 )
 from ingest.layout.blocks import FIGURE, PAGE, TABLE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
 from ingest.layout.running_lines import drop_running_lines
 from ingest.layout.statements import STATEMENT_FIELD, page_statements
+from ingest.pdf_interpret import interpret_page
+from ingest.text_layer import keep_layer, ocr_reason
 from ingest.timing import timed
 
 logger = logging.getLogger(__name__)
@@ -36,7 +40,8 @@ logger = logging.getLogger(__name__)
 # line); docsight reports a damaged file once, with its reason, so only pdfminer's errors are kept.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-_MIN_TEXT_CHARS = 20  # a page with less text than this and a picture on it is treated as a scan
+_MAX_OCR_PIXELS = 64_000_000  # a page is rendered for OCR at a lower resolution than ocr_dpi beyond this
+_MIN_OCR_DPI = 30  # ... but not below this: such a page is refused as too large
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -46,9 +51,11 @@ class PDFLayoutConverter:
 
     Text comes from pdfplumber's words in reading order (columns one after another); ruled tables become one
     ``table`` block in Markdown with a crop; embedded images and clusters of vector graphics become ``figure`` blocks
-    with a crop and their caption; pages without a text layer are rendered and OCR'd with unstructured + tesseract,
-    adding a ``page`` block with the page image. Pages are processed one at a time and released, so memory does not
-    grow with the page count. Chunking is left to :class:`ingest.chunking.layout_chunker.LayoutChunker`.
+    with a crop and their caption; pages whose text layer is missing, invisible or implausible, or whose text is only
+    vector outlines, are rendered and OCR'd with unstructured + tesseract (see :mod:`ingest.text_layer`), adding a
+    ``page`` block with the page image. Each page is interpreted with bounded work (:mod:`ingest.pdf_interpret`);
+    pages are processed one at a time and released, so memory does not grow with the page count. Chunking is left
+    to :class:`ingest.chunking.layout_chunker.LayoutChunker`.
 
     Usage example:
     ```python
@@ -134,10 +141,12 @@ class PDFLayoutConverter:
         try:
             total = self._parse_pages(path, password, blocks, page_errors, page_sizes, base_meta, on_page)
         except (MalformedPDFException, PdfminerException, PSException) as exc:  # the document structure itself
-            raise CorruptFileError(path.name, f"cannot be read as a PDF ({type(exc).__name__}: {exc})"[:300]) from None
+            if find_cause(exc, MemoryError) is not None:
+                raise TooLargeError(path.name, "reading it needs more memory than a worker may use") from None
+            raise CorruptFileError(path.name, f"cannot be read as a PDF ({summarize(exc)})"[:300]) from None
         if len(page_errors) == total:
             raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
-        if not any(b.text.strip() for b in blocks if b.kind != PAGE):
+        if not any(b.text.strip() and not b.extra.get("placeholder") for b in blocks if b.kind != PAGE):
             raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
         blocks = drop_running_lines(blocks, page_sizes)
         statements = {page: {STATEMENT_FIELD: kind} for page, kind in page_statements(blocks, page_sizes).items()}
@@ -170,8 +179,13 @@ class PDFLayoutConverter:
                 except IngestError:
                     raise
                 except Exception as exc:  # a single unparsable page must not lose the rest of the document
-                    page_errors.append(f"page {number}: {type(exc).__name__}: {exc}")
-                    logger.warning("%s: page %d could not be parsed (%s); skipped", path.name, number, exc)
+                    if find_cause(exc, MemoryError) is not None:
+                        detail = f"page {number} needs more memory than a worker may use"
+                        raise TooLargeError(path.name, detail) from None
+                    if find_cause(exc, OverflowError) is not None:
+                        raise TooLargeError(path.name, f"page {number} is too large to render ({exc})") from None
+                    page_errors.append(f"page {number}: {summarize(exc)}")
+                    logger.warning("%s: page %d could not be parsed (%s); skipped", path.name, number, page_errors[-1])
                 finally:
                     page.close()
                 if on_page is not None:
@@ -180,20 +194,29 @@ class PDFLayoutConverter:
 
     @staticmethod
     def _open(path: Path, password: str | None):
+        if not has_objects(path):
+            raise CorruptFileError(path.name, "cannot be read as a PDF (it holds no PDF objects)")
         try:
             return pdfplumber.open(path, password=password or "")
         except Exception as exc:
+            if find_cause(exc, MemoryError) is not None:
+                raise TooLargeError(path.name, "opening it needs more memory than a worker may use") from None
             if find_cause(exc, PDFPasswordIncorrect):
                 detail = "wrong password" if password else "password required (pass --password FILE=PASSWORD)"
                 raise EncryptedError(path.name, detail) from None
-            raise CorruptFileError(path.name, f"cannot be read as a PDF ({type(exc).__name__}: {exc})"[:300]) from None
+            raise CorruptFileError(path.name, f"cannot be read as a PDF ({summarize(exc)})"[:300]) from None
 
     def _page_blocks(self, page, number: int, body_size: float | None, file: str) -> tuple[list[Block], float]:
+        ink = interpret_page(page, number, file=file)
         words = page_words(page)
         if body_size is None and words:
             body_size = body_font_size(words)
-        if sum(len(w.text) for w in words) < _MIN_TEXT_CHARS and page.images:
-            return self._ocr_page(page, number, file), body_size or 10.0
+        reason = ocr_reason(words, ink, has_images=bool(page.images))
+        if reason is not None:
+            logger.debug("%s: page %d is OCR'd: %s", file, number, reason)
+            ocr_blocks = self._ocr_page(page, number, file)
+            if not keep_layer(words, ocr_blocks):
+                return ocr_blocks, body_size or 10.0
         blocks, _, _ = layout_blocks(page, number, body_size or 10.0)
         for block in blocks:
             if block.kind in (TABLE, FIGURE):
@@ -204,7 +227,8 @@ class PDFLayoutConverter:
                 if block.kind == FIGURE:
                     caption = block.extra.get("caption", "")
                     block.text = "\n".join(t for t in (caption, block.text) if t)
-                    block.text = block.text or f"Figure on page {number}"
+                    if not block.text:
+                        block.text, block.extra["placeholder"] = f"Figure on page {number}", True
         return [b for b in blocks if b.text.strip()], body_size or 10.0
 
     def _ocr_page(self, page, number: int, file: str) -> list[Block]:
@@ -212,12 +236,13 @@ class PDFLayoutConverter:
             return self._ocr_rendered(page, number, file)
 
     def _ocr_rendered(self, page, number: int, file: str) -> list[Block]:
-        image = page.to_image(resolution=self.ocr_dpi).original
+        dpi = self._ocr_resolution(page, number, file)
+        image = page.to_image(resolution=dpi).original
         try:
             return ocr_page_blocks(
                 image,
                 number,
-                scale=72.0 / self.ocr_dpi,
+                scale=72.0 / dpi,
                 languages=self.ocr_languages,
                 crop_max_side=self.crop_max_side,
                 crop_quality=self.crop_jpeg_quality,
@@ -225,3 +250,31 @@ class PDFLayoutConverter:
             )
         finally:
             image.close()
+
+    def _ocr_resolution(self, page, number: int, file: str) -> float:
+        """``ocr_dpi``, lowered for a page so large that its rendering would exceed ``_MAX_OCR_PIXELS``.
+
+        :raises TooLargeError: even ``_MIN_OCR_DPI`` would exceed it.
+        """
+        square_inches = max(float(page.width) * float(page.height), 1.0) / (72.0 * 72.0)
+        dpi = min(float(self.ocr_dpi), (_MAX_OCR_PIXELS / square_inches) ** 0.5)
+        if dpi < _MIN_OCR_DPI:
+            raise TooLargeError(
+                file, f"page {number} is {page.width / 72:,.0f} x {page.height / 72:,.0f} inches: too large to render"
+            )
+        return dpi
+
+
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def has_objects(path: Path, *, chunk_size: int = 16 << 20) -> bool:
+    """Does the file hold at least one ``N G obj``? Without one pdfminer scans a file for objects line by line,
+    in time quadratic in the line length: 150 MB of zeros after a header took over 15 minutes to fail."""
+    with open(path, "rb") as fh:
+        tail = b""
+        while chunk := fh.read(chunk_size):
+            if _OBJECT.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False

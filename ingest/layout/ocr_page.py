@@ -6,7 +6,7 @@ from PIL import Image
 
 from ingest.crops import encode_jpeg
 from ingest.layout.blocks import HEADING, LIST, PAGE, TEXT, Block
-from ingest.ocr import ocr_image
+from ingest.ocr_tiles import ocr_tiled
 
 _KINDS = {"Title": HEADING, "ListItem": LIST}
 
@@ -27,7 +27,7 @@ def ocr_page_blocks(
     :returns: an empty list when OCR finds no text.
     """
     blocks = []
-    for found in ocr_image(image, languages, file=file):
+    for found in ocr_tiled(image, languages, file=file):
         x0, top, x1, bottom = (v * scale for v in found.bbox)
         blocks.append(Block(_KINDS.get(found.category, TEXT), found.text, page_number, (x0, top, x1, bottom), ocr=True))
     if not blocks:

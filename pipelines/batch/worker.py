@@ -21,7 +21,7 @@ from pathlib import Path
 from haystack import tracing
 
 from ingest import timing as stage_clock
-from ingest.errors import IngestError, UnsupportedFormatError, causes, find_cause
+from ingest.errors import IngestError, UnsupportedFormatError, causes, find_cause, summarize
 from ingest.filetypes import detect_type
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
@@ -42,7 +42,7 @@ def describe_error(exc: BaseException, memory_limit_mb: int | None = None) -> st
     if out_of_memory(exc):
         limit = f" (the limit is {memory_limit_mb} MB, DOCSIGHT_MAX_WORKER_MEMORY_MB)" if memory_limit_mb else ""
         return f"too large: parsing it needs more memory than a worker may use{limit}"
-    return f"internal error: {type(exc).__name__}: {exc}"[:500]
+    return f"internal error: {summarize(exc, 480)}"
 
 
 _NATIVE_OOM = ("bad_alloc", "failed to allocate memory", "cannot allocate memory", "unable to allocate")

@@ -2,6 +2,7 @@
 as a specific IngestError — never an internal error — and a batch of them finishes with a reason for every file."""
 
 import random
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,34 @@ from ingest.filetypes import PDF, detect_type
 from pipelines.batch.report import FAILED, INGESTED
 from pipelines.batch.runner import BatchIngest
 from tests.conftest import corpus_file
+from tests.support import hostile_inputs
 
+# hostile inputs generated in code (issue 20), small enough to mutate quickly
+GENERATED = {
+    "transparent.png": hostile_inputs.transparent_png,
+    "grey16.png": hostile_inputs.grey16_png,
+    "sideways.jpg": hostile_inputs.sideways_photo_jpeg,
+    "mentions-pdf.png": hostile_inputs.png_mentioning_pdf,
+    "iccp-bomb.png": lambda: hostile_inputs.png_iccp_bomb(8),
+    "invisible-layer.pdf": hostile_inputs.scan_with_invisible_garbage_pdf,
+    "outlines.pdf": hostile_inputs.outlined_text_pdf,
+    "long-number.pdf": hostile_inputs.pdf_with_long_number,
+    "zeros.pdf": lambda: hostile_inputs.pdf_header_then_zeros(1),
+}
 SEEDS = [
     "pdfplumber__nics-background-checks-2015-11.pdf",
     "unstructured__loremipsum-flat.pdf",
     "samplefiles__multicolumn.pdf",
     "unstructured__table-multi-row-column-cells.png",
+    *GENERATED,
 ]
+
+
+@cache
+def seed_bytes(seed: str) -> bytes:
+    return GENERATED[seed]() if seed in GENERATED else corpus_file("parsers", seed).read_bytes()
+
+
 SPECIFIC = ("corrupt", "empty file", "unsupported format", "no text", "too large", "encrypted", "timeout")
 
 
@@ -63,9 +85,8 @@ def convert(path: Path) -> str:
     junk=st.binary(min_size=1, max_size=64),
 )
 def test_a_mutated_file_ends_as_documents_or_a_specific_error(tmp_path: Path, seed, op, position, size, junk) -> None:
-    original = corpus_file("parsers", seed).read_bytes()
     path = tmp_path / f"mutated{Path(seed).suffix}"
-    path.write_bytes(mutate(original, op, position, size, junk))
+    path.write_bytes(mutate(seed_bytes(seed), op, position, size, junk))
     try:
         outcome = convert(path)
     except IngestError as exc:  # raised before conversion (type detection)
@@ -78,13 +99,13 @@ def test_a_batch_of_mutated_files_reports_every_file(settings, tmp_path: Path) -
     rng = random.Random(7)
     folder = tmp_path / "mutated"
     folder.mkdir()
-    for i in range(12):
+    for i in range(len(SEEDS)):
         seed = SEEDS[i % len(SEEDS)]
-        data = corpus_file("parsers", seed).read_bytes()
+        data = seed_bytes(seed)
         op = ["flip", "truncate", "insert", "zero"][i % 4]
         mutated = mutate(data, op, rng.random(), rng.randint(1, 2000), rng.randbytes(16))
         (folder / f"{i:02d}-{op}{Path(seed).suffix}").write_bytes(mutated)
     results = BatchIngest(settings, show_progress=False).run([str(folder)])
-    assert len(results) == 12
+    assert len(results) == len(SEEDS)
     for result in results:
         assert result.status == INGESTED or (result.status == FAILED and result.error.startswith(SPECIFIC)), result

@@ -6,6 +6,7 @@ from PIL import Image
 from ingest.converters.image_ocr_converter import ImageOCRConverter
 from ingest.errors import CorruptFileError, NoTextError, TooLargeError
 from tests.conftest import corpus_file
+from tests.support import hostile_inputs
 
 
 @pytest.mark.integration
@@ -55,3 +56,71 @@ def test_truncated_image_is_corrupt(tmp_path) -> None:
 def test_to_dict_from_dict_round_trip() -> None:
     converter = ImageOCRConverter(ocr_languages=["eng"], crop_max_side=640, max_image_pixels=5_000_000)
     assert ImageOCRConverter.from_dict(converter.to_dict()).to_dict() == converter.to_dict()
+
+
+def _write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("transparent.png", hostile_inputs.transparent_png),
+        ("grey16.png", hostile_inputs.grey16_png),
+        ("sideways.jpg", hostile_inputs.sideways_photo_jpeg),
+        ("mentions-pdf.png", hostile_inputs.png_mentioning_pdf),
+    ],
+)
+def test_run_reads_the_text_a_reader_sees(tmp_path, name: str, make) -> None:
+    docs = ImageOCRConverter().run(sources=[_write(tmp_path, name, make())])["documents"]
+    text = " ".join(d.content for d in docs if d.meta["kind"] != "page")
+    assert "Quarterly revenue grew" in text and "board approved" in text
+
+
+@pytest.mark.integration
+def test_a_tall_image_is_ocrd_in_tiles_mapped_to_one_page(tmp_path) -> None:
+    height = 20_000  # over the 8,192-pixel tile: three tiles, the same mechanism as a 40,000-pixel screenshot
+    data = hostile_inputs.scrolling_screenshot_png(600, height, every=3000)
+    docs = ImageOCRConverter().run(sources=[_write(tmp_path, "tall.png", data)])["documents"]
+    lines = [d for d in docs if d.meta["kind"] != "page"]
+    text = " ".join(d.content for d in lines)
+    for n in range(1, 8):
+        assert text.count(f"Message {n}:") == 1, text
+    assert "End of conversation" in text
+    assert {d.meta["page"] for d in docs} == {1}
+    for doc in lines:
+        assert doc.meta["page_size"] == [600.0, float(height)]
+        n = int(doc.content.split(":")[0].split()[-1]) if doc.content.startswith("Message") else None
+        if n is not None:  # each line's box is where it was drawn, in the whole image's pixels
+            assert abs(doc.meta["bbox"][1] - (100 + 3000 * (n - 1))) < 40, doc.meta["bbox"]
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_1200x40000_scrolling_screenshot_is_read_whole(tmp_path) -> None:
+    docs = ImageOCRConverter().run(sources=[_write(tmp_path, "s.png", hostile_inputs.scrolling_screenshot_png())])
+    text = " ".join(d.content for d in docs["documents"] if d.meta["kind"] != "page")
+    assert all(text.count(f"Message {n}:") == 1 for n in range(1, 11)) and "End of conversation" in text
+
+
+@pytest.mark.parametrize("size", [(1, 200_000), (200_000, 1), (60, 60_000)])
+def test_extreme_blank_images_end_as_no_text_quickly(tmp_path, size) -> None:
+    path = _write(tmp_path, "thin.png", hostile_inputs.blank_png(*size))
+    with pytest.raises(NoTextError, match="OCR found no text"):
+        ImageOCRConverter().run(sources=[path])
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "match"),
+    [
+        ("iccp.png", lambda: hostile_inputs.png_iccp_bomb(8), "metadata exceeds the decoder's limits"),
+        ("ztxt.png", lambda: hostile_inputs.png_ztxt_bomb(8), "metadata exceeds the decoder's limits"),
+        ("text.png", lambda: hostile_inputs.png_huge_text(65), "metadata exceeds the decoder's limits"),
+    ],
+)
+def test_png_metadata_over_pillows_limits_is_too_large(tmp_path, name: str, make, match: str) -> None:
+    with pytest.raises(TooLargeError, match=match):
+        ImageOCRConverter().run(sources=[_write(tmp_path, name, make())])

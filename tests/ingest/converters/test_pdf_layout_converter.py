@@ -5,8 +5,9 @@ import pytest
 from PIL import Image
 
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
-from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError
+from ingest.errors import CorruptFileError, EmptyFileError, EncryptedError, NoTextError, TooLargeError
 from tests.conftest import corpus_file
+from tests.support import hostile_inputs
 
 
 def test_run_with_born_digital_pdf_gives_cited_blocks() -> None:
@@ -81,3 +82,81 @@ def test_to_dict_from_dict_round_trip() -> None:
     assert data["init_parameters"]["ocr_languages"] == ["eng", "deu"]
     again = PDFLayoutConverter.from_dict(data)
     assert again.to_dict() == data
+
+
+def _write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _text(docs) -> str:
+    return " ".join(d.content for d in docs if d.meta["kind"] != "page")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "make",
+    [
+        hostile_inputs.scan_with_invisible_garbage_pdf,
+        hostile_inputs.scan_with_hidden_garbage_pdf,
+        hostile_inputs.outlined_text_pdf,
+    ],
+)
+def test_a_page_whose_text_layer_lies_is_ocrd(tmp_path, make) -> None:
+    docs = PDFLayoutConverter().run(sources=[_write(tmp_path, "page.pdf", make())])["documents"]
+    text = _text(docs)
+    assert "Quarterly revenue grew" in text and "board approved" in text
+    assert "#" not in text and "qx" not in text  # no garbage from the layer
+    assert all(d.meta["ocr"] for d in docs)
+
+
+@pytest.mark.integration
+def test_an_invisible_layer_that_agrees_with_ocr_is_kept(tmp_path) -> None:
+    layer = hostile_inputs._text_lines(hostile_inputs.LINES, render=3)
+    data = hostile_inputs._pdf([(hostile_inputs._DRAW_SCAN + b"\n" + layer, {"Scan": hostile_inputs._scan_image()})])
+    docs = PDFLayoutConverter().run(sources=[_write(tmp_path, "searchable.pdf", data)])["documents"]
+    assert "Quarterly revenue grew by twelve percent" in _text(docs)
+    assert not any(d.meta["ocr"] for d in docs)  # the layer's own text and boxes
+
+
+def test_a_figure_placeholder_is_not_text(tmp_path) -> None:
+    boxes = b"\n".join(b"%d %d 30 30 re f" % (100 + 35 * i, 400 + 35 * j) for i in range(3) for j in range(3))
+    with pytest.raises(NoTextError, match="yielded text"):
+        PDFLayoutConverter().run(sources=[_write(tmp_path, "chart.pdf", hostile_inputs._pdf([(boxes, {})]))])
+
+
+@pytest.mark.integration
+def test_a_scan_on_a_200_inch_page_is_ocrd_at_a_lower_resolution(tmp_path) -> None:
+    docs = PDFLayoutConverter().run(sources=[_write(tmp_path, "huge.pdf", hostile_inputs.scan_on_huge_page_pdf())])
+    docs = docs["documents"]
+    assert "Quarterly revenue grew" in _text(docs)
+    assert docs[0].meta["page_size"] == [14400.0, 14400.0]
+
+
+def test_a_page_too_large_to_render_is_too_large(tmp_path) -> None:
+    path = _write(tmp_path, "vast.pdf", hostile_inputs.scan_on_huge_page_pdf(1_000_000))
+    with pytest.raises(TooLargeError, match="page 1 is 13,889 x 13,889 inches: too large to render"):
+        PDFLayoutConverter().run(sources=[path])
+
+
+def test_a_file_without_objects_is_corrupt_at_once(tmp_path) -> None:
+    path = _write(tmp_path, "zeros.pdf", hostile_inputs.pdf_header_then_zeros(20))  # 150 MB ran into the timeout
+    with pytest.raises(CorruptFileError, match="holds no PDF objects"):
+        PDFLayoutConverter().run(sources=[path])
+
+
+def test_a_huge_number_token_is_too_large(tmp_path) -> None:
+    path = _write(tmp_path, "n.pdf", hostile_inputs.pdf_with_long_number())  # the 66 KB file of the issue
+    with pytest.raises(TooLargeError, match="page 1 has a number of at least 32 MiB"):
+        PDFLayoutConverter().run(sources=[path])
+
+
+def test_a_figure_on_a_vast_page_gets_a_bounded_crop(tmp_path) -> None:
+    text = b"BT /F1 2000 Tf 1000 990000 Td (" + hostile_inputs.TEXT.encode() + b") Tj ET"
+    content = text + b"\nq 500000 0 0 500000 1000 1000 cm /Scan Do Q"
+    data = hostile_inputs._pdf([(content, {"Scan": hostile_inputs._scan_image()})], media_box=[0, 0, 1e6, 1e6])
+    docs = PDFLayoutConverter().run(sources=[_write(tmp_path, "vast.pdf", data)])["documents"]
+    assert hostile_inputs.TEXT in _text(docs)
+    figure = next(d for d in docs if d.meta["kind"] == "figure")
+    assert max(Image.open(io.BytesIO(base64.b64decode(figure.meta["crop_jpeg_b64"]))).size) <= 1024
