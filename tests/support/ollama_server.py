@@ -9,6 +9,7 @@ the answering rule (e.g. a real small language model).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -131,6 +132,10 @@ class FakeOllama(LoopbackServer):
         server = self
 
         class Handler(QuietHandler):
+            def handle(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (deadline)
+                    super().handle()
+
             def _send(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
