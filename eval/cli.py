@@ -292,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.display import plain
     from pipelines.generation.ollama_status import OllamaError
     from retrievers.errors import StoreError
 
@@ -305,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OllamaError, StoreError) as exc:
         print(f"docsight eval: error: {exc}", file=sys.stderr)
         return 3
-    print(path.read_text(encoding="utf-8"))
+    print(plain(path.read_text(encoding="utf-8"), keep_lines=True))  # it quotes file names
     print(f"report: {path}", file=sys.stderr)
     return 0
 
