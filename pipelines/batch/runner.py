@@ -238,6 +238,7 @@ class BatchIngest:
                         if display is None:
                             self._log_line(result, progress)
                         self._notify(progress, workers, result)
+                self._check_stop()  # a signal to the whole group also ends the workers: not their files' fault
                 for wid in list(workers):
                     failure = self._check(workers[wid], exited=wid in exited)
                     if failure is None:
