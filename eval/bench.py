@@ -34,6 +34,7 @@ DEFAULT_SAMPLE = [
 QUICK_SAMPLE = ["PEPSICO_2023_8K_dated-2023-05-05.pdf"]  # 5 pages: a smoke run
 UPLOAD = "NIKE_2021_10K.pdf"  # ingested while questions are asked (responsiveness)
 QUICK_UPLOAD = "ULTABEAUTY_2023Q4_EARNINGS.pdf"
+MANY_FILES = (100, 1_000, 5_000)
 STAGES = ("parse", "ocr", "crop", "chunk", "embed_dense", "embed_sparse", "write")
 
 
@@ -56,7 +57,7 @@ def docsight_ingest(files: list[Path], workers: int, store: Path) -> tuple[list[
         (folder / path.name).symlink_to(path.resolve())
     settings = Settings.from_env(qdrant_path=str(store), workers=workers, collection="bench")
     start = time.perf_counter()
-    results = BatchIngest(settings, show_progress=False).run([str(folder)])
+    results = BatchIngest(settings, show_progress=False, follow_symlinks=True).run([str(folder)])
     return results, time.perf_counter() - start
 
 
@@ -325,7 +326,9 @@ def bench_responsiveness(args: argparse.Namespace) -> str:
         idle = [timed(q) for q in questions * 2]
         results: list[FileResult] = []
         batch = threading.Thread(
-            target=lambda: results.extend(BatchIngest(settings, store=store, show_progress=False).run([str(folder)]))
+            target=lambda: results.extend(
+                BatchIngest(settings, store=store, show_progress=False, follow_symlinks=True).run([str(folder)])
+            )
         )
         started = time.monotonic()
         batch.start()
@@ -363,6 +366,89 @@ def bench_responsiveness(args: argparse.Namespace) -> str:
     )
 
 
+def one_page_pdf(lines: list[str]) -> bytes:
+    """A valid one-page PDF (Helvetica text, one line per entry), written by hand: no PDF library needed."""
+
+    def literal(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    content = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({literal(line)}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def write_small_pdfs(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct one-page PDFs (a short memo each) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"memo-{i:05d}.pdf"
+        path.write_bytes(
+            one_page_pdf(
+                [
+                    f"Memo {i}: quarterly note number {i * 7919 % 100003}",
+                    f"Revenue in region {i % 97} grew by {i % 13}.{i % 10} percent.",
+                    f"Costs for project {i} were {1000 + i} thousand dollars.",
+                ]
+            )
+        )
+        paths.append(path)
+    return paths
+
+
+def bench_many_files(counts: list[int], *, workers: int = 2) -> str:
+    """Files/s of one batch of N one-page PDFs into a fresh embedded store, for each N in ``counts``: the cost
+    per file must stay flat as the collection grows. Also the rate over the batch's first and last tenth."""
+    lines = [
+        f"Many small files: one batch of N one-page PDFs into a fresh embedded store, {workers} workers "
+        f"({platform.machine()}, {_cpus()} cores):",
+        "",
+        "| files | seconds | files/s | files/s, first 10% | files/s, last 10% | main peak RSS MB | failed |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for count in counts:
+        work = Path(tempfile.mkdtemp(prefix="docsight-bench-many-"))
+        try:
+            write_small_pdfs(work / "in", count)
+            settings = Settings.from_env(qdrant_path=str(work / "store"), workers=workers, collection="bench")
+            finished: list[float] = []
+
+            def on_progress(_progress, result: FileResult | None, finished: list[float] = finished) -> None:
+                if result is not None:
+                    finished.append(time.perf_counter())
+
+            start = time.perf_counter()
+            results = BatchIngest(settings, show_progress=False, on_progress=on_progress).run([str(work / "in")])
+            seconds = time.perf_counter() - start
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        tenth = max(1, len(finished) // 10)
+        first = tenth / (finished[tenth - 1] - start) if finished else 0.0
+        last = tenth / max(finished[-1] - finished[-tenth - 1], 1e-9) if len(finished) > tenth else 0.0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        failed = sum(r.status != INGESTED for r in results)
+        lines.append(
+            f"| {count:,} | {seconds:.1f} | {count / seconds:.2f} | {first:.2f} | {last:.2f} | {rss:.0f} | {failed} |"
+        )
+        print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -382,7 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         "--load-seconds", type=float, default=60, help="load test length at the largest size (0: none)"
     )
     latency.add_argument("--out", default=f"eval/results/bench-retrieval-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+    many = commands.add_parser("many-files", help="files/s for batches of 100, 1,000, 5,000 one-page PDFs")
+    many.add_argument("--counts", type=int, nargs="+", default=list(MANY_FILES))
+    many.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    if args.command == "many-files":
+        print(bench_many_files(args.counts, workers=args.workers))
+        return 0
     print(bench_ingest(args) if args.command == "ingest" else bench_retrieval(args))
     return 0
 

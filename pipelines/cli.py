@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipelines.display import markup_safe, plain, plain_text
 from pipelines.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
@@ -46,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--report", type=Path, metavar="FILE.json", help="write a per-file JSON report")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar (one line per file instead)")
+    ingest.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symlinks that lead out of the named folders (by default they are skipped and reported)",
+    )
     ingest.add_argument(
         "--shard",
         metavar="I/N",
@@ -132,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
+    for name in ("question", "doc", "target"):  # bytes that are not UTF-8 in argv: U+FFFD, as in file names
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            setattr(args, name, plain_text(value))
+        elif isinstance(value, list):
+            setattr(args, name, [plain_text(v) for v in value])
     from pipelines.generation.ollama_status import OllamaError
     from retrievers.errors import StoreError
 
@@ -161,16 +173,42 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "docs" and args.docs_command == "delete":
             return _docs_delete(args, settings)
     except (StoreError, SettingsError, OllamaError) as exc:
-        print(f"docsight: error: {exc}", file=sys.stderr)
+        print(f"docsight: error: {plain(exc)}", file=sys.stderr)
         return EXIT_ENV
     except _UsageError as exc:
-        print(f"docsight: error: {exc}", file=sys.stderr)
+        print(f"docsight: error: {plain(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # retrieve, ask, docs: nothing to finish
+        print("\ndocsight: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        _close_stores()
     return EXIT_USAGE
 
 
 class _UsageError(Exception):
     pass
+
+
+_opened: list = []  # stores opened by this command, closed by main() before the interpreter shuts down
+
+
+def _open_store(settings: Settings):
+    from pipelines.store import open_store
+
+    store, registry = open_store(settings)
+    _opened.append(store)
+    return store, registry
+
+
+def _close_stores() -> None:
+    """Close what the command opened: left to the garbage collector at interpreter shutdown, qdrant-client's
+    embedded store fails to close (``ImportError: sys.meta_path is None``)."""
+    import contextlib
+
+    while _opened:
+        with contextlib.suppress(Exception):  # best effort: the command's own outcome is what counts
+            _opened.pop().close()
 
 
 def _parse_passwords(values: list[str]) -> dict[str, str]:
@@ -187,7 +225,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
     from pipelines.batch.report import FAILED, render_table, write_report
-    from pipelines.batch.runner import BatchIngest
+    from pipelines.batch.runner import BatchIngest, BatchInterrupted
     from pipelines.batch.sharding import parse_shard
 
     passwords = _parse_passwords(args.password)
@@ -201,11 +239,64 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             raise _UsageError(str(exc)) from None
     console = Console(stderr=True)
     show = not args.no_progress and console.is_terminal
-    results = BatchIngest(settings, console=console, show_progress=show, shard=shard).run(args.paths, passwords)
+    stop = _StopOnSignal()
+    batch = BatchIngest(
+        settings, console=console, show_progress=show, shard=shard, follow_symlinks=args.follow_symlinks, stop=stop
+    )
+    try:
+        with stop:
+            results = batch.run(args.paths, passwords)
+    except BatchInterrupted as interrupted:
+        if args.report:
+            write_report(interrupted.results, args.report)
+        render_table(interrupted.results, Console())
+        print(
+            f"docsight: stopped by {stop.name}: {len(interrupted.results)} file(s) finished (every ingested document "
+            f"is complete), {interrupted.remaining} not yet; run the same command again to ingest the rest.",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
     if args.report:
         write_report(results, args.report)
     render_table(results, Console())
     return EXIT_PARTIAL if any(r.status == FAILED for r in results) else EXIT_OK
+
+
+class _StopOnSignal:
+    """An event set by SIGINT (Ctrl-C) or SIGTERM while in its ``with`` block: the batch then stops between two
+    documents. A second signal stops at once (the protocol makes even that safe; see DocumentRegistry)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._event = threading.Event()
+        self.signum, self.name = 0, ""
+        self._saved: dict = {}
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def _handle(self, signum, _frame) -> None:
+        import signal
+
+        if self._event.is_set():
+            raise SystemExit(128 + signum)
+        self.signum, self.name = signum, signal.Signals(signum).name
+        print(f"\ndocsight: {self.name}: stopping after the document being written...", file=sys.stderr)
+        self._event.set()
+
+    def __enter__(self) -> _StopOnSignal:
+        import signal
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._saved[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for signum, handler in self._saved.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def _page_range(value: str | None) -> tuple[int | None, int | None]:
@@ -243,13 +334,13 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
     console = Console()
-    for hit in hits:
+    for hit in hits:  # source, section and text come from files: escaped, control characters made visible
         console.print(
-            f"[bold]{hit.n}.[/] {hit.source} p.{hit.page} [{hit.kind}] score {hit.score:.3f}"
-            f"{' (crop)' if hit.has_crop else ''} — {hit.section[:60]}",
+            f"[bold]{hit.n}.[/] {markup_safe(hit.source)} p.{hit.page} {markup_safe(f'[{hit.kind}]')} "
+            f"score {hit.score:.3f}{' (crop)' if hit.has_crop else ''} — {markup_safe(hit.section[:60])}",
             highlight=False,
         )
-        console.print("   " + " ".join(hit.text.split())[:300], markup=False, highlight=False)
+        console.print("   " + plain(" ".join(hit.text.split())[:300]), markup=False, highlight=False)
     if not hits:
         console.print("no matching chunks")
     return EXIT_OK
@@ -257,10 +348,9 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _open_collection(settings: Settings, only: list[str] | None):
     """Open the store; refuse an empty collection; resolve --doc names to doc ids."""
-    from pipelines.store import open_store
     from retrievers.errors import CollectionNotFoundError
 
-    store, registry = open_store(settings)
+    store, registry = _open_store(settings)
     records = registry.all()
     if not records:
         raise CollectionNotFoundError(
@@ -287,26 +377,32 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     store, doc_ids = _open_collection(settings, args.doc)
     pipeline = build_query_pipeline(settings, store, top_k=args.top_k)
 
+    cut_off: list[bool] = []  # the model stopped at DOCSIGHT_OLLAMA_NUM_PREDICT tokens
+
     def stream(chunk) -> None:
-        print(chunk.content, end="", flush=True)
+        if (chunk.meta or {}).get("done_reason") == "length":
+            cut_off.append(True)
+        if not args.json:
+            print(plain(chunk.content, keep_lines=True), end="", flush=True)
 
     try:
         result = ask(
-            pipeline,
-            args.question,
-            mode=args.mode,
-            top_k=args.top_k,
-            doc_ids=doc_ids,
-            streaming_callback=None if args.json else stream,
+            pipeline, args.question, mode=args.mode, top_k=args.top_k, doc_ids=doc_ids, streaming_callback=stream
         )
     except Exception as exc:
-        explained = explain_failure(exc, settings.ollama_url, settings.ollama_timeout)
+        explained = explain_failure(exc, settings.ollama_url, settings.ollama_timeout, settings.ollama_deadline_s)
         if explained is not None:
             raise explained from None
         raise
+    length_note = (
+        f"the answer was cut off at {settings.ollama_num_predict} tokens (DOCSIGHT_OLLAMA_NUM_PREDICT)"
+        if cut_off
+        else None
+    )
     if args.json:
         payload = {
             **result,
+            "cut_off": length_note,
             "mode": args.mode,
             "citations": [{k: v for k, v in c.items() if k != "crop_jpeg_b64"} for c in result["citations"]],
             "sources": [{k: v for k, v in s.items() if k != "crop_jpeg_b64"} for s in result["sources"]],
@@ -314,14 +410,16 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return EXIT_OK
     if result["route"] == "none":
-        print(result["answer"])
+        print(plain(result["answer"], keep_lines=True))
     print()
+    if length_note:
+        print(f"note: {length_note}", file=sys.stderr)
     if result["uncited"]:
         print("warning: this answer cites no source; treat it as unverified", file=sys.stderr)
     if result["scope"]:
-        print(f"(searched only {', '.join(result['scope'])}: the question points at it)", file=sys.stderr)
+        print(f"(searched only {plain(', '.join(result['scope']))}: the question points at it)", file=sys.stderr)
     for c in result["citations"]:
-        print(f"[{c['n']}] {c['source']}, page {c['page']} ({c['kind']})")
+        print(f"[{c['n']}] {plain(c['source'])}, page {c['page']} ({c['kind']})")
     return EXIT_OK
 
 
@@ -375,23 +473,22 @@ def _ui_overrides(settings: Settings) -> dict:
 
 
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.store import open_store
-
-    _, registry = open_store(settings)
+    _, registry = _open_store(settings)
     records = registry.all()
     if args.json:
         print(json.dumps([r.summary() for r in records], indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"collection {settings.collection} ({settings.qdrant_location})")
+    table = Table(title=f"collection {markup_safe(settings.collection)} ({markup_safe(settings.qdrant_location)})")
     for column in ("doc_id", "source", "pages", "chunks", "figures", "tables", "ingested"):
         table.add_column(column)
     for r in records:
         table.add_row(
-            r.doc_id[:12],
-            r.source,
+            plain(r.doc_id[:12]),
+            Text(plain(r.source)),
             str(r.pages),
             str(r.chunks),
             str(r.figures),
@@ -403,11 +500,9 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _docs_delete(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.store import open_store
-
     if bool(args.target) == bool(args.all):
         raise _UsageError("give either DOC_ID_OR_SOURCE or --all")
-    _, registry = open_store(settings)
+    _, registry = _open_store(settings)
     records = registry.all()
     if args.all:
         targets = records
@@ -421,12 +516,14 @@ def _docs_delete(args: argparse.Namespace, settings: Settings) -> int:
         ]
     if not targets:
         print(
-            f"docsight: error: no document matches {args.target!r} in collection {settings.collection}", file=sys.stderr
+            f"docsight: error: no document matches {plain(repr(args.target))} "
+            f"in collection {plain(settings.collection)}",
+            file=sys.stderr,
         )
         return EXIT_PARTIAL
     for record in targets:
         registry.delete(record.doc_id)
-        print(f"deleted {record.source} ({record.doc_id[:12]}, {record.chunks} chunks)")
+        print(f"deleted {plain(record.source)} ({plain(record.doc_id[:12])}, {record.chunks} chunks)")
     return EXIT_OK
 
 

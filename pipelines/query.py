@@ -28,7 +28,12 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
         pipe.add_component(
             name,
             DocsightOllamaChatGenerator(
-                model=model, url=settings.ollama_url, timeout=settings.ollama_timeout, keep_alive=settings.keep_alive
+                model=model,
+                url=settings.ollama_url,
+                timeout=settings.ollama_timeout,
+                deadline_s=settings.ollama_deadline_s,
+                keep_alive=settings.keep_alive,
+                generation_kwargs={"num_predict": settings.ollama_num_predict},
             ),
         )
     pipe.add_component("citations", CitationChecker())

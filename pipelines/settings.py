@@ -48,7 +48,9 @@ class Settings:
     # Ollama
     ollama_url: str = "http://localhost:11434"
     ollama_api_key: str = ""  # sent as "Authorization: Bearer ..." (an Ollama behind an authenticating proxy)
-    ollama_timeout: int = 120
+    ollama_timeout: int = 120  # seconds per read (connect, first byte, each streamed piece)
+    ollama_deadline_s: int = 600  # seconds for a whole request, however slowly its bytes arrive
+    ollama_num_predict: int = 1024  # most tokens an answer may have (Ollama's num_predict)
     ollama_num_ctx_max: int = 16384  # num_ctx is computed per request from the prompt, up to this
     keep_alive: str = "10m"  # how long Ollama keeps a model loaded after a request
     text_model: str = "llama3.2:3b"
@@ -76,6 +78,10 @@ class Settings:
     ui_port: int = 8501
     ui_password: str = ""  # when set, the UI asks for it before showing anything
     upload_dir: str = "data/uploads"  # uploaded files are kept here (one folder per content hash)
+
+    def __post_init__(self) -> None:
+        for message in _problems(self):
+            raise SettingsError(message)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -111,6 +117,64 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
             out.append((ENV_PREFIX + f.name.upper(), str(default)))
         return out
+
+
+MIN_WORKER_MEMORY_MB = 512  # a worker holds the parsers, OCR and the encoder: below this it cannot even start
+
+# field: (smallest, largest, what it means); None: no bound on that side
+_RANGES: dict[str, tuple[int | None, int | None, str]] = {
+    "qdrant_timeout": (1, None, "seconds"),
+    "shard_number": (0, None, "0: the server's default"),
+    "replication_factor": (0, None, "0: the server's default"),
+    "write_consistency_factor": (0, None, "0: the server's default"),
+    "embed_batch_size": (1, None, "texts per batch"),
+    "embedding_dim": (1, None, "dimensions"),
+    "ollama_timeout": (1, None, "seconds"),
+    "ollama_deadline_s": (1, None, "seconds"),
+    "ollama_num_ctx_max": (512, None, "tokens"),
+    "ollama_num_predict": (1, None, "tokens"),
+    "workers": (1, None, "processes"),
+    "max_file_mb": (1, None, "MB"),
+    "max_image_pixels": (1, None, "pixels"),
+    "max_pages": (1, None, "pages"),
+    "file_timeout_s": (1, None, "seconds"),
+    "max_worker_memory_mb": (0, None, "MB, 0: no limit"),
+    "ocr_dpi": (50, 1200, "dots per inch"),
+    "chunk_tokens": (16, None, "tokens"),
+    "chunk_overlap_tokens": (0, None, "tokens"),
+    "crop_max_side": (64, None, "pixels"),
+    "crop_jpeg_quality": (1, 95, "JPEG quality"),
+    "ui_port": (1, 65535, "a TCP port"),
+}
+
+
+def _problems(settings: Settings) -> list[str]:
+    """What is wrong with ``settings``, one message per bad variable (empty when all is well)."""
+    problems = []
+    for name, (low, high, unit) in _RANGES.items():
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{_var(name)}={value!r} is not a whole number")
+        elif (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            problems.append(f"{_var(name)}={value} is out of range: it must be {bounds} ({unit})")
+    if problems:
+        return problems
+    if settings.chunk_overlap_tokens >= settings.chunk_tokens:
+        problems.append(
+            f"{_var('chunk_overlap_tokens')}={settings.chunk_overlap_tokens} must be smaller than "
+            f"{_var('chunk_tokens')}={settings.chunk_tokens} (windows would never advance)"
+        )
+    if 0 < settings.max_worker_memory_mb < MIN_WORKER_MEMORY_MB:
+        problems.append(
+            f"{_var('max_worker_memory_mb')}={settings.max_worker_memory_mb} is too small: a parser worker needs at "
+            f"least {MIN_WORKER_MEMORY_MB} MB to start (0: no limit)"
+        )
+    return problems
+
+
+def _var(name: str) -> str:
+    return ENV_PREFIX + name.upper()
 
 
 def _convert(var: str, raw: str, type_name: Any) -> Any:

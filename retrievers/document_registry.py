@@ -8,7 +8,9 @@ Ingestion protocol (what makes a killed batch safe to re-run):
 2. The chunks are written with ``meta.committed = False``.
 3. ``commit(record)`` flips ``committed`` to True for the document's points, by id (one Qdrant operation; a server
    applies it whole, the embedded store point by point), then writes the document's record here, removes the
-   ``pending`` mark, then removes older versions of the same file (same path, other content).
+   ``pending`` mark, then removes older versions of the same file (same path, other content), which it finds in a
+   per-path entry (``type: path``, the doc ids recorded for a path) instead of listing every record: the cost of a
+   commit does not grow with the collection.
 
 Retrieval returns a chunk only if it is committed *and* its document has a record, so a document is visible whole
 or not at all even if a run dies in the middle of step 3. A document without a record is incomplete and is
@@ -85,6 +87,7 @@ class DocumentRegistry:
         self.collection = collection
         self.name = f"{collection}__docsight"
         self.replication_factor = replication_factor
+        self._path_index_ready = False  # the per-path entries exist (checked once per registry object)
 
     # -- the collection's embedding model -------------------------------------------------------------------------
     @_locked
@@ -102,6 +105,7 @@ class DocumentRegistry:
                 "embedding_dim": embedding_dim,
                 "sparse_model": sparse_model,
                 "schema_version": SCHEMA_VERSION,
+                "path_index": 1,  # a new collection has its per-path entries from the start
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             self.client.upsert(self.name, [models.PointStruct(id=_INFO_ID, vector={}, payload=payload)], wait=True)
@@ -199,13 +203,50 @@ class DocumentRegistry:
             else models.FilterSelector(filter=doc_filter(record.doc_id))
         )
         self.client.set_payload(self.collection, payload={"committed": True}, key="meta", points=points, wait=True)
+        replaced = [r for r in self._versions(record.path) if r.doc_id != record.doc_id]
+        # listed before it is recorded: a version that is recorded is always listed (a listed id without a record
+        # is ignored), so a later version always finds it
+        self._set_versions(record.path, [record.doc_id, *(r.doc_id for r in replaced)])
         self.record(record)
         self._unmark(record.doc_id)
-        replaced = [r for r in self.all() if r.path == record.path and r.doc_id != record.doc_id]
         for old in replaced:
             self.delete(old.doc_id)
         self._new_revision()
         return replaced
+
+    def _versions(self, path: str) -> list[DocumentRecord]:
+        """The records of ``path`` (by its per-path entry; a collection written before those entries had them is
+        indexed once, here)."""
+        self._ensure_path_index()
+        found = self.client.retrieve(self.name, [_path_id(path)], with_payload=True)
+        doc_ids = list(found[0].payload.get("doc_ids", [])) if found and found[0].payload else []
+        if not doc_ids:
+            return []
+        without_ids = models.PayloadSelectorExclude(exclude=["point_ids"])
+        points = self.client.retrieve(self.name, [_record_id(d) for d in doc_ids], with_payload=without_ids)
+        return [_to_record(p.payload) for p in points if p.payload]
+
+    def _set_versions(self, path: str, doc_ids: list[str]) -> None:
+        if doc_ids:
+            payload = {"type": "path", "path": path, "doc_ids": list(dict.fromkeys(doc_ids))}
+            entry = models.PointStruct(id=_path_id(path), vector={}, payload=payload)
+            self.client.upsert(self.name, [entry], wait=True)
+        else:
+            self.client.delete(self.name, points_selector=models.PointIdsList(points=[_path_id(path)]), wait=True)
+
+    def _ensure_path_index(self) -> None:
+        if self._path_index_ready:
+            return
+        info = self.info() or {}
+        if not info.get("path_index"):
+            by_path: dict[str, list[str]] = {}
+            for record in self.all():
+                by_path.setdefault(record.path, []).append(record.doc_id)
+            for path, doc_ids in by_path.items():
+                self._set_versions(path, doc_ids)
+            if info:
+                self.client.set_payload(self.name, payload={"path_index": 1}, points=[_INFO_ID], wait=True)
+        self._path_index_ready = True
 
     @_locked
     def record(self, record: DocumentRecord) -> None:
@@ -218,8 +259,15 @@ class DocumentRegistry:
     @_locked
     def delete(self, doc_id: str) -> None:
         """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""
+        record = self.get(doc_id)
         self.purge(doc_id)
         self.client.delete(self.name, points_selector=models.PointIdsList(points=[_record_id(doc_id)]), wait=True)
+        if record is not None:
+            self._ensure_path_index()
+            found = self.client.retrieve(self.name, [_path_id(record.path)], with_payload=True)
+            doc_ids = list(found[0].payload.get("doc_ids", [])) if found and found[0].payload else []
+            if doc_id in doc_ids:
+                self._set_versions(record.path, [d for d in doc_ids if d != doc_id])
         self._unmark(doc_id)
         self._new_revision()
 
@@ -249,6 +297,10 @@ def mismatch_error(collection: str, info: dict, model: str, dim: int) -> Embeddi
 
 def _record_id(doc_id: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, doc_id))
+
+
+def _path_id(path: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"path:{path}"))
 
 
 def _pending_id(doc_id: str) -> str:

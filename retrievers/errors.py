@@ -29,3 +29,11 @@ class StoreNotWritableError(StoreError):
 
 class StoreFullError(StoreError):
     """Not enough disk space to write a document into the embedded store."""
+
+
+class StoreDamagedError(StoreError):
+    """A file of the embedded store is damaged (truncated, zeroed, not what qdrant-client wrote)."""
+
+
+class ForeignCollectionError(StoreError):
+    """The collection exists but docsight did not create it."""

@@ -7,6 +7,7 @@ entry per fully ingested document (see :mod:`retrievers.document_registry`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import warnings
 from dataclasses import dataclass
@@ -14,10 +15,18 @@ from pathlib import Path
 
 from haystack.utils import Secret
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+from haystack_integrations.document_stores.qdrant.document_store import QdrantStoreError
 
 from retrievers.disk_space import ensure_writable
 from retrievers.document_registry import DocumentRegistry, mismatch_error
-from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError, StoreUnavailableError
+from retrievers.errors import StoreLockedError, StoreUnavailableError
+from retrievers.store_health import (
+    check_docsight_collection,
+    check_embedded_store,
+    damaged_error,
+    foreign_error,
+    is_damage,
+)
 
 # qdrant-client warns about local mode above 20,000 points because it searches point by point in Python; docsight's
 # retriever searches an in-memory index of the embedded store instead (see retrievers/hybrid_index.py).
@@ -100,18 +109,25 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
     :raises StoreNotWritableError: the embedded store's folder is read-only or its disk is full.
     :raises StoreUnavailableError: the Qdrant server does not answer.
     :raises EmbeddingModelMismatchError: the collection was written with another embedding model.
+    :raises StoreDamagedError: a file of the embedded store is damaged (nothing is written).
+    :raises ForeignCollectionError: the collection was not created by docsight (nothing is written).
     """
     if not config.url:
+        check_embedded_store(Path(config.path))
         ensure_writable(Path(config.path))
     store = document_store_for(config)
     try:
         store._initialize_client()  # connects, creates the collection or checks its vector size
+    except QdrantStoreError:  # the collection exists with another layout (no sparse vectors, ...)
+        _close_quietly(store)
+        raise foreign_error(config.collection, config.location, "its vectors are not docsight's") from None
     except ValueError as exc:
         client = store._client  # set before the collection check that raised
         info = DocumentRegistry(client, config.collection).info() if client is not None else None
+        _close_quietly(store)
         if info is not None:
             raise mismatch_error(config.collection, info, config.embedding_model, config.embedding_dim) from None
-        raise EmbeddingModelMismatchError(f"collection '{config.collection}' is incompatible: {exc}") from None
+        raise foreign_error(config.collection, config.location, f"its vectors do not fit: {exc}") from None
     except RuntimeError as exc:
         if "already accessed by another instance" in str(exc):
             raise StoreLockedError(
@@ -121,6 +137,9 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
             ) from None
         raise
     except Exception as exc:
+        if not config.url and is_damage(exc):
+            _close_quietly(store)
+            raise damaged_error(Path(config.path), exc) from None
         if config.url:
             raise StoreUnavailableError(
                 f"cannot reach the Qdrant server at {config.url} ({type(exc).__name__}: {exc}). "
@@ -128,6 +147,19 @@ def open_document_store(config: StoreConfig) -> tuple[QdrantDocumentStore, Docum
             ) from None
         raise
     assert store._client is not None
+    try:
+        check_docsight_collection(
+            store._client, config.collection, config.registry_collection, config.location, config.embedding_dim
+        )
+    except Exception:
+        _close_quietly(store)
+        raise
     registry = DocumentRegistry(store._client, config.collection, replication_factor=config.replication_factor or None)
     registry.ensure(config.embedding_model, config.embedding_dim, config.sparse_model)
     return store, registry
+
+
+def _close_quietly(store: QdrantDocumentStore) -> None:
+    """Release a store that failed to open (the embedded store's lock, its SQLite files)."""
+    with contextlib.suppress(Exception):  # the open failed already: that error is the one to report
+        store.close()

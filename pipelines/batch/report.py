@@ -11,6 +11,7 @@ from ingest.documents import printable
 INGESTED = "ingested"
 UNCHANGED = "unchanged"
 FAILED = "failed"
+SKIPPED = "skipped"  # not read on purpose (a symlink leading out of the folders being ingested); see ``note``
 
 
 @dataclass
@@ -50,8 +51,12 @@ def write_report(results: list[FileResult], path: Path) -> None:
 
 
 def render_table(results: list[FileResult], console) -> None:
-    """Print the per-file table (rich) with a totals line."""
+    """Print the per-file table (rich) with a totals line. Names and reasons come from files: they are shown as
+    plain text (no markup, control characters made visible)."""
     from rich.table import Table
+    from rich.text import Text
+
+    from pipelines.display import plain
 
     table = Table(title="docsight ingest", show_lines=False)
     for column, justify in (
@@ -65,22 +70,23 @@ def render_table(results: list[FileResult], console) -> None:
         ("error", "left"),
     ):
         table.add_column(column, justify=justify, overflow="fold")
-    styles = {INGESTED: "green", UNCHANGED: "cyan", FAILED: "red"}
+    styles = {INGESTED: "green", UNCHANGED: "cyan", FAILED: "red", SKIPPED: "yellow"}
     for r in results:
         table.add_row(
-            Path(r.file).name,
-            f"[{styles[r.status]}]{r.status}[/]",
+            Text(plain(Path(r.file).name)),
+            Text(r.status, style=styles[r.status]),
             str(r.pages),
             str(r.chunks),
             str(r.figures),
             str(r.tables),
             f"{r.seconds:.1f}s",
-            r.error or r.note or "",
+            Text(plain(r.error or r.note or "")),
         )
     console.print(table)
-    counts = {s: sum(1 for r in results if r.status == s) for s in (INGESTED, UNCHANGED, FAILED)}
+    counts = {s: sum(1 for r in results if r.status == s) for s in (INGESTED, UNCHANGED, FAILED, SKIPPED)}
+    skipped = f", {counts[SKIPPED]} skipped" if counts[SKIPPED] else ""
     console.print(
-        f"{counts[INGESTED]} ingested, {counts[UNCHANGED]} unchanged, {counts[FAILED]} failed; "
+        f"{counts[INGESTED]} ingested, {counts[UNCHANGED]} unchanged, {counts[FAILED]} failed{skipped}; "
         f"{sum(r.pages for r in results if r.status == INGESTED)} pages, "
         f"{sum(r.chunks for r in results if r.status == INGESTED)} chunks written"
     )

@@ -7,6 +7,8 @@ import errno
 import multiprocessing as mp
 import os
 import queue
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +16,15 @@ from pathlib import Path
 
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
+from ingest.discovery import SKIPPED as SKIPPED_PREFIX
 from ingest.discovery import discover
 from ingest.documents import sha256_file
 from ingest.errors import IngestError, TooLargeError
 from ingest.filetypes import detect_type
-from pipelines.batch.report import FAILED, INGESTED, UNCHANGED, FileResult
+from pipelines.batch.report import FAILED, INGESTED, SKIPPED, UNCHANGED, FileResult
 from pipelines.batch.sharding import in_shard
 from pipelines.batch.worker import Task, worker_main
+from pipelines.display import markup_safe, plain
 from pipelines.settings import Settings
 from pipelines.store import open_store
 from retrievers.document_registry import DocumentRegistry
@@ -49,6 +53,18 @@ def _messages(results, wait: float):
             yield results.get_nowait()
         except queue.Empty:
             return
+
+
+class BatchInterrupted(Exception):
+    """The batch was asked to stop (``stop`` was set: Ctrl-C, SIGTERM) and stopped between two documents.
+
+    ``results`` are the files finished so far (each ingested document is complete); ``remaining`` the number of
+    files that were not finished (they are ingested by the next run of the same command).
+    """
+
+    def __init__(self, results: list[FileResult], remaining: int) -> None:
+        super().__init__(f"interrupted with {remaining} file(s) left")
+        self.results, self.remaining = results, remaining
 
 
 @dataclass
@@ -88,6 +104,8 @@ class BatchIngest:
         store: QdrantDocumentStore | None = None,
         on_progress: Callable[[BatchProgress, FileResult | None], None] | None = None,
         shard: tuple[int, int] | None = None,
+        follow_symlinks: bool = False,
+        stop: threading.Event | None = None,
     ) -> None:
         """
         :param console: a rich console for the progress bar (``show_progress``) or one line per file.
@@ -95,6 +113,9 @@ class BatchIngest:
         :param on_progress: called from the thread that runs the batch, about twice a second and whenever a file
             is finished (with its result).
         :param shard: ``(index, count)``: process only the files of this shard (see :mod:`pipelines.batch.sharding`).
+        :param follow_symlinks: follow symlinks out of the named folders (by default they are skipped and reported).
+        :param stop: when set, the batch stops before the next file or write and raises :class:`BatchInterrupted`
+            (a document being written is finished first; files being parsed are left for the next run).
         """
         self.settings = settings
         self.console = console
@@ -102,24 +123,33 @@ class BatchIngest:
         self.store = store
         self.on_progress = on_progress
         self.shard = shard
+        self.follow_symlinks = follow_symlinks
+        self.stop = stop
         self._threads = 1  # per worker, set for each batch
 
     def run(self, paths: list[str], passwords: dict[str, str] | None = None) -> list[FileResult]:
-        files, problems = discover(paths)
+        files, problems = discover(paths, follow_symlinks=self.follow_symlinks)
         if self.shard is not None:
             files = in_shard(files, paths, *self.shard)
-        results: dict[str, FileResult] = {p: FileResult(file=p, status=FAILED, error=f"{why}") for p, why in problems}
+        results: dict[str, FileResult] = {p: _problem(p, why) for p, why in problems}
         if self.store is not None:
             store, registry = self.store, DocumentRegistry(self.store._client, self.store.index)
         else:
             store, registry = open_store(self.settings)
+        order = [str(p) for p in files]
         try:
             self._ingest(files, passwords or {}, store, registry, results)
+        except _Stopped:
+            finished = [results[p] for p, _ in problems] + [results[p] for p in order if p in results]
+            raise BatchInterrupted(finished, sum(p not in results for p in order)) from None
         finally:
             if self.store is None:
                 store.close()
-        order = [str(p) for p in files]
         return [results[p] for p, _ in problems] + [results[p] for p in order]
+
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise _Stopped
 
     def _ingest(self, files: list[Path], passwords: dict[str, str], store, registry, results: dict) -> None:
         registry.remove_superseded()  # finish the clean-up of a run killed right after a commit
@@ -127,6 +157,7 @@ class BatchIngest:
         tasks: list[Task] = []
         seen: dict[str, str] = {}
         for task_id, path in enumerate(files):
+            self._check_stop()
             key = str(path)
             try:
                 size = path.stat().st_size
@@ -164,11 +195,15 @@ class BatchIngest:
                 password = passwords.get(key) or passwords.get(path.name)
                 tasks.append(Task(task_id=task_id, path=key, password=password))
         if tasks:
-            for key, result in self._parse_and_write(tasks, writer).items():
-                results[key] = result
+            out: dict[str, FileResult] = {}
+            try:
+                self._parse_and_write(tasks, writer, out)
+            finally:  # an interrupted batch keeps what it finished
+                results.update(out)
 
     # -- workers ----------------------------------------------------------------------------------------------------
-    def _parse_and_write(self, tasks: list[Task], writer: DocsightDocumentWriter) -> dict[str, FileResult]:
+    def _parse_and_write(self, tasks: list[Task], writer: DocsightDocumentWriter, out: dict[str, FileResult]) -> None:
+        """Parse ``tasks`` in worker processes and write each document as it arrives; results go into ``out``."""
         ctx = mp.get_context("spawn")
         results_q = ctx.Queue()
         n_workers = max(1, min(self.settings.workers, len(tasks)))
@@ -176,13 +211,13 @@ class BatchIngest:
         workers = {wid: self._start_worker(ctx, wid, results_q) for wid in range(n_workers)}
         by_id = {t.task_id: t for t in tasks}
         pending = list(tasks)
-        out: dict[str, FileResult] = {}
         progress = BatchProgress(files_total=len(tasks))
         display = _Display(self.console, progress) if self.show_progress and self.console is not None else None
         next_wid = n_workers
         last_notified = 0.0
         try:
             while len(out) < len(tasks):
+                self._check_stop()
                 for wid in [w for w, worker in workers.items() if worker.retiring]:
                     workers.pop(wid).process.join(5)  # it ran out of memory on its last file: replace it
                     if pending:
@@ -203,6 +238,7 @@ class BatchIngest:
                         if display is None:
                             self._log_line(result, progress)
                         self._notify(progress, workers, result)
+                self._check_stop()  # a signal to the whole group also ends the workers: not their files' fault
                 for wid in list(workers):
                     failure = self._check(workers[wid], exited=wid in exited)
                     if failure is None:
@@ -229,13 +265,14 @@ class BatchIngest:
             for worker in workers.values():
                 with contextlib.suppress(OSError, ValueError):
                     worker.tasks.put(None)
+            stopping = self.stop is not None and self.stop.is_set()  # their files are left for the next run
             for worker in workers.values():
-                worker.process.join(5)
+                worker.process.join(0 if stopping else 5)
                 if worker.process.is_alive():
                     worker.process.kill()
+                    worker.process.join(5)
             if display is not None:
                 display.close()
-        return out
 
     def _notify(self, progress: BatchProgress, workers: dict, finished: FileResult | None) -> None:
         if self.on_progress is None:
@@ -244,15 +281,22 @@ class BatchIngest:
         self.on_progress(progress, finished)
 
     def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
-        """Start a worker whose numeric libraries use this worker's share of the cores (read at their import)."""
+        """Start a worker whose numeric libraries use this worker's share of the cores (read at their import).
+
+        The worker starts with SIGINT ignored (Python keeps an inherited SIG_IGN): Ctrl-C reaches every process of
+        the terminal's group, and the batch process alone decides how to stop (see ``stop``)."""
         tasks_q = ctx.Queue()
         process = ctx.Process(target=worker_main, args=(wid, self.settings, tasks_q, results_q), daemon=True)
         names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
         saved = {k: os.environ.get(k) for k in names}
         os.environ.update({k: str(self._threads) for k in names})
+        in_main = threading.current_thread() is threading.main_thread()
+        sigint = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
         try:
             process.start()
         finally:
+            if in_main:
+                signal.signal(signal.SIGINT, signal.SIG_DFL if sigint is None else sigint)
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
@@ -280,7 +324,8 @@ class BatchIngest:
             return
         detail = result.error if result.status == FAILED else f"{result.pages} pages, {result.chunks} chunks"
         self.console.print(
-            f"[{progress.files_done}/{progress.files_total}] {result.status} {Path(result.file).name}: {detail} "
+            f"[{progress.files_done}/{progress.files_total}] {result.status} {plain(Path(result.file).name)}: "
+            f"{plain(detail)} "
             f"({result.seconds:.1f}s, {progress.pages_per_second:.1f} pages/s)",
             markup=False,
             highlight=False,
@@ -332,6 +377,16 @@ class BatchIngest:
         return out[task.path]
 
 
+class _Stopped(Exception):
+    """Raised inside the batch when ``stop`` is set; turned into BatchInterrupted by ``run``."""
+
+
+def _problem(path: str, why: str) -> FileResult:
+    if why.startswith(SKIPPED_PREFIX):
+        return FileResult(file=path, status=SKIPPED, note=why.removeprefix(SKIPPED_PREFIX))
+    return FileResult(file=path, status=FAILED, error=why)
+
+
 def write_error(exc: Exception) -> str:
     """The reason a document could not be written; it is not visible either way (see DocsightDocumentWriter)."""
     if isinstance(exc, StoreError):
@@ -379,7 +434,8 @@ class _Display:
         self.bar.start()
 
     def update(self, workers: dict) -> None:
-        current = ", ".join(Path(w.task.path).name for w in workers.values() if w.task)[:80]
+        # a name is a field of a markup template: escaped, with its control characters made visible
+        current = markup_safe(", ".join(plain(Path(w.task.path).name) for w in workers.values() if w.task)[:80])
         self.bar.update(
             self.task,
             completed=self.state.files_done,

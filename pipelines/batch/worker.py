@@ -109,6 +109,7 @@ def process(pipeline, task: Task, on_page) -> list:
 
 def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
     """Entry point of a worker process: loop over tasks until ``None``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch process, which stops the workers
     _die_with_parent()
     from pipelines.indexing import build_indexing_pipeline
 

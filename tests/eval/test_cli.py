@@ -124,3 +124,13 @@ def test_bench_quick(tmp_path: Path) -> None:
     during = next(line for line in report.splitlines() if line.startswith("| during ingestion |"))
     assert int(during.split("|")[2]) > 0  # questions were answered while the batch ran
     assert os.path.getsize(out / "stages.png") > 1000
+
+
+@pytest.mark.slow
+def test_bench_many_files_reports_files_per_second(tmp_path: Path) -> None:
+    out = tmp_path / "many"
+    assert _run("bench", "--many-files", "4", "12", "--out", str(out), "--workers", "1") == 0
+    rows = [line.split("|") for line in (out / "report.md").read_text().splitlines() if line.startswith("| ")]
+    by_count = {row[1].strip(): row for row in rows if row[1].strip() in ("4", "12")}
+    assert set(by_count) == {"4", "12"}
+    assert all(float(row[3]) > 0 and row[7].strip() == "0" for row in by_count.values())  # files/s, none failed

@@ -9,7 +9,9 @@ the answering rule (e.g. a real small language model).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -95,17 +97,25 @@ class FakeOllama(LoopbackServer):
         api_key: str | None = None,
         cut_after: int | None = None,
         stall_after: int | None = None,
+        trickle_s: float | None = None,
+        endless: bool = False,
     ) -> None:
         """
         :param delay_s: seconds before a chat answer starts (a slow model); with ``stall_after``, the pause after
             that many streamed pieces instead (a model that stops mid-answer).
         :param cut_after: close the connection after streaming this many pieces (Ollama dying mid-answer).
+        :param trickle_s: send every response one byte at a time, this many seconds apart (a server that never
+            trips a per-read timeout).
+        :param endless: a streamed answer never ends by itself (a model that rambles): it repeats until the
+            request's ``options.num_predict`` pieces have been sent, as Ollama stops at ``num_predict`` tokens
+            (``done_reason: "length"``). Like Ollama, the server always honours ``num_predict``.
         """
         self.vision_models = set(vision_models or ["llama3.2-vision:11b"])
         self.models = list(models or ["llama3.2:3b", "nomic-embed-text:latest"]) + sorted(self.vision_models)
         self.answer_fn = answer_fn
         self.delay_s = delay_s
         self.cut_after, self.stall_after = cut_after, stall_after
+        self.trickle_s, self.endless = trickle_s, endless
         self.api_key = api_key  # when set, like an authenticating proxy: 401 without "Authorization: Bearer <key>"
         self.requests: list[tuple[str, dict]] = []
         self.authorizations: list[str | None] = []
@@ -122,13 +132,26 @@ class FakeOllama(LoopbackServer):
         server = self
 
         class Handler(QuietHandler):
+            def handle(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (deadline)
+                    super().handle()
+
             def _send(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                self._write(data)
+
+            def _write(self, data: bytes) -> None:
+                if server.trickle_s is None:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(server.trickle_s)
 
             def _record(self, body: dict) -> bool:
                 """Record the request; False (after answering 401) when the API key is required and wrong."""
@@ -218,13 +241,23 @@ class FakeOllama(LoopbackServer):
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 pieces = re.findall(r"\S+\s*", answer)
+                limit = (body.get("options") or {}).get("num_predict")
+                if server.endless:
+                    pieces = itertools.cycle(pieces)
+                if isinstance(limit, int) and limit > 0:
+                    pieces = itertools.islice(pieces, limit + 1)
                 for i, piece in enumerate(pieces):
+                    if isinstance(limit, int) and i == limit > 0:
+                        final["done_reason"] = "length"
+                        break
                     if i == server.cut_after:
                         self.close_connection = True
                         self.connection.shutdown(socket.SHUT_RDWR)  # no final chunk, no end of the stream
                         return
                     if i == server.stall_after:
                         time.sleep(server.delay_s)
+                    if server.endless:
+                        time.sleep(0.02)
                     self._chunk(
                         {
                             "model": model,
@@ -238,7 +271,7 @@ class FakeOllama(LoopbackServer):
 
             def _chunk(self, obj: dict) -> None:
                 data = json.dumps(obj).encode() + b"\n"
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self._write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                 self.wfile.flush()
 
         return Handler
