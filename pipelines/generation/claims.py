@@ -207,9 +207,8 @@ def _comparable(f: Figure, x: SourceNumber, frame: str) -> bool:
         return x.percent or (not x.currency and not x.declared_scale)
     if x.percent:
         return False
-    if frame == "scaled" and not f.scale and not x.declared_scale:
-        return False  # the full-amount reading needs a source that states its scale
-    return True
+    # the full-amount reading of a figure without a scale word needs a source that states its scale
+    return not (frame == "scaled" and not f.scale and not x.declared_scale)
 
 
 def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -> dict:
@@ -263,6 +262,8 @@ def _pairs(pool: list[_Candidate], mentioned: set[int]):
             if len(mentioned) == 1 and a.period not in mentioned:
                 continue
             yield a, b, True
+        elif a.period is not None and b.period is not None and a.period != b.period:
+            continue  # two line items are combined within one period
         elif mentioned and any(p is not None and p not in mentioned for p in (a.period, b.period)):
             continue
         else:

@@ -27,7 +27,11 @@ _AFTER = re.compile(
     r"|(?:thousand|million|billion|trillion)s?\b|(?:mn|mm|bn|tn)\b|[mbk]\b)?",
     re.IGNORECASE,
 )
-_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s$", re.IGNORECASE)
+_MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s$",
+    re.IGNORECASE,
+)
 _REFERENCE = re.compile(
     r"\b(?:note|notes|page|pages|item|part|section|rule|form|schedule|exhibit|chapter|level|tier|phase|article)\s$",
     re.IGNORECASE,
@@ -297,6 +301,7 @@ def _assign_periods(rows: dict[int, list[SourceNumber]], text: str, tokens: list
         values = [c for c in cells if not c.percent]
         for cell in cells:
             cell.block = block
-        if len(values) == len(header) and len({c.col for c in values}) == len(values):
-            for cell, year in zip(sorted(values, key=lambda c: c.col), header, strict=True):
-                cell.period = year
+        # a row with one cell per year of the header ("—" placeholders count as cells)
+        if values and max(c.col for c in values) + 1 == len(header):
+            for cell in values:
+                cell.period = header[cell.col]
