@@ -190,14 +190,23 @@ def _cause(checked: dict, question: Question, sources: list[dict], raw: dict) ->
         if trial["total"] and trial["found"] == trial["total"]:
             return "scale"
     justification = raw.get("justification") or ""
-    operands = re.findall(r"\d[\d,]*(?:\.\d+)?", justification)
-    if (len(operands) > 2 and re.search(r"[-+*/]", justification)) or "simpler metrics" in justification:
+    if _beyond_two_operands(justification, question.question):
         return "arithmetic"
     page_text = " ".join(raw.get("evidence_texts") or [])
     chunk_text = re.sub(r"\D", "", " ".join(s["text"] for s in sources))
     if digits and digits in re.sub(r"\D", "", page_text) and digits not in chunk_text:
         return "page parsing"
     return "other"
+
+
+def _beyond_two_operands(justification: str, question: str) -> bool:
+    """The reference's own justification needs more than two numbers: every formula it writes has three or more
+    operands (the constants 1 and 100 of a percentage aside), it lists more than two metrics, or takes an average."""
+    if "average" in f"{justification} {question}".lower() or len(re.findall(r"\bMetric \d+:", justification)) > 2:
+        return True
+    formulas = re.findall(r"\(*\d[\d,.]*\)*(?:\s*[-+*/]\s*\(*\d[\d,.]*\)*)+", justification)
+    operands = [[n for n in re.findall(r"\d[\d,.]*", f) if n not in ("1", "100")] for f in formulas]
+    return bool(operands) and min(len(o) for o in operands) > 2
 
 
 def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], console=None) -> dict:

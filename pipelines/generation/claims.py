@@ -34,7 +34,13 @@ from pipelines.generation.figures import (
 from retrievers.encoders.bm25 import terms
 
 SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
-TOP_ROWS = 12  # combinations are sought among the numbers of this many best-matching row labels
+# Combinations are sought among the numbers of the best-matching row labels; how many depends on the figure's
+# significant digits, because a coarse figure ("20%") matches some pair of a big table by chance.
+SEARCH_ROWS = {1: 6, 2: 12, 3: 12}
+MAX_SEARCH_ROWS = 12
+# a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
+# sentence or the question ("24%" is somewhere on most pages of a filing)
+DIRECT_ANY_LABEL_DIGITS = 3
 # words that say nothing about which line item a number is
 _GENERIC = {"net", "total", "year", "fiscal", "fy", "chang", "amount", "valu", "usd", "million", "billion", "end"}
 _GENERIC |= {"percent", "ratio", "compani", "report", "per", "share", "time", "increas", "decreas", "declin"}
@@ -47,6 +53,8 @@ _SYNONYMS = {
     "margin": {"profit"},
     "capex": {"purchas", "properti", "equip", "capit", "expenditur"},
     "expenditur": {"purchas", "properti", "equip"},
+    "spend": {"purchas", "expenditur", "paid"},
+    "spent": {"purchas", "expenditur", "paid"},
     "ppne": {"properti", "plant", "equip"},
     "ppe": {"properti", "plant", "equip"},
     "cogs": {"cost", "sold"},
@@ -218,10 +226,13 @@ def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -
         return result | {"status": UNSUPPORTED, "reason": "the sentence cites no source"}
     frames = _same_frame(f, question_scale)
     period_miss = None
+    digits = significant_digits(f)
     for value, tolerance, frame in frames:
-        for c in pool:
+        for c in sorted(pool, key=lambda c: -c.score):
             x = c.number
             if not _comparable(f, x, frame) or (f.negative and x.value >= 0):
+                continue
+            if c.score <= 0 and digits < DIRECT_ANY_LABEL_DIGITS:
                 continue
             if abs(_value(x, frame) - value) <= tolerance + 1e-9 * value:
                 if mentioned and x.period is not None and x.period not in mentioned:
@@ -246,10 +257,16 @@ def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -
     return result | {"status": UNSUPPORTED, "reason": reason}
 
 
-def _pairs(pool: list[_Candidate], mentioned: set[int]):
+def significant_digits(f: Figure) -> int:
+    """Digits that carry information: "0.66" 2, "20%" 2, "65.4%" 3, "$1577.00" 4."""
+    shown = f"{abs(f.value):.{f.decimals}f}".replace(".", "").lstrip("0")
+    return max(1, len(shown))
+
+
+def _pairs(pool: list[_Candidate], mentioned: set[int], rows: int):
     """Ordered pairs of numbers that belong together: both in the rows whose labels match the sentence and
     question best (see the module docstring); two periods of one row are ordered later first."""
-    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)[:TOP_ROWS]
+    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)[:rows]
     wanted = {label for _, label in labels}
     candidates = [c.number for c in pool if c.score > 0 and c.number.label in wanted]
     for a, b in permutations(candidates, 2):
@@ -271,7 +288,8 @@ def _pairs(pool: list[_Candidate], mentioned: set[int]):
 
 
 def _computed(claim: _Claim, pool, frames) -> dict | None:
-    for a, b, ordered in _pairs(pool, claim.years):
+    rows = SEARCH_ROWS.get(significant_digits(claim.figure), MAX_SEARCH_ROWS)
+    for a, b, ordered in _pairs(pool, claim.years, rows):
         for operation, result in _combinations(claim, a, b, frames, ordered):
             if result is not None:
                 return {

@@ -141,10 +141,14 @@ def _tokens(text: str) -> list[_Token]:
         closed = bool(a.group("close"))
         if opened and closed and not currency and not frac and value < 100 and re.match(r"\)\s*[A-Za-z]", after):
             continue  # (1) an enumeration
-        negative = bool(b.group("sign")) or (opened and closed)
+        line = text[: start - len(b.group(0).lstrip())].rsplit("\n", 1)[-1]
+        bullet = bool(b.group("sign")) and not line.strip()  # "- 100% of ..." starting a line is a list item
+        negative = (bool(b.group("sign")) and not bullet) or (opened and closed)
         percent = unit.startswith(("%", "percent", "per", "pp"))
         scale = None if percent or not unit else SCALES[unit.rstrip("s")]
         prefix = b.group(0).lstrip() if opened and closed else b.group(0).rsplit("(", 1)[-1].lstrip()
+        if bullet:
+            prefix = prefix.lstrip("-−– ")
         suffix = a.group(0).rstrip() if opened or not closed else (a.group("cur") or "")
         span_start, span_end = start - len(prefix), end + len(suffix)
         is_year = (
