@@ -169,7 +169,8 @@ def plant(answer: str, checked: dict, figure, kind: str, sources: list[dict]) ->
 
 
 def _figure_at(claims: dict, start: int) -> dict | None:
-    return next((f for f in _figures(claims) if f["start"] == start), None)
+    """The figure that starts where the changed one did (a sign added or removed moves it by a character)."""
+    return next((f for f in _figures(claims) if abs(f["start"] - start) <= 2), None)
 
 
 def _cause(checked: dict, question: Question, sources: list[dict], raw: dict) -> str:
@@ -229,14 +230,16 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
                     continue
                 again = check_claims(changed, sources, question=q.question, uncited_sources="all")
                 after = _figure_at(again, checked["start"])
+                if after is None:
+                    continue  # the change made it something that is not a figure
                 planted_rows.append(
                     {
                         "id": q.id,
                         "kind": kind,
                         "original": checked["text"],
-                        "planted": after["text"] if after else "",
-                        "status": after["status"] if after else UNSUPPORTED,
-                        "not_an_error": bool(after and kind == "sign" and _states_it(after)),
+                        "planted": after["text"],
+                        "status": after["status"],
+                        "not_an_error": kind == "sign" and _states_it(after),
                     }
                 )
         rows.append(

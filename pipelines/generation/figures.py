@@ -142,7 +142,10 @@ def _tokens(text: str) -> list[_Token]:
         if opened and closed and not currency and not frac and value < 100 and re.match(r"\)\s*[A-Za-z]", after):
             continue  # (1) an enumeration
         line = text[: start - len(b.group(0).lstrip())].rsplit("\n", 1)[-1]
-        bullet = bool(b.group("sign")) and not line.strip()  # "- 100% of ..." starting a line is a list item
+        # "- 100% of ..." (or "-100%" on a later line) starting a line is a list item, not a negative
+        dash_at = start - len(b.group(0).lstrip())
+        spaced = text[dash_at + 1 : dash_at + 2] == " "
+        bullet = bool(b.group("sign")) and not line.strip() and (spaced or "\n" in text[:dash_at])
         negative = (bool(b.group("sign")) and not bullet) or (opened and closed)
         percent = unit.startswith(("%", "percent", "per", "pp"))
         scale = None if percent or not unit else SCALES[unit.rstrip("s")]
