@@ -164,7 +164,7 @@ def check_claims(
         said, asked = context_terms(plain), context_terms(question)
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
         checked = []
-        for f in answer_figures(text):
+        for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f))
             checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})

@@ -114,7 +114,7 @@ class _Token:
     year: bool = False
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, later_line: bool = False) -> list[_Token]:
     """Every number in ``text`` with its sign, currency, unit and scale; names, days, references skipped."""
     tokens = []
     for match in _NUMBER.finditer(text):
@@ -145,7 +145,7 @@ def _tokens(text: str) -> list[_Token]:
         # "- 100% of ..." (or "-100%" on a later line) starting a line is a list item, not a negative
         dash_at = start - len(b.group(0).lstrip())
         spaced = text[dash_at + 1 : dash_at + 2] == " "
-        bullet = bool(b.group("sign")) and not line.strip() and (spaced or "\n" in text[:dash_at])
+        bullet = bool(b.group("sign")) and not line.strip() and (spaced or later_line or "\n" in text[:dash_at])
         negative = (bool(b.group("sign")) and not bullet) or (opened and closed)
         percent = unit.startswith(("%", "percent", "per", "pp"))
         scale = None if percent or not unit else SCALES[unit.rstrip("s")]
@@ -194,10 +194,11 @@ def implied_scale(question: str) -> float | None:
     return SCALES[match.group(1).lower().rstrip("s")] if match else None
 
 
-def answer_figures(text: str) -> list[Figure]:
-    """The figures ``text`` claims (see the module docstring for what is not a figure)."""
+def answer_figures(text: str, *, later_line: bool = False) -> list[Figure]:
+    """The figures ``text`` claims (see the module docstring for what is not a figure); ``later_line``: the text
+    starts a line that is not the answer's first (a leading dash is then a list bullet)."""
     figures = []
-    for t in _tokens(blank_citations(text)):
+    for t in _tokens(blank_citations(text), later_line):
         if t.year:
             continue
         figures.append(

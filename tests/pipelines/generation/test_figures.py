@@ -48,3 +48,10 @@ def test_source_rows_columns_periods_and_declared_scale() -> None:
     assert numbers["$ 4,869"].period == 2017 and numbers["$ 4,869"].col == 1
     assert numbers["$1.2 billion"].scaled == 1.2e9  # its own scale word, not the table's
     assert "2018" not in numbers  # a header year is not a number
+
+
+def test_a_dash_opening_a_list_item_is_not_a_minus() -> None:
+    found = answer_figures("Acquisitions:\n-100% of a Czech company\n- 100% of a site; margin fell -5% and -$3M")
+    assert [(f.text, f.value) for f in found] == [("100%", 100), ("100%", 100), ("-5%", -5), ("-$3M", -3)]
+    assert answer_figures("-$1577.00")[0].negative  # the first line's dash is a sign
+    assert not answer_figures("-100% equity", later_line=True)[0].negative
