@@ -4,6 +4,8 @@ reachable Ollama.
 FinanceBench-shaped questions are asked corpus-wide (as a user would); chart questions are asked about their chart
 group (the search is restricted to the group's images and the vision model answers). Accuracy: numbers within a
 relative tolerance, text by normalised match, and optionally an LLM judge (``--judge MODEL``) through Ollama.
+Figures: the share of the generated answers' figures that the claim checker finds in the cited sources (supported or
+computed), after the repair round and, for repaired answers, before it.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def _ask_one(settings, pipeline, q, doc_ids, charts, mode, top_k, judge_model) -
     )
     total = time.perf_counter() - start
     cited = [(c["source"], int(c["page"])) for c in result["citations"]]
+    claims = result.get("claims") or {"total": 0, "found": 0}
+    first = claims.get("first", {}).get("claims", claims)
     evidence = {(p.name, 1) for p in q.evidence} if charts else {(q.source, p) for p in q.evidence_pages}
     row = {
         "id": q.id,
@@ -102,6 +106,11 @@ def _ask_one(settings, pipeline, q, doc_ids, charts, mode, top_k, judge_model) -
         "no_citation": not cited,
         "route": result["route"],
         "model": result["model"],
+        "figures": claims["total"],
+        "figures_found": claims["found"],
+        "figures_before_repair": first["total"],
+        "figures_found_before_repair": first["found"],
+        "repaired": "first" in claims,
         "ttft_s": first_token[0] if first_token else None,
         "total_s": total,
         **citation_quality(cited, evidence),
@@ -114,6 +123,10 @@ def summarise(rows: list[dict]) -> dict:
         values = [r[key] for r in rows if r[key] is not None]
         return sum(values) / len(values) if values else None
 
+    def share(found: str, total: str) -> float | None:
+        count = sum(r.get(total, 0) for r in rows)
+        return sum(r.get(found, 0) for r in rows) / count if count else None
+
     ttft = [r["ttft_s"] for r in rows if r["ttft_s"] is not None]
     total = [r["total_s"] for r in rows]
     return {
@@ -122,6 +135,10 @@ def summarise(rows: list[dict]) -> dict:
         "citation_precision": avg("citation_precision"),
         "citation_recall": avg("citation_recall"),
         "no_citation_share": avg("no_citation"),
+        "figures": sum(r.get("figures", 0) for r in rows),
+        "figures_supported_share": share("figures_found", "figures"),
+        "figures_supported_share_before_repair": share("figures_found_before_repair", "figures_before_repair"),
+        "repaired_answers": sum(bool(r.get("repaired")) for r in rows),
         "ttft_p50_s": percentile(ttft, 0.5),
         "total_p50_s": percentile(total, 0.5),
         "total_p95_s": percentile(total, 0.95),

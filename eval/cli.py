@@ -1,4 +1,4 @@
-"""``docsight eval retrieval|answers|bench`` (also ``python -m eval``). Every run writes a folder with
+"""``docsight eval retrieval|answers|claims|bench`` (also ``python -m eval``). Every run writes a folder with
 ``report.md``, ``results.json``, ``questions.csv`` and PNG plots; ``--baseline OLD_DIR`` lists what changed."""
 
 from __future__ import annotations
@@ -212,6 +212,80 @@ def run_answers(args: argparse.Namespace) -> Path:
     return report.write(out, lines, result)
 
 
+def run_claims(args: argparse.Namespace) -> Path:
+    from rich.console import Console
+
+    from eval.claims_eval import PLANTS, TARGET_DETECTION, TARGET_RECALL, evaluate_claims, raw_rows
+
+    questions = load(args.dataset)
+    if isinstance(questions[0], ChartQuestion):
+        raise DatasetError(f"{args.dataset}: eval claims needs FinanceBench-shaped questions (doc_file, pages)")
+    if args.limit:
+        questions = questions[: args.limit]
+    out = _out(args, "claims")
+    result = evaluate_claims(questions, raw_rows(args.dataset), console=Console(stderr=True))
+    s = result["summary"]
+
+    def share(value) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    lines = report.header(
+        "docsight claim checker",
+        Settings.from_env(),
+        [
+            f"Dataset `{args.dataset}`: {s['answers']} reference answers, {s['answers_with_figures']} with figures. "
+            "Evidence pages parsed by docsight's PDF converter and chunker (only those pages); every chunk of them "
+            "is a cited source."
+        ],
+    )
+    lines += [
+        f"Reference figures found (supported or computed): {s['found']} of {s['figures']} = "
+        f"**{share(s['recall'])}** (target >= {TARGET_RECALL:.2f}, "
+        f"{'met' if (s['recall'] or 0) >= TARGET_RECALL else 'not met'}).",
+        "",
+        *report.table(["cause of a miss", "figures"], sorted(s["misses_by_cause"].items(), key=lambda kv: -kv[1])),
+        "",
+        f"Planted errors flagged unsupported: {s['planted_flagged']} of {s['planted']} = **{share(s['detection'])}** "
+        f"(target >= {TARGET_DETECTION:.2f}, {'met' if (s['detection'] or 0) >= TARGET_DETECTION else 'not met'}).",
+        "",
+        *report.table(
+            ["planted error", "planted", "flagged", "share", "not an error (excluded)"],
+            [
+                [k, v["planted"], v["flagged"], share(v["share"]), v["not_an_error"]]
+                for k, v in s["planted_by_kind"].items()
+                if k in PLANTS
+            ],
+        ),
+        "",
+        f"False alarms on the unchanged answers: {share(s['false_alarm_figures'])} of reference figures, "
+        f"{share(s['false_alarm_answers'])} of answers with figures.",
+        "",
+        "## Misses",
+        "",
+        *report.table(
+            ["id", "document", "figure", "cause", "reason"],
+            [
+                [r["id"], r["document"], m["figure"], m["cause"], m["reason"][:90]]
+                for r in result["rows"]
+                for m in r["misses"]
+            ],
+        ),
+        "",
+        "## Planted errors not flagged",
+        "",
+        *report.table(
+            ["id", "kind", "original", "planted", "status"],
+            [
+                [p["id"], p["kind"], p["original"], p["planted"], p["status"]]
+                for p in result["planted"]
+                if p["status"] != "unsupported" and not p["not_an_error"]
+            ],
+        ),
+        "",
+    ]
+    return report.write(out, lines, result)
+
+
 def run_bench(args: argparse.Namespace) -> Path:
     from eval import bench
 
@@ -291,6 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--mode", choices=["auto", "text", "vision"], default="auto")
     answers.add_argument("--limit", type=int, help="only the first N questions")
     answers.add_argument("--judge", metavar="MODEL", help="also ask this Ollama model whether each answer is right")
+    claims = commands.add_parser(
+        "claims", help="the claim checker on reference answers (recall) and planted errors (detection); no Ollama"
+    )
+    claims.add_argument(
+        "--dataset", type=Path, default=CORPUS / "financebench" / "questions.jsonl", help="FinanceBench-shaped JSONL"
+    )
+    claims.add_argument("--limit", type=int, help="only the first N questions")
+    claims.add_argument("--out", help="output folder (default: eval/results/claims-<time>)")
     bench = commands.add_parser("bench", help="ingestion pages/s, stage split, memory; retrieval latency by size")
     bench.add_argument("--pdfs", default=str(CORPUS / "financebench" / "pdfs"))
     bench.add_argument("--questions", default=str(CORPUS / "financebench" / "questions.jsonl"))
@@ -317,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        run = {"retrieval": run_retrieval, "answers": run_answers, "bench": run_bench}[args.command]
+        run = {"retrieval": run_retrieval, "answers": run_answers, "claims": run_claims, "bench": run_bench}[
+            args.command
+        ]
         path = run(args)
     except (DatasetError, FileNotFoundError) as exc:
         print(f"docsight eval: error: {exc}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """The ``docsight`` command line. Errors are rendered here, once, with an exit code.
 
 Exit codes: 0 success; 1 some files failed (the rest is stored); 2 usage error; 3 environment error (store locked
-or unreachable, embedding-model mismatch, a setting with a bad value).
+or unreachable, embedding-model mismatch, a setting with a bad value); 4 ``ask --strict``: the answer has figures
+not found in the sources it cites.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from pipelines.display import markup_safe, plain, plain_text
 from pipelines.settings import Settings, SettingsError
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ENV, EXIT_UNSUPPORTED = 0, 1, 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
     ask.add_argument("--ollama-url", help="Ollama server (DOCSIGHT_OLLAMA_URL)")
+    ask.add_argument(
+        "--strict", action="store_true", help="exit with 4 when a figure of the answer is not in the sources it cites"
+    )
 
     export = commands.add_parser("export", help="write the indexing and query pipelines as Haystack YAML")
     export.add_argument("--out", type=Path, default=Path("pipelines"), help="folder (default: ./pipelines)")
@@ -399,6 +403,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if cut_off
         else None
     )
+    claims = result["claims"]
+    failed = EXIT_UNSUPPORTED if args.strict and claims["unsupported"] else EXIT_OK
     if args.json:
         payload = {
             **result,
@@ -408,9 +414,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             "sources": [{k: v for k, v in s.items() if k != "crop_jpeg_b64"} for s in result["sources"]],
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return EXIT_OK
+        return failed
     if result["route"] == "none":
         print(plain(result["answer"], keep_lines=True))
+    elif "first" in claims:
+        print(
+            "\n\nCorrected after checking its figures against the sources:\n" + plain(result["answer"], keep_lines=True)
+        )
     print()
     if length_note:
         print(f"note: {length_note}", file=sys.stderr)
@@ -420,7 +430,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"(searched only {plain(', '.join(result['scope']))}: the question points at it)", file=sys.stderr)
     for c in result["citations"]:
         print(f"[{c['n']}] {plain(c['source'])}, page {c['page']} ({c['kind']})")
-    return EXIT_OK
+    if claims["total"]:
+        print(claims["line"])
+    for sentence in claims["sentences"]:
+        for figure in sentence["figures"]:
+            if figure["status"] == "unsupported":
+                print(f"warning: {plain(figure['text'])}: {plain(figure['reason'])}", file=sys.stderr)
+    return failed
 
 
 def streamlit_command(settings: Settings) -> list[str]:

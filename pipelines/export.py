@@ -23,14 +23,15 @@ from retrievers.store import document_store_for
 ALLOWED_MODULES = ["ingest", "retrievers", "pipelines"]
 
 QUERY_INPUTS = {
-    "question": ["expander.query", "prompt_builder.question", "retriever.query"],
+    "question": ["expander.query", "prompt_builder.question", "retriever.query", "claims.question"],
     "mode": "prompt_builder.mode",
 }
 QUERY_OUTPUTS = {
-    "answer": "citations.answer",
-    "citations": "citations.citations",
-    "uncited": "citations.uncited",
+    "answer": "claims.answer",
+    "citations": "claims.citations",
+    "uncited": "claims.uncited",
     "model": "citations.model",
+    "claims": "claims.claims",
 }
 INDEXING_INPUTS = {"files": "router.sources", "passwords": "pdf_converter.passwords"}
 INDEXING_OUTPUTS = {"documents_written": "writer.documents_written", "records": "writer.records"}

@@ -1,4 +1,5 @@
-"""The query pipeline: retrieval (shared with ``docsight retrieve``) + prompt + Ollama text/vision + citations."""
+"""The query pipeline: retrieval (shared with ``docsight retrieve``) + prompt + Ollama text/vision + citations +
+claims (every figure checked against the cited sources, with one repair round)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
+from pipelines.generation.claim_checker import ClaimChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
 from pipelines.retrieval import build_retrieval_pipeline, question_inputs, run_pipeline
 from pipelines.settings import Settings
 
 
 def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
-    """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations``.
+    """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations`` -> ``claims``.
 
-    Inputs: ``expander.query``, ``prompt_builder.question`` and ``retriever.query`` (the same question),
-    optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators' ``streaming_callback``.
-    Outputs: ``citations.answer``, ``citations.citations``, ``citations.uncited``, ``citations.model``,
-    ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
+    Inputs: ``expander.query``, ``prompt_builder.question``, ``retriever.query`` and ``claims.question`` (the
+    same question), optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators'
+    ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``, ``claims.uncited``, ``claims.claims``
+    (the answer after the figure checks and the repair round), ``citations.model``, ``prompt_builder.sources``,
+    ``prompt_builder.route`` and ``retriever.scope``.
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
     pipe.add_component("prompt_builder", AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max))
@@ -37,6 +40,16 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
             ),
         )
     pipe.add_component("citations", CitationChecker())
+    pipe.add_component(
+        "claims",
+        ClaimChecker(
+            model=settings.text_model,
+            url=settings.ollama_url,
+            timeout=settings.ollama_timeout,
+            keep_alive=settings.keep_alive,
+            max_context=settings.ollama_num_ctx_max,
+        ),
+    )
     pipe.connect("retriever.documents", "prompt_builder.documents")
     pipe.connect("prompt_builder.text_messages", "text_llm.messages")
     pipe.connect("prompt_builder.vision_messages", "vision_llm.messages")
@@ -45,6 +58,9 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
     pipe.connect("prompt_builder.sources", "citations.sources")
     pipe.connect("text_llm.replies", "citations.text_replies")
     pipe.connect("vision_llm.replies", "citations.vision_replies")
+    for name in ("answer", "citations", "uncited", "model"):
+        pipe.connect(f"citations.{name}", f"claims.{name}")
+    pipe.connect("prompt_builder.sources", "claims.sources")
     return pipe
 
 
@@ -53,25 +69,29 @@ def ask(
 ) -> dict[str, Any]:
     """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``.
 
-    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources) and
-        ``scope`` (the documents the question named and the search was limited to; empty: all).
+    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources),
+        ``scope`` (the documents the question named and the search was limited to; empty: all) and ``claims`` (see
+        :class:`pipelines.generation.claim_checker.ClaimChecker`; after a repair, ``answer`` is the repaired one and
+        ``claims["first"]`` the first).
     :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
     data: dict[str, Any] = {
         **question_inputs(question, top_k=top_k, **narrow),
         "prompt_builder": {"question": question, "mode": mode},
+        "claims": {"question": question},
     }
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}
-    out = run_pipeline(pipeline, data, include_outputs_from={"prompt_builder", "retriever"})
-    checked = out["citations"]
+    out = run_pipeline(pipeline, data, include_outputs_from={"prompt_builder", "retriever", "citations"})
+    checked, claims = out["citations"], out["claims"]
     return {
-        "answer": checked["answer"],
-        "citations": checked["citations"],
-        "uncited": checked["uncited"],
+        "answer": claims["answer"],
+        "citations": claims["citations"],
+        "uncited": claims["uncited"],
         "dropped": checked["dropped"],
         "model": checked["model"],
+        "claims": claims["claims"],
         "route": out["prompt_builder"]["route"],
         "sources": out["prompt_builder"]["sources"],
         "scope": out["retriever"]["scope"],

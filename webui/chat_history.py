@@ -17,6 +17,7 @@ class Turn:
     notice: str = ""  # why the answer is retrieval-only, or what went wrong
     scope: list[str] = field(default_factory=list)  # documents the question named (the search was limited to them)
     seconds: float = 0.0
+    claims: dict = field(default_factory=dict)  # the figure checks of the answer (pipelines.generation.claims)
 
     @property
     def retrieval_only(self) -> bool:

@@ -97,6 +97,46 @@ def test_answers_with_the_ollama_test_server(tmp_path: Path, monkeypatch, financ
     assert 0.0 <= summary["citation_precision"] <= 1.0 and summary["ttft_p50_s"] > 0
     assert summary["judge_accuracy"] is not None
     assert "citation precision" in (out / "report.md").read_text()
+    # the test server quotes its sources: what figures it states are in them
+    assert summary["figures"] == sum(r["figures"] for r in result["rows"])
+    assert (
+        summary["figures_supported_share"] in (None, 1.0)
+        and "figures supported share" in (out / "report.md").read_text()
+    )
+
+
+@pytest.mark.slow
+def test_answers_report_the_share_of_generated_figures_supported_with_a_real_small_model(
+    tmp_path: Path, monkeypatch, finance
+) -> None:
+    """Gemma 3 270M behind the Ollama-API test server: real, messy model output through the claim checker."""
+    from tests.pipelines.test_query_small_llm import gemma as gemma_fixture
+
+    answer = gemma_fixture.__wrapped__(tmp_path_factory=_Factory(tmp_path))
+    dataset, store = finance
+    with FakeOllama(answer_fn=answer) as server:
+        monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", server.url)
+        out = tmp_path / "answers"
+        args = ["answers", "--dataset", str(dataset), "--qdrant-path", store, "--out", str(out)]
+        assert _run(*args, "--mode", "text", "--limit", "4") == 0
+    summary = json.loads((out / "results.json").read_text())["summary"]
+    print(
+        f"\nGemma 3 270M: {summary['figures']} figures, supported share {summary['figures_supported_share']}, "
+        f"before repair {summary['figures_supported_share_before_repair']}, repaired {summary['repaired_answers']}"
+    )
+    assert summary["figures"] >= 0 and summary["repaired_answers"] <= 4
+    if summary["figures"]:
+        assert 0.0 <= summary["figures_supported_share"] <= 1.0
+
+
+class _Factory:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def mktemp(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir()
+        return path
 
 
 def test_answers_without_ollama_is_an_environment_error(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -56,7 +56,10 @@ def test_exported_query_yaml_runs_as_it_is(exported) -> None:
             "prompt_builder": {"question": QUESTION, "mode": "text"},
         }
     )
-    assert out["citations"]["citations"][0]["source"] == "pdfplumber__nics-background-checks-2015-11.pdf"
+    assert out["claims"]["citations"][0]["source"] == "pdfplumber__nics-background-checks-2015-11.pdf"
+    claims = out["claims"]["claims"]
+    assert claims["line"] == f"{claims['found']} of {claims['total']} figures found in the cited sources"
+    assert claims["sentences"] and claims["sentences"][0]["citations"]
     assert server.chats()[-1]["options"]["num_ctx"] >= 2048
     query.get_component("retriever").document_store.close()
 
@@ -87,6 +90,11 @@ def test_query_yaml_deploys_with_hayhooks(exported, monkeypatch, tmp_path) -> No
         assert deployed.status_code == 200, deployed.text
         answer = client.post("/docsight/run", json={"question": QUESTION, "mode": "text"})
         assert answer.status_code == 200, answer.text
-        checked = answer.json()["result"]["citations"]  # hayhooks returns the outputs by component
+        checked = answer.json()["result"]["claims"]  # hayhooks returns the outputs by component
         first = checked["citations"][0]
         assert first["page"] == 1 and f"[{first['n']}]" in checked["answer"]
+        assert {f["status"] for s in checked["claims"]["sentences"] for f in s["figures"]} <= {
+            "supported",
+            "computed",
+            "unsupported",
+        }

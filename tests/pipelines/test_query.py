@@ -13,6 +13,7 @@ from PIL import Image
 
 from pipelines.batch.runner import BatchIngest
 from pipelines.generation.citation_checker import NOTHING_RELEVANT, parse_citations
+from pipelines.generation.figures import answer_figures
 from pipelines.generation.prompt import SYSTEM_PROMPT
 from pipelines.generation.tiling import MAX_PIXELS
 from pipelines.query import ask, build_query_pipeline
@@ -212,3 +213,28 @@ def test_an_ollama_api_key_is_sent_as_a_bearer_token(store_path, monkeypatch) ->
         "strict": False,
     }
     assert DocsightOllamaChatGenerator.from_dict(generator.to_dict()).to_dict() == data  # the YAML names the variable
+
+
+def _first_count(prompt: str) -> str:
+    """A number the model's source [1] states, as it is written there."""
+    source = prompt.split("[1] (", 1)[1].split("\n\n[2] (", 1)[0].split(")\n", 1)[1]
+    return next(f.text for f in answer_figures(source) if abs(f.value) >= 10 and not f.negative)
+
+
+def test_ask_cli_reports_figures_and_strict_exits_4_on_an_unsupported_one(store_path) -> None:
+    question = "How many firearm background checks were there?"
+    with FakeOllama(answer_fn=lambda prompt, body: f"There were {_first_count(prompt)} checks [1].") as server:
+        run = _cli(question, "--mode", "text", "--strict", store_path=store_path, url=server.url)
+    assert run.returncode == 0, run.stderr
+    assert "1 of 1 figures found in the cited sources" in run.stdout and len(server.chats()) == 1
+    with FakeOllama(answer_fn=lambda prompt, body: "There were 987,654,321 checks [1].") as server:
+        strict = _cli(question, "--mode", "text", "--strict", "--json", store_path=store_path, url=server.url)
+        lenient = _cli(question, "--mode", "text", store_path=store_path, url=server.url)
+    assert strict.returncode == 4, strict.stderr
+    claims = json.loads(strict.stdout)["claims"]
+    (figure,) = claims["sentences"][0]["figures"]
+    assert figure["text"] == "987,654,321" and figure["status"] == "unsupported"
+    assert claims["first"]["answer"] == "There were 987,654,321 checks [1]."  # the repair round ran, in vain
+    assert lenient.returncode == 0 and "0 of 1 figures found in the cited sources" in lenient.stdout
+    assert "987,654,321: not in the cited sources [1]" in lenient.stderr
+    assert len(server.chats()) == 4  # two answers, two repair requests

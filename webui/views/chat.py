@@ -11,8 +11,9 @@ from pipelines.generation.ollama_status import explain_failure
 from pipelines.sources import Source
 from retrievers.errors import StoreError
 from webui.chat_history import Turn
+from webui.claim_marks import answer_with_marks, show_claims
 from webui.context import chat_history, service
-from webui.markdown import answer_markdown, escape_markdown
+from webui.markdown import escape_markdown
 from webui.service import DocsightService, OllamaReport
 from webui.source_card import source_card
 
@@ -41,11 +42,12 @@ def render_turn(svc: DocsightService, turn: Turn, index: int) -> None:
         sources = [Source(**s) for s in turn.sources]
         cited = [s for s in sources if s.n in turn.cited]
         if turn.answer:
-            st.markdown(answer_markdown(turn.answer, index, set(turn.cited)))
+            st.markdown(answer_with_marks(turn.answer, turn.claims, index, set(turn.cited)))
             details = f"{turn.model or 'no model'} · {turn.route} · {turn.seconds:.1f} s"
             if turn.scope:
                 details += " · searched only " + ", ".join(turn.scope) + " (the question points at it)"
             st.caption(escape_markdown(details))
+            show_claims(turn.claims)
             if turn.uncited:
                 st.warning("This answer cites no source: treat it as unverified.")
         if turn.notice:
@@ -93,6 +95,7 @@ def answer(svc: DocsightService, question: str, mode: str, top_k: int, doc_ids: 
                 turn.answer, turn.cited = result["answer"], [c["n"] for c in result["citations"]]
                 turn.route, turn.model, turn.uncited = result["route"], result["model"], result["uncited"]
                 turn.sources, turn.scope = result["sources"], result["scope"]
+                turn.claims = result.get("claims") or {}
                 if result["route"] == "none":
                     turn.answer = NOTHING_RELEVANT
         if not turn.sources:

@@ -1,0 +1,348 @@
+"""Check an answer's figures against the sources its sentences cite: ``supported``, ``computed`` or ``unsupported``.
+
+Pure functions (no Haystack, no network); :class:`pipelines.generation.claim_checker.ClaimChecker` runs them in the
+query pipeline and ``docsight eval claims`` on FinanceBench.
+
+- A figure is **supported** when a number of a cited source says the same within the figure's shown precision
+  ("$1.8 bn" is 1,843 in a table "in millions"; "1,577" is "(1,577)" written as an outflow), in the same scale
+  (a figure without a scale word may be a table's number as shown, or the full amount; the question's unit — "in
+  USD millions" — counts as the figure's), and, when the sentence (or else the question) names years and the
+  source's header gives the number's column a year, for one of those years.
+- It is **computed** when it equals, within its shown precision, a difference, sum, ratio, percentage change,
+  share or percentage-point difference of two numbers of the cited sources that belong together: two cells of one
+  row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
+  numbers whose labels both share a word with the sentence or question. Periods gate these too.
+- Otherwise it is **unsupported**.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import permutations
+
+from pipelines.generation.citation_checker import parse_citations
+from pipelines.generation.figures import (
+    CITATION,
+    Figure,
+    SourceNumber,
+    answer_figures,
+    implied_scale,
+    source_numbers,
+    years,
+)
+from retrievers.encoders.bm25 import terms
+
+SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
+# Combinations are sought among the numbers of the best-matching row labels; how many depends on the figure's
+# significant digits, because a coarse figure ("20%") matches some pair of a big table by chance.
+SEARCH_ROWS = {1: 6, 2: 12, 3: 12}
+MAX_SEARCH_ROWS = 12
+# a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
+# sentence or the question ("24%" is somewhere on most pages of a filing)
+DIRECT_ANY_LABEL_DIGITS = 3
+# words that say nothing about which line item a number is
+_GENERIC = {"net", "total", "year", "fiscal", "fy", "chang", "amount", "valu", "usd", "million", "billion", "end"}
+_GENERIC |= {"percent", "ratio", "compani", "report", "per", "share", "time", "increas", "decreas", "declin"}
+_SYNONYMS = {
+    "revenu": {"sale"},
+    "sale": {"revenu"},
+    "earn": {"incom", "profit"},
+    "incom": {"earn", "profit"},
+    "profit": {"incom", "earn", "margin"},
+    "margin": {"profit"},
+    "capex": {"purchas", "properti", "equip", "capit", "expenditur"},
+    "expenditur": {"purchas", "properti", "equip"},
+    "spend": {"purchas", "expenditur", "paid"},
+    "spent": {"purchas", "expenditur", "paid"},
+    "ppne": {"properti", "plant", "equip"},
+    "ppe": {"properti", "plant", "equip"},
+    "cogs": {"cost", "sold"},
+    "inventori": {"inventori", "merchandis"},
+    "debt": {"borrow", "note"},
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*" + CITATION.pattern + r")*\s+(?=[A-Z\"'(\[]|$)|\n+", re.IGNORECASE)
+
+
+@dataclass
+class _Candidate:
+    number: SourceNumber
+    terms: set[str]
+    score: float  # how many words its label shares with the sentence (twice) and the question
+
+
+@dataclass
+class _Claim:
+    figure: Figure
+    years: set[int]  # the periods it is about: the year right after it, else the sentence's, else the question's
+    polarity: int  # -1 a decline ("fell 5%"), +1 a rise, 0 neither or written with its sign
+
+
+_DOWN = re.compile(r"\b(declin|decreas|fell|fall|drop|lower|loss|negative|down|reduc|shrank|contract)", re.I)
+_UP = re.compile(r"\b(increas|grew|grow|rose|rise|up\b|improv|higher|gain|jump|expand)", re.I)
+
+
+def _own_years(sentence: str, f: Figure) -> set[int]:
+    """The year named right after a figure ("$3,017 million in FY2021"), before the next figure."""
+    after = sentence[f.end : f.end + 40]
+    after = re.split(r"\d[\d,.]*\s?(?:%|million|billion)|[;:]", after, maxsplit=1)[0]
+    words = after.split()[:4]
+    return years(" ".join(words))
+
+
+def _polarity(sentence: str, f: Figure) -> int:
+    if f.negative:
+        return 0
+    before = " ".join(sentence[: f.start].split()[-6:])
+    return -1 if _DOWN.search(before) else 1 if _UP.search(before) else 0
+
+
+def _candidates(numbers: list[SourceNumber], said: set[str], asked: set[str]) -> list[_Candidate]:
+    """Score each number's label: the words it shares with the sentence (double) and the question, each weighted
+    by how few of the sources' labels carry it (a word on every row says nothing about which row is meant)."""
+    labels = {x.label: context_terms(x.label) for x in numbers}
+    df: dict[str, int] = {}
+    for words in labels.values():
+        for word in words:
+            df[word] = df.get(word, 0) + 1
+    scored = []
+    for x in numbers:
+        words = labels[x.label]
+        score = sum((2 if w in said else 1) / df[w] for w in words & (said | asked))
+        scored.append(_Candidate(x, words, score))
+    return scored
+
+
+def split_sentences(answer: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``answer``; citations right after a full stop stay with the sentence before."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(answer):
+        end = match.end()
+        if answer[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if answer[start:].strip():
+        spans.append((start, len(answer)))
+    return spans
+
+
+def context_terms(*texts: str) -> set[str]:
+    found = {t for text in texts for t in terms(text)} - _GENERIC
+    return found | {s for t in found for s in _SYNONYMS.get(t, ())}
+
+
+def check_claims(
+    answer: str,
+    sources: list[dict],
+    *,
+    question: str = "",
+    uncited_sources: str = "paragraph",
+) -> dict:
+    """Check every figure of ``answer``.
+
+    :param sources: the numbered sources (``n``, ``text``, ``source``, ``page``) the answer could cite.
+    :param question: the question, for its years and unit when a sentence names none.
+    :param uncited_sources: what a sentence without a citation is checked against: ``paragraph`` (the citations of
+        its paragraph, else none: its figures are unsupported), or ``all`` (every source: reference answers).
+    :returns: ``sentences`` (``text``, ``citations``, ``figures`` with ``text``, ``status`` and, for supported,
+        ``source``/``page``/``match``; for computed, ``operation``/``operands``/``result``; for unsupported,
+        ``reason``), ``total``, ``found`` (supported + computed), ``unsupported`` and ``line``.
+    """
+    by_n = {int(s["n"]): s for s in sources}
+    numbers = {n: source_numbers(n, s.get("text") or "") for n, s in by_n.items()}
+    question_years, question_scale = years(question), implied_scale(question)
+    spans = split_sentences(answer)
+    sentences = []
+    for start, end in spans:
+        text = answer[start:end]
+        cited = [n for n in parse_citations(text) if n in by_n]
+        via = "sentence"
+        if not cited:
+            cited, via = _fallback_citations(answer, start, by_n, uncited_sources)
+        plain = CITATION.sub(" ", text)
+        mentioned = years(plain) or question_years
+        said, asked = context_terms(plain), context_terms(question)
+        pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
+        checked = []
+        for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
+            claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f))
+            checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
+        sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
+    total = sum(len(s["figures"]) for s in sentences)
+    found = sum(f["status"] != UNSUPPORTED for s in sentences for f in s["figures"])
+    return {
+        "sentences": sentences,
+        "total": total,
+        "found": found,
+        "unsupported": total - found,
+        "line": summary_line(found, total),
+    }
+
+
+def summary_line(found: int, total: int) -> str:
+    return f"{found} of {total} figures found in the cited sources"
+
+
+def _fallback_citations(answer: str, start: int, by_n: dict, mode: str) -> tuple[list[int], str]:
+    if mode == "all":
+        return sorted(by_n), "all sources"
+    paragraph_start = answer.rfind("\n\n", 0, start) + 1
+    paragraph_end = answer.find("\n\n", start)
+    paragraph = answer[paragraph_start : paragraph_end if paragraph_end >= 0 else len(answer)]
+    cited = [n for n in parse_citations(paragraph) if n in by_n]
+    return cited, "paragraph" if cited else "none"
+
+
+def _same_frame(f: Figure, question_scale: float | None) -> list[tuple[float, float, str]]:
+    """(value, tolerance, frame) pairs to compare ``f`` with: ``raw`` (a number as shown) or ``scaled``."""
+    magnitude, tolerance = abs(f.value), f.tolerance
+    if f.percent:
+        return [(magnitude, tolerance, "raw")]
+    if f.scale:
+        return [(magnitude * f.scale, tolerance * f.scale, "scaled")]
+    frames = [(magnitude, tolerance, "raw"), (magnitude, tolerance, "scaled")]
+    if question_scale:
+        frames.append((magnitude * question_scale, tolerance * question_scale, "scaled"))
+    return frames
+
+
+def _value(x: SourceNumber, frame: str) -> float:
+    return abs(x.value) if frame == "raw" else abs(x.scaled)
+
+
+def _comparable(f: Figure, x: SourceNumber, frame: str) -> bool:
+    if f.percent:
+        return x.percent or (not x.currency and not x.declared_scale)
+    if x.percent:
+        return False
+    # the full-amount reading of a figure without a scale word needs a source that states its scale
+    return not (frame == "scaled" and not f.scale and not x.declared_scale)
+
+
+def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -> dict:
+    f, mentioned = claim.figure, claim.years
+    result = {"text": f.text, "value": f.value, "percent": f.percent}
+    if not cited:
+        return result | {"status": UNSUPPORTED, "reason": "the sentence cites no source"}
+    frames = _same_frame(f, question_scale)
+    period_miss = None
+    digits = significant_digits(f)
+    for value, tolerance, frame in frames:
+        for c in sorted(pool, key=lambda c: -c.score):
+            x = c.number
+            if not _comparable(f, x, frame) or (f.negative and x.value >= 0):
+                continue
+            if c.score <= 0 and digits < DIRECT_ANY_LABEL_DIGITS:
+                continue
+            if abs(_value(x, frame) - value) <= tolerance + 1e-9 * value:
+                if mentioned and x.period is not None and x.period not in mentioned:
+                    period_miss = period_miss or x
+                    continue
+                source = by_n[x.source]
+                return result | {
+                    "status": SUPPORTED,
+                    "source": x.source,
+                    "document": source.get("source", ""),
+                    "page": source.get("page"),
+                    "match": x.snippet(),
+                }
+    computed = _computed(claim, pool, frames)
+    if computed:
+        return result | {"status": COMPUTED, **computed}
+    reason = f"not in the cited sources {', '.join(f'[{n}]' for n in cited)}"
+    if period_miss is not None:
+        reason += (
+            f" for {', '.join(map(str, sorted(mentioned)))} ([{period_miss.source}] has it for {period_miss.period})"
+        )
+    return result | {"status": UNSUPPORTED, "reason": reason}
+
+
+def significant_digits(f: Figure) -> int:
+    """Digits that carry information: "0.66" 2, "20%" 2, "65.4%" 3, "$1577.00" 4."""
+    shown = f"{abs(f.value):.{f.decimals}f}".replace(".", "").lstrip("0")
+    return max(1, len(shown))
+
+
+def _pairs(pool: list[_Candidate], mentioned: set[int], rows: int):
+    """Ordered pairs of numbers that belong together: both in the rows whose labels match the sentence and
+    question best (see the module docstring); two periods of one row are ordered later first."""
+    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)[:rows]
+    wanted = {label for _, label in labels}
+    candidates = [c.number for c in pool if c.score > 0 and c.number.label in wanted]
+    for a, b in permutations(candidates, 2):
+        same_row = a.source == b.source and a.row == b.row
+        if same_row and a.period is not None and b.period is not None:
+            if a.period <= b.period:
+                continue
+            if len(mentioned) >= 2 and not {a.period, b.period} <= mentioned:
+                continue
+            if len(mentioned) == 1 and a.period not in mentioned:
+                continue
+            yield a, b, True
+        elif a.period is not None and b.period is not None and a.period != b.period:
+            continue  # two line items are combined within one period
+        elif mentioned and any(p is not None and p not in mentioned for p in (a.period, b.period)):
+            continue
+        else:
+            yield a, b, False
+
+
+def _computed(claim: _Claim, pool, frames) -> dict | None:
+    rows = SEARCH_ROWS.get(significant_digits(claim.figure), MAX_SEARCH_ROWS)
+    for a, b, ordered in _pairs(pool, claim.years, rows):
+        for operation, result in _combinations(claim, a, b, frames, ordered):
+            if result is not None:
+                return {
+                    "operation": operation,
+                    "operands": [
+                        {"source": x.source, "text": x.text, "value": x.value, "match": x.snippet()} for x in (a, b)
+                    ],
+                    "result": result,
+                }
+    return None
+
+
+def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, ordered: bool):
+    """(operation, result) for every simple combination of ``a`` and ``b`` that matches the claim.
+
+    A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: written
+    negative, or said to be a decline or a rise; otherwise signs are not compared (which of two line items comes
+    first is unknown). Ratios and shares keep their sign.
+    """
+    f = claim.figure
+    change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
+    signed = ordered and (f.negative or claim.polarity != 0)
+    own_sign = -1 if f.negative else 1
+
+    def match(result: float, value: float, tolerance: float, sign: int | None) -> float | None:
+        """``result`` matches ``value`` within ``tolerance``; with its sign when ``sign`` is given."""
+        got, target = (result, sign * value) if sign is not None else (abs(result), value)
+        return round(result, 6) if abs(got - target) <= tolerance + 1e-9 * max(value, 1.0) else None
+
+    if f.percent:
+        value, tolerance = abs(f.value), f.tolerance
+        if a.percent and b.percent:
+            yield "percentage points", match(a.value - b.value, value, tolerance, change_sign if signed else None)
+            return
+        if a.percent or b.percent or not b.value or a.scale != b.scale:
+            return
+        yield "share", match(100 * a.value / b.value, value, tolerance, own_sign)
+        if not ordered and (a.period is not None or b.period is not None or a.row != b.row):
+            return  # a change is between two periods of one line item
+        yield (
+            "percentage change",
+            match(100 * (a.value - b.value) / abs(b.value), value, tolerance, change_sign if signed else None),
+        )
+        return
+    if a.percent or b.percent:
+        return
+    for value, tolerance, frame in frames:
+        if frame == "raw" and a.scale != b.scale:
+            continue
+        if frame == "scaled" and not (a.declared_scale and b.declared_scale):
+            continue
+        x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
+        yield "difference", match(x - y, value, tolerance, change_sign if signed else None)
+        yield "sum", match(x + y, value, tolerance, own_sign)
+    if not f.scale and not f.currency and b.value and a.scale == b.scale:
+        yield "ratio", match(a.value / b.value, abs(f.value), f.tolerance, own_sign)

@@ -1,0 +1,315 @@
+"""Figures in text, normalised: what a number says (value, sign, scale, shown precision, percent) and, in a source,
+where it sits (its row, column, period and the statement's unit).
+
+Pure functions, no Haystack. ``answer_figures`` finds the figures an answer claims: amounts, percentages, counts and
+per-share values, but not years used as dates, days of a month, citation markers ``[n]``, enumerations ``(1)`` or
+numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``). ``source_numbers``
+reads a source chunk: every number with the scale the text declares for it (``(in millions, except per share
+amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers after them; ``$1.2 billion`` carries its own),
+parentheses as negatives, and its place in a table — a *row* is a run of numbers after a label (a table row in a
+text window or a Markdown row), a row's cells take their periods from the nearest header of years above them
+(``2018 2017 2016``), which the chunker puts at the start of every chunk holding table rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mm": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+SCALES |= {"b": 1e9, "trillion": 1e12, "tn": 1e12}
+SCALE_NAMES = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"}
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_BEFORE = re.compile(r"(?P<sign>(?<!\w)[-−–])?\s?(?P<open>\()?\s?(?P<cur>US\$|\$|€|£|USD |EUR )?\s?(?P<open2>\()?\s?$")
+_AFTER = re.compile(
+    r"^(?P<cur>\$)?\s?(?P<close>\))?\s?(?P<unit>%|percent\b|per\s?cent\b|percentage\s+points?\b|pp\b"
+    r"|(?:thousand|million|billion|trillion)s?\b|(?:mn|mm|bn|tn)\b|[mbk]\b)?",
+    re.IGNORECASE,
+)
+_MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s$",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(
+    r"\b(?:note|notes|page|pages|item|part|section|rule|form|schedule|exhibit|chapter|level|tier|phase|article)\s$",
+    re.IGNORECASE,
+)
+CITATION = re.compile(r"[\[【]\s*(?:sources?\s*)?\d+(?:\s*(?:[,;–-]|and)\s*\d+)*\s*[\]】]", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\w.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?![\d%]|[,.]\d|\s?(?:%|percent))")
+_SHORT_FY = re.compile(r"\bFY\s?'?(\d{2})\b", re.IGNORECASE)
+_SCALE_LINE = re.compile(
+    r"\(\s*(?:(?:u\.?s\.?\s*)?(?:\$|dollars?|amounts?|usd|eur|€)\s*)?(?:in\s+)?(?P<a>thousands|millions|billions)\b"
+    r"|(?:\$|dollars?|amounts?|usd|figures)\s+(?:are\s+)?in\s+(?P<b>thousands|millions|billions)\b"
+    r"|\bin\s+(?P<c>thousands|millions|billions)(?:\s+of\s+(?:u\.?s\.?\s+)?dollars)?\s*,\s*except\b",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(r"(?:^|(?<=[\s|]))[—–-](?=[\s|]|$)")
+_RUN_GAP = re.compile(r"^[\s|$€£%—–-]*$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as written in an answer."""
+
+    text: str  # as written, e.g. "$1.2 billion", "(1,577)", "65.4%"
+    start: int
+    end: int
+    value: float  # signed, in the unit written (1.2 for "$1.2 billion")
+    scale: float | None  # the scale word's multiplier (1e9), None when there is none
+    decimals: int  # digits shown after the point, trailing zeros not counted ("8.70" -> 1)
+    percent: bool = False
+    negative: bool = False  # written with a minus sign or in parentheses
+    currency: bool = False
+
+    @property
+    def tolerance(self) -> float:
+        """Half a unit of the last shown digit, in the figure's unit: what rounding can explain."""
+        return 0.5 * 10.0 ** (-self.decimals)
+
+
+@dataclass
+class SourceNumber:
+    """A number in a source chunk, with where it sits."""
+
+    source: int  # the source's [n]
+    text: str  # as written
+    start: int
+    end: int
+    value: float  # signed
+    scale: float  # inline scale word, else the declared table scale, else 1
+    declared_scale: bool  # the scale comes from a scale word or declaration (not the default 1)
+    percent: bool
+    currency: bool
+    decimals: int
+    row: int  # index of its run of numbers (a table row, or a lone number in prose)
+    col: int  # position in that run
+    block: int | None = None  # the header of years it sits under (a table), None in prose
+    period: int | None = None  # the year of its column, when the header says so
+    label: str = ""  # the words before the run (a row's label) or around a lone number
+
+    @property
+    def scaled(self) -> float:
+        return self.value * self.scale
+
+    def snippet(self) -> str:
+        words = self.label.split()
+        label = " ".join(words[-10:])
+        return f"{label} {self.text}".strip()
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    value: float
+    decimals: int
+    scale: float | None
+    percent: bool
+    negative: bool
+    currency: bool
+    year: bool = False
+
+
+def _tokens(text: str, later_line: bool = False) -> list[_Token]:
+    """Every number in ``text`` with its sign, currency, unit and scale; names, days, references skipped."""
+    tokens = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        before, after = text[max(0, start - 16) : start], text[end : end + 24]
+        if re.match(r"\.\d", after) or re.search(r"[A-Za-z0-9]-$", before) or re.match(r"-[A-Za-z0-9]", after):
+            continue  # 1.2.3, COVID-19, 10-K, 5-year
+        if _MONTH.search(before) or _REFERENCE.search(before):
+            continue  # "December 31", "Note 7"
+        b, a = _BEFORE.search(before), _AFTER.match(after)
+        currency = bool(b.group("cur") or a.group("cur"))
+        unit = (a.group("unit") or "").lower()
+        if unit in ("m", "b", "k") and not currency:
+            unit = ""
+        glued_at = len(a.group(0)) if unit else 0
+        if not unit and after[:1].isalpha():
+            continue  # 3M, 777X, 1st
+        if unit and after[glued_at : glued_at + 1].isalpha():
+            continue
+        number = match.group(1)
+        frac = number.partition(".")[2]
+        value = float(number.replace(",", ""))
+        opened = bool(b.group("open") or b.group("open2"))
+        closed = bool(a.group("close"))
+        if opened and closed and not currency and not frac and value < 100 and re.match(r"\)\s*[A-Za-z]", after):
+            continue  # (1) an enumeration
+        line = text[: start - len(b.group(0).lstrip())].rsplit("\n", 1)[-1]
+        # "- 100% of ..." (or "-100%" on a later line) starting a line is a list item, not a negative
+        dash_at = start - len(b.group(0).lstrip())
+        spaced = text[dash_at + 1 : dash_at + 2] == " "
+        bullet = bool(b.group("sign")) and not line.strip() and (spaced or later_line or "\n" in text[:dash_at])
+        negative = (bool(b.group("sign")) and not bullet) or (opened and closed)
+        percent = unit.startswith(("%", "percent", "per", "pp"))
+        scale = None if percent or not unit else SCALES[unit.rstrip("s")]
+        prefix = b.group(0).lstrip() if opened and closed else b.group(0).rsplit("(", 1)[-1].lstrip()
+        if bullet:
+            prefix = prefix.lstrip("-−– ")
+        suffix = a.group(0).rstrip() if opened or not closed else (a.group("cur") or "")
+        span_start, span_end = start - len(prefix), end + len(suffix)
+        is_year = (
+            not frac
+            and "," not in number
+            and 1900 <= value <= 2100
+            and not currency
+            and not unit
+            and not (opened and closed)
+        )
+        tokens.append(
+            _Token(
+                start=span_start,
+                end=span_end,
+                text=text[span_start:span_end].strip(),
+                value=-value if negative else value,
+                decimals=len(frac.rstrip("0")),
+                scale=scale,
+                percent=percent,
+                negative=negative,
+                currency=currency,
+                year=is_year,
+            )
+        )
+    return tokens
+
+
+def blank_citations(text: str) -> str:
+    """``text`` with its [n] markers replaced by spaces (offsets unchanged)."""
+    return CITATION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def implied_scale(question: str) -> float | None:
+    """The unit a question asks for: "(in USD millions)", "Answer in USD billions" -> 1e6, 1e9."""
+    match = re.search(
+        r"\bin\s+(?:(?:usd|us\$|\$|dollars|u\.s\.\s+dollars)\s+)?(thousands?|millions?|billions?)\b",
+        question,
+        re.IGNORECASE,
+    )
+    return SCALES[match.group(1).lower().rstrip("s")] if match else None
+
+
+def answer_figures(text: str, *, later_line: bool = False) -> list[Figure]:
+    """The figures ``text`` claims (see the module docstring for what is not a figure); ``later_line``: the text
+    starts a line that is not the answer's first (a leading dash is then a list bullet)."""
+    figures = []
+    for t in _tokens(blank_citations(text), later_line):
+        if t.year:
+            continue
+        figures.append(
+            Figure(
+                text=text[t.start : t.end].strip(),
+                start=t.start,
+                end=t.end,
+                value=t.value,
+                scale=t.scale,
+                decimals=t.decimals,
+                percent=t.percent,
+                negative=t.negative,
+                currency=t.currency,
+            )
+        )
+    return figures
+
+
+def years(text: str) -> set[int]:
+    """Years a sentence or question names: 2022, FY2022, FY 2022, fiscal 2022, FY22."""
+    found = {int(y) for y in _YEAR.findall(text)}
+    found |= {2000 + int(y) for y in _SHORT_FY.findall(text)}
+    return found
+
+
+def _scale_declarations(text: str) -> list[tuple[int, float]]:
+    found = []
+    for match in _SCALE_LINE.finditer(text):
+        word = (match.group("a") or match.group("b") or match.group("c")).lower()
+        found.append((match.start(), SCALES[word.rstrip("s")]))
+    return found
+
+
+def source_numbers(n: int, text: str) -> list[SourceNumber]:
+    """Every number of source ``[n]`` with its scale, row, column, block and period (years are headers, not
+    numbers, and are not returned)."""
+    declarations = _scale_declarations(text)
+    tokens = _tokens(text)
+    numbers: list[SourceNumber] = []
+    rows: dict[int, list[SourceNumber]] = {}
+    row, col, last_end, row_start = -1, 0, 0, 0
+    for token in tokens:
+        if token.year:
+            continue
+        gap = text[last_end : token.start]
+        same_run = bool(numbers) and numbers[-1].end == last_end and bool(_RUN_GAP.match(gap)) and "\n" not in gap
+        if same_run:
+            col += 1 + len(_PLACEHOLDER.findall(gap))
+        else:
+            row, col, row_start = row + 1, 0, last_end
+        declared = [s for pos, s in declarations if pos < token.start]
+        scale = token.scale or (declared[-1] if declared and not token.percent else None)
+        number = SourceNumber(
+            source=n,
+            text=token.text,
+            start=token.start,
+            end=token.end,
+            value=token.value,
+            scale=scale or 1.0,
+            declared_scale=scale is not None,
+            percent=token.percent,
+            currency=token.currency,
+            decimals=token.decimals,
+            row=row,
+            col=col,
+            label=" ".join(_WORD.findall(text[row_start : token.start])[-20:]) if not same_run else "",
+        )
+        numbers.append(number)
+        rows.setdefault(row, []).append(number)
+        last_end = token.end
+    _label_rows(rows, text)
+    _assign_periods(rows, text, tokens)
+    return numbers
+
+
+def _label_rows(rows: dict[int, list[SourceNumber]], text: str) -> None:
+    """Every cell of a row shares the row's label; a lone number in prose also gets the words after it."""
+    for cells in rows.values():
+        label = cells[0].label
+        if len(cells) == 1:
+            tail = re.split(r"[.;\n]", text[cells[0].end : cells[0].end + 160], maxsplit=1)[0]
+            label = f"{label} {' '.join(_WORD.findall(tail)[:12])}".strip()
+        for cell in cells:
+            cell.label = label
+
+
+def _assign_periods(rows: dict[int, list[SourceNumber]], text: str, tokens: list[_Token]) -> None:
+    headers: list[tuple[int, list[int]]] = []  # (position of the header's first year, its years)
+    run: list[_Token] = []
+    last_end = 0
+    for token in tokens:
+        if not token.year:
+            run, last_end = [], token.end
+            continue
+        gap = text[last_end : token.start]
+        run = [*run, token] if run and len(_WORD.findall(gap)) <= 4 else [token]
+        last_end = token.end
+        if len(run) >= 2 and len({int(t.value) for t in run}) == len(run):
+            if headers and headers[-1][0] == run[0].start:
+                headers[-1] = (run[0].start, [int(t.value) for t in run])
+            else:
+                headers.append((run[0].start, [int(t.value) for t in run]))
+    for cells in rows.values():
+        above = [h for h in headers if h[0] < cells[0].start]
+        if not above:
+            continue
+        block, header = above[-1]
+        values = [c for c in cells if not c.percent]
+        for cell in cells:
+            cell.block = block
+        # a row with one cell per year of the header ("—" placeholders count as cells)
+        if values and max(c.col for c in values) + 1 == len(header):
+            for cell in values:
+                cell.period = header[cell.col]

@@ -1,0 +1,88 @@
+"""Claims checked against a real statement: 3M's 2018 cash-flow statement (FinanceBench evidence page 60), parsed
+by docsight's own converter and chunker."""
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from ingest.chunking.layout_chunker import LayoutChunker
+from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+from pipelines.generation.claims import check_claims, split_sentences
+from tests.conftest import corpus_file
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> list[dict]:
+    original = pdfium.PdfDocument(str(corpus_file("financebench", "pdfs", "3M_2018_10K.pdf")))
+    page = pdfium.PdfDocument.new()
+    page.import_pages(original, [59])
+    path = Path(tmp_path_factory.mktemp("page")) / "3M_2018_10K.pdf"
+    page.save(str(path))
+    chunks = LayoutChunker().run(documents=PDFLayoutConverter().run(sources=[path])["documents"])["documents"]
+    table = [c for c in chunks if c.meta["kind"] == "table"]
+    assert table, "the cash-flow statement should parse as a table"
+    return [{"n": 1, "text": table[0].content, "source": "3M_2018_10K.pdf", "page": 60}]
+
+
+def _figures(answer: str, sources: list[dict], question: str = "") -> dict[str, dict]:
+    claims = check_claims(answer, sources, question=question)
+    return {f["text"]: f for s in claims["sentences"] for f in s["figures"]}
+
+
+def test_a_figure_copied_from_the_table_is_supported_with_its_row(sources) -> None:
+    found = _figures("3M spent $1,577 million on property, plant and equipment in 2018 [1].", sources)
+    figure = found["$1,577 million"]
+    assert figure["status"] == "supported" and figure["source"] == 1 and figure["page"] == 60
+    assert "(1,577)" in figure["match"] and "Purchases of property" in figure["match"]
+
+
+def test_scale_words_and_rounding_within_shown_precision(sources) -> None:
+    found = _figures(
+        "Capital spending was $1.6 billion in 2018 [1]. Dividends were $3,193 million in 2018 [1].", sources
+    )
+    assert found["$1.6 billion"]["status"] == "supported"  # 1,577 in millions, rounded to one decimal
+    assert found["$3,193 million"]["status"] == "supported"
+    wrong = _figures("Capital spending was $1,577 billion in 2018 [1].", sources)
+    assert wrong["$1,577 billion"]["status"] == "unsupported"
+
+
+def test_the_question_unit_counts_for_a_bare_figure(sources) -> None:
+    question = "What is the FY2018 capital expenditure amount (in USD millions) for 3M?"
+    assert _figures("$1577.00", sources, question)["$1577.00"]["status"] == "unsupported"  # no citation
+    claims = check_claims("$1577.00", sources, question=question, uncited_sources="all")
+    assert claims["sentences"][0]["figures"][0]["status"] == "supported" and claims["found"] == 1
+    assert check_claims("$1,577,000", sources, question=question, uncited_sources="all")["unsupported"] == 1
+
+
+def test_a_change_between_periods_is_computed_with_its_operands(sources) -> None:
+    answer = "Operating cash flow rose 3.2% from 2017 to 2018 [1]."
+    figure = _figures(answer, sources)["3.2%"]
+    assert figure["status"] == "computed" and figure["operation"] == "percentage change"
+    assert sorted(o["text"] for o in figure["operands"]) == ["6,240", "6,439"]
+    assert _figures("Operating cash flow rose -3.2% from 2017 to 2018 [1].", sources)["-3.2%"]["status"] == (
+        "unsupported"
+    )
+
+
+def test_a_figure_of_another_period_or_a_swapped_digit_is_unsupported(sources) -> None:
+    period = _figures("Purchases of property, plant and equipment were $1,373 million in 2018 [1].", sources)
+    figure = period["$1,373 million"]
+    assert figure["status"] == "unsupported" and "2017" in figure["reason"]
+    swapped = _figures("Purchases of property, plant and equipment were $1,757 million in 2018 [1].", sources)
+    assert swapped["$1,757 million"]["status"] == "unsupported"
+
+
+def test_sentences_keep_their_citations_and_uncited_figures_are_flagged(sources) -> None:
+    answer = "Capex was $1,577 million in 2018. [1] Dividends were $3,193 million in 2018.\n\nIt paid $9 million."
+    assert [answer[s:e].strip() for s, e in split_sentences(answer)] == [
+        "Capex was $1,577 million in 2018. [1]",
+        "Dividends were $3,193 million in 2018.",
+        "It paid $9 million.",
+    ]
+    claims = check_claims(answer, sources)
+    first, second, third = claims["sentences"]
+    assert first["citations"] == [1] and first["cited_by"] == "sentence"
+    assert second["citations"] == [1] and second["cited_by"] == "paragraph"
+    assert third["figures"][0]["status"] == "unsupported" and "cites no source" in third["figures"][0]["reason"]
+    assert claims["line"] == "2 of 3 figures found in the cited sources"
