@@ -14,10 +14,12 @@ from webui.auth import require_password
 from webui.context import service, settings
 
 VIEWS = Path(__file__).parent / "views"
+# a file, not an emoji or ":material/...:" name: Streamlit turns those into a favicon URL on a font or emoji CDN
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
 
 
 def main() -> None:
-    st.set_page_config(page_title="docsight", page_icon=":material/description:", layout="wide")
+    st.set_page_config(page_title="docsight", page_icon=str(FAVICON), layout="wide")
     require_password(settings().ui_password)
 
     navigation = st.navigation(

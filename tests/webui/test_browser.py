@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -91,7 +92,10 @@ def test_upload_ingest_ask_and_see_a_cited_chart_in_chromium(ui_server: str, oll
     expect.set_options(timeout=60_000)  # the first page load opens the store and loads the encoder
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        requested: list[str] = []
+        context.on("request", lambda request: requested.append(request.url))
+        page = context.new_page()
         page.set_default_timeout(60_000)
         page.goto(ui_server)
         expect(page.get_by_text("No documents yet")).to_be_visible()
@@ -118,3 +122,10 @@ def test_upload_ingest_ask_and_see_a_cited_chart_in_chromium(ui_server: str, oll
         page.screenshot(path=OUTPUT / "2-chat.png", full_page=True)
         browser.close()
     assert [c for c in ollama.chats() if c.get("stream")]
+    assert requested and not external_requests(requested), external_requests(requested)
+
+
+def external_requests(urls: list[str]) -> list[str]:
+    """The requests to any host but 127.0.0.1 (data: and blob: URLs are not requests to a host)."""
+    parts = [urlsplit(u) for u in urls]
+    return sorted({p.geturl() for p in parts if p.scheme not in ("data", "blob") and p.hostname != "127.0.0.1"})
