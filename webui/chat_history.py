@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Turn:
     notice: str = ""  # why the answer is retrieval-only, or what went wrong
     scope: list[str] = field(default_factory=list)  # documents the question named (the search was limited to them)
     seconds: float = 0.0
+    answer_id: str = field(default_factory=lambda: uuid4().hex)  # what a thumbs up/down is stored under
 
     @property
     def retrieval_only(self) -> bool:
