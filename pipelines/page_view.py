@@ -47,7 +47,13 @@ def outline_region(image: Image.Image, bbox: list[float], page_size: list[float]
         return out
     sx, sy = out.width / page_size[0], out.height / page_size[1]
     x0, top, x1, bottom = bbox
-    box = (x0 * sx - width, top * sy - width, x1 * sx + width, bottom * sy + width)
+    # kept inside the image: a region that fills the page (a figure, a scanned page) is outlined along its edges
+    box = (
+        max(x0 * sx - width, 0),
+        max(top * sy - width, 0),
+        min(x1 * sx + width, out.width - 1),
+        min(bottom * sy + width, out.height - 1),
+    )
     ImageDraw.Draw(out).rectangle(box, outline=OUTLINE, width=width)
     return out
 

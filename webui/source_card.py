@@ -31,7 +31,7 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
         image, caption = _image_of(service, source)
         if image is not None:
             # a table, figure, scanned page or OCRed region: the image is the source, its text is one click away
-            st.image(image, caption=caption, width=720)
+            st.image(image, caption=caption, width="content")  # never wider than its column
             with st.expander(f"Extracted {'OCR ' if source.ocr else ''}text"):
                 st.markdown(escape_markdown(text))
         else:

@@ -85,7 +85,8 @@ def document_viewer(service: DocsightService) -> None:
     except PageUnavailableError as exc:
         st.info(str(exc))
     else:
-        st.image(zoomed(image, ZOOMS[zoom], bbox, page_size), caption=f"{state.source}, page {state.page}")
+        shown = zoomed(image, ZOOMS[zoom], bbox, page_size)
+        st.image(shown, caption=f"{state.source}, page {state.page}", width="stretch")
     original = service.original(state.doc_id)
     if original is not None:
         st.download_button(

@@ -201,7 +201,7 @@ with st.sidebar:
 chat_column = st.container()
 if viewer_open():
     chat_column, viewer_column = st.columns([3, 2], gap="medium")
-    with viewer_column:
+    with viewer_column, st.container(key="docsight_viewer"):
         document_viewer(svc)
 
 with chat_column:

@@ -97,7 +97,7 @@ def show_job(svc: DocsightService, job: IngestJob) -> None:
         svc.remove_failed(job.job_id)
         st.rerun()
     if job.progress or job.rejected:
-        st.dataframe(file_rows(job), hide_index=True, use_container_width=True)
+        st.dataframe(file_rows(job), hide_index=True, width="stretch")
 
 
 def failed_file(svc: DocsightService, job: IngestJob, result) -> None:
@@ -168,7 +168,7 @@ def document_table(svc: DocsightService) -> None:
             for r in records
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     by_id = {r.doc_id: r for r in records}
     label = lambda d: f"{by_id[d].source} ({d[:12]})"  # noqa: E731
