@@ -22,8 +22,14 @@ def escape_markdown(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+CLI_HINTS = (" (pass --password FILE=PASSWORD)",)  # the UI has its own way: a password field on the failed row
+
+
 def readable_reason(reason: str) -> str:
-    """A failure reason with Python bytes literals (``b'PK\\x03\\x04'``) shown as text or hex bytes."""
+    """A failure reason for the UI: Python bytes literals (``b'PK\\x03\\x04'``) shown as text or hex bytes, no
+    command-line hints."""
+    for hint in CLI_HINTS:
+        reason = reason.replace(hint, "")
 
     def plain(match: re.Match) -> str:
         try:

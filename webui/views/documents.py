@@ -103,7 +103,7 @@ def show_job(svc: DocsightService, job: IngestJob) -> None:
 def failed_file(svc: DocsightService, job: IngestJob, result) -> None:
     """The reason a file failed; for an encrypted PDF, a password field and a retry."""
     name = Path(result.file).name
-    reason = readable_reason(result.error or "failed").replace(" (pass --password FILE=PASSWORD)", "")
+    reason = readable_reason(result.error or "failed")
     st.error(f"{escape_markdown(name)}: {escape_markdown(reason)}")
     if not (result.error or "").startswith("encrypted") or job.active or not Path(result.file).is_file():
         return
