@@ -47,7 +47,13 @@ def outline_region(image: Image.Image, bbox: list[float], page_size: list[float]
         return out
     sx, sy = out.width / page_size[0], out.height / page_size[1]
     x0, top, x1, bottom = bbox
-    box = (x0 * sx - width, top * sy - width, x1 * sx + width, bottom * sy + width)
+    # kept inside the image: a region that fills the page (a figure, a scanned page) is outlined along its edges
+    box = (
+        max(x0 * sx - width, 0),
+        max(top * sy - width, 0),
+        min(x1 * sx + width, out.width - 1),
+        min(bottom * sy + width, out.height - 1),
+    )
     ImageDraw.Draw(out).rectangle(box, outline=OUTLINE, width=width)
     return out
 
@@ -74,3 +80,43 @@ def _image_frame(path: Path, page: int, kind: str) -> Image.Image:
             if number == page:
                 return frame.convert("RGB")
     raise PageUnavailableError(f"{path.name} has no page {page}")
+
+
+def page_count(path: str | Path) -> int:
+    """The number of pages of a PDF or image file, read cheaply (no parsing); 0 when it cannot be told (an
+    encrypted or damaged PDF, an unsupported file): a progress estimate, the parser's own count replaces it."""
+    path = Path(path)
+    try:
+        kind = detect_type(path)
+        if kind == PDF:
+            import pypdfium2
+
+            document = pypdfium2.PdfDocument(str(path))
+            try:
+                return len(document)
+            finally:
+                document.close()
+        if kind == HEIC:
+            return 1
+        with Image.open(path) as image:
+            return int(getattr(image, "n_frames", 1))
+    except Exception:
+        return 0
+
+
+def crop_region(image: Image.Image, bbox: list[float], page_size: list[float], *, margin: int = 8) -> Image.Image:
+    """The part of ``image`` inside ``bbox`` (see :func:`outline_region`), with a small margin; the whole image
+    when the box is missing or degenerate."""
+    if len(bbox) != 4 or len(page_size) != 2 or not page_size[0] or not page_size[1]:
+        return image.copy()
+    sx, sy = image.width / page_size[0], image.height / page_size[1]
+    x0, top, x1, bottom = bbox
+    box = (
+        max(0, int(x0 * sx) - margin),
+        max(0, int(top * sy) - margin),
+        min(image.width, int(x1 * sx) + margin),
+        min(image.height, int(bottom * sy) + margin),
+    )
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        return image.copy()
+    return image.crop(box)

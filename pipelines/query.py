@@ -65,9 +65,17 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
 
 
 def ask(
-    pipeline: Pipeline, question: str, *, mode: str = "auto", top_k: int = 8, streaming_callback=None, **narrow: Any
+    pipeline: Pipeline,
+    question: str,
+    *,
+    mode: str = "auto",
+    top_k: int = 8,
+    streaming_callback=None,
+    temperature: float | None = None,
+    **narrow: Any,
 ) -> dict[str, Any]:
-    """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``.
+    """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``;
+    ``temperature`` overrides the prompt builder's.
 
     :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources),
         ``scope`` (the documents the question named and the search was limited to; empty: all) and ``claims`` (see
@@ -80,6 +88,8 @@ def ask(
         "prompt_builder": {"question": question, "mode": mode},
         "claims": {"question": question},
     }
+    if temperature is not None:
+        data["prompt_builder"]["temperature"] = temperature
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}

@@ -78,6 +78,7 @@ class Settings:
     ui_port: int = 8501
     ui_password: str = ""  # when set, the UI asks for it before showing anything
     upload_dir: str = "data/uploads"  # uploaded files are kept here (one folder per content hash)
+    feedback_db: str = "data/feedback.sqlite3"  # thumbs up/down on answers (SQLite), exportable as JSONL
 
     def __post_init__(self) -> None:
         for message in _problems(self):

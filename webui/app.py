@@ -6,6 +6,7 @@ Status (store and Ollama). The sidebar shows a one-line health summary on every 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -14,10 +15,24 @@ from webui.auth import require_password
 from webui.context import service, settings
 
 VIEWS = Path(__file__).parent / "views"
+# a file, not an emoji or ":material/...:" name: Streamlit turns those into a favicon URL on a font or emoji CDN
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+
+
+def log_to_console() -> None:
+    """docsight's own log lines (each ingested or failed file, each question's timing; never document text) on the
+    server's console, once per process."""
+    logger = logging.getLogger("docsight")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def main() -> None:
-    st.set_page_config(page_title="docsight", page_icon=":material/description:", layout="wide")
+    log_to_console()
+    st.set_page_config(page_title="docsight", page_icon=str(FAVICON), layout="wide")
     require_password(settings().ui_password)
 
     navigation = st.navigation(

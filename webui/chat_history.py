@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Turn:
     scope: list[str] = field(default_factory=list)  # documents the question named (the search was limited to them)
     seconds: float = 0.0
     claims: dict = field(default_factory=dict)  # the figure checks of the answer (pipelines.generation.claims)
+    answer_id: str = field(default_factory=lambda: uuid4().hex)  # what a thumbs up/down is stored under
 
     @property
     def retrieval_only(self) -> bool:

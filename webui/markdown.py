@@ -7,17 +7,48 @@ own markup: citation markers that jump to the answer's source cards.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from pipelines.generation.citation_checker import parse_citations
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:@%&^])")
+_BYTES = re.compile(r"""\bb(['"])(?:\\.|(?!\1).)*\1""")
 _CITED = re.compile(r"\\\[((?:\d|,|\s|\\-|–|and)+)\\\]")
 
 
 def escape_markdown(text: str) -> str:
     """``text`` with every character Markdown (and Streamlit's extensions) would interpret backslash-escaped."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+CLI_HINTS = (" (pass --password FILE=PASSWORD)",)  # the UI has its own way: a password field on the failed row
+
+
+def readable_reason(reason: str) -> str:
+    """A failure reason for the UI: Python bytes literals (``b'PK\\x03\\x04'``) shown as text or hex bytes, no
+    command-line hints."""
+    for hint in CLI_HINTS:
+        reason = reason.replace(hint, "")
+
+    def plain(match: re.Match) -> str:
+        try:
+            data = ast.literal_eval(match.group(0))
+        except (ValueError, SyntaxError):
+            return match.group(0)
+        if data.isascii() and data.decode().isprintable():
+            return '"' + data.decode() + '"'
+        return "bytes " + data.hex(" ").upper()
+
+    return _BYTES.sub(plain, reason)
+
+
+def short_name(name: str, limit: int = 34) -> str:
+    """``name`` cut in the middle so a chip shows its start and its end (the extension, the period)."""
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) * 3 // 5
+    return name[:head] + "…" + name[-(limit - 1 - head) :]
 
 
 def source_anchor(turn: int, n: int) -> str:

@@ -1,4 +1,6 @@
-"""A source card: which document, page and kind, the chunk's text, its crop, and the full page one click away."""
+"""A source card: which document, page and kind, and what the source is: the image of a table, figure, scanned
+page or OCRed region (its extracted text one click away), or the text of a text chunk; "Open in viewer" shows the
+document at that page with the region outlined."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pipelines.page_view import PageUnavailableError
 from pipelines.sources import Source
 from webui.markdown import escape_markdown, source_anchor
 from webui.service import DocsightService
+from webui.viewer import open_viewer
 
 TEXT_PREVIEW_CHARS = 1500
 
@@ -25,20 +28,26 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
         if source.section:
             st.caption(escape_markdown(source.section[:200]))
         text = source.text if len(source.text) <= TEXT_PREVIEW_CHARS else source.text[:TEXT_PREVIEW_CHARS] + " …"
-        if source.has_crop and source.crop_jpeg_b64:
-            # a table, figure or scanned page: the image is the source; its extracted text is one click away
-            st.image(
-                base64.b64decode(source.crop_jpeg_b64), caption=f"{source.kind} crop, page {source.page}", width=720
-            )
-            with st.expander(f"Extracted {source.kind} text"):
+        image, caption = _image_of(service, source)
+        if image is not None:
+            # a table, figure, scanned page or OCRed region: the image is the source, its text is one click away
+            st.image(image, caption=caption, width="content")  # never wider than its column
+            with st.expander(f"Extracted {'OCR ' if source.ocr else ''}text"):
                 st.markdown(escape_markdown(text))
         else:
             st.markdown(escape_markdown(text))
-        key = f"page-{turn}-{source.n}"
-        if st.toggle("Full page with this region", key=key):
-            try:
-                image = service.page_with_region(source)
-            except PageUnavailableError as exc:
-                st.info(str(exc))
-            else:
-                st.image(image, caption=f"{source.source}, page {source.page} (region outlined)")
+        if st.button("Open in viewer", key=f"view-{turn}-{source.n}", icon=":material/pageview:"):
+            open_viewer(source)
+            st.rerun()
+
+
+def _image_of(service: DocsightService, source: Source):
+    """(image, caption) of a source that comes from an image, or (None, "") for a text chunk of a text layer."""
+    if source.has_crop and source.crop_jpeg_b64:
+        return base64.b64decode(source.crop_jpeg_b64), f"{source.kind} crop, page {source.page}"
+    if source.ocr:
+        try:
+            return service.region_image(source), f"OCRed region, page {source.page}"
+        except PageUnavailableError:
+            return None, ""  # the file is gone: the OCR text is all there is
+    return None, ""

@@ -69,7 +69,9 @@ class BatchInterrupted(Exception):
 
 @dataclass
 class BatchProgress:
-    """Where a running batch is: files parsed of those to parse, pages so far, the files being parsed."""
+    """Where a running batch is: files parsed of those to parse, pages so far, the files being parsed, and for each
+    of them pages parsed of its pages (``file_pages``: parsed all its pages, it is being chunked and embedded) and
+    the file being written to the store (``writing``)."""
 
     files_total: int = 0
     files_done: int = 0
@@ -77,6 +79,9 @@ class BatchProgress:
     started: float = field(default_factory=time.monotonic)
     current_pages: dict[int, int] = field(default_factory=dict)
     current_files: list[str] = field(default_factory=list)
+    page_totals: dict[int, int] = field(default_factory=dict)
+    file_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    writing: str = ""
 
     @property
     def pages(self) -> int:
@@ -111,7 +116,7 @@ class BatchIngest:
         :param console: a rich console for the progress bar (``show_progress``) or one line per file.
         :param store: an open store to write to (kept open); by default the configured store is opened and closed.
         :param on_progress: called from the thread that runs the batch, about twice a second and whenever a file
-            is finished (with its result).
+            is finished (with its result; files decided without parsing, unchanged or refused, right after the check).
         :param shard: ``(index, count)``: process only the files of this shard (see :mod:`pipelines.batch.sharding`).
         :param follow_symlinks: follow symlinks out of the named folders (by default they are skipped and reported).
         :param stop: when set, the batch stops before the next file or write and raises :class:`BatchInterrupted`
@@ -194,6 +199,10 @@ class BatchIngest:
                 seen[doc_id] = key
                 password = passwords.get(key) or passwords.get(path.name)
                 tasks.append(Task(task_id=task_id, path=key, password=password))
+        if self.on_progress is not None:  # files decided without parsing are finished now, not at the batch's end
+            decided = BatchProgress(files_total=len(tasks))
+            for result in results.values():
+                self.on_progress(decided, result)
         if tasks:
             out: dict[str, FileResult] = {}
             try:
@@ -278,6 +287,11 @@ class BatchIngest:
         if self.on_progress is None:
             return
         progress.current_files = [w.task.path for w in workers.values() if w.task]
+        progress.file_pages = {
+            w.task.path: (progress.current_pages.get(w.task.task_id, 0), progress.page_totals.get(w.task.task_id, 0))
+            for w in workers.values()
+            if w.task
+        }
         self.on_progress(progress, finished)
 
     def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
@@ -345,8 +359,10 @@ class BatchIngest:
             return None  # a late message from a worker that was already replaced
         if kind == "page":
             progress.current_pages[task.task_id] = message[3]
+            progress.page_totals[task.task_id] = message[4]
             return None
         progress.current_pages.pop(task.task_id, None)
+        progress.page_totals.pop(task.task_id, None)
         progress.files_done += 1
         worker.task = None
         if kind == "failed":
@@ -355,11 +371,15 @@ class BatchIngest:
             return out[task.path]
         chunks, seconds, stats = message[3], message[4], message[5]
         start = time.monotonic()
+        progress.writing = task.path
+        self._notify(progress, workers, None)
         try:
             record = writer.run(documents=chunks)["records"][0]
         except Exception as exc:  # the writer has removed the document's partial points
             out[task.path] = FileResult(file=task.path, status=FAILED, error=write_error(exc))
             return out[task.path]
+        finally:
+            progress.writing = ""
         progress.pages_done += record["pages"]
         out[task.path] = FileResult(
             file=task.path,

@@ -105,3 +105,19 @@ def test_ollama_status_names_missing_models_and_unreachable_servers(ui_env, monk
     monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", "http://127.0.0.1:9")
     down = DocsightService.shared(Settings.from_env()).ollama_status()
     assert not down.reachable and "cannot reach Ollama at http://127.0.0.1:9" in down.error
+
+
+def test_a_source_read_by_ocr_is_shown_as_its_image_and_chunks_list_in_order(ui_env) -> None:
+    service = DocsightService.shared(ui_env)
+    chart = corpus_file("charts", "png", "group_189_chart1.png")  # OCR text that is mostly noise, and the chart
+    _ingested(service, [(chart.name, chart.read_bytes())])
+    [record] = service.documents()
+    chunks = service.chunks(record.doc_id)
+    assert len(chunks) == record.chunks and [c.n for c in chunks] == list(range(1, len(chunks) + 1))
+    ocr_text = [c for c in chunks if c.ocr and not c.has_crop]
+    assert ocr_text, [(c.kind, c.ocr) for c in chunks]
+    region = service.region_image(ocr_text[0])
+    page = service.page(record.doc_id, 1)
+    assert isinstance(region, Image.Image) and 4 < region.width <= page.width and 4 < region.height <= page.height
+    assert service.original(record.doc_id) == (chart.name, chart.read_bytes())
+    assert service.page_count(record.doc_id) == 1

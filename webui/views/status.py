@@ -1,4 +1,5 @@
-"""Status: where the store is and what it holds, whether Ollama answers and has the configured models."""
+"""Status: where the store is and what it holds, whether Ollama answers and has the configured models (and which
+others it has), and the answer ratings to export."""
 
 from __future__ import annotations
 
@@ -31,10 +32,14 @@ else:
     st.error(ollama.error)
 for model, pulled in ollama.models.items():
     role = "text" if model == settings.text_model else "vision"
+    # Material icons come with Streamlit's own font: emoji would need an emoji font in the browser
     if pulled:
-        st.markdown(f"- ✅ `{model}` ({role} model)")
+        st.markdown(f"- :green[:material/check_circle:] `{model}` ({role} model)")
     else:
-        st.markdown(f"- ❌ `{model}` ({role} model): `ollama pull {model}`")
+        st.markdown(f"- :red[:material/cancel:] `{model}` ({role} model): `ollama pull {model}`")
+others = [m for m in ollama.available if m not in ollama.models]
+if others:
+    st.caption("Also pulled (choose them in the Chat sidebar): " + ", ".join(f"`{m}`" for m in others))
 if not ollama.reachable or not all(ollama.models.values()):
     st.info("Without the models you can still ingest and search: questions get the ranked sources, no answer.")
 
@@ -42,4 +47,18 @@ st.subheader("Ingestion")
 st.markdown(
     f"- {settings.workers} parser process(es), {settings.max_file_mb} MB per file, OCR languages "
     f"`{settings.ocr_languages}`\n- uploads kept in `{settings.upload_dir}`"
+)
+
+st.subheader("Answer ratings")
+ratings = svc.feedback.rows()
+up = sum(r["rating"] > 0 for r in ratings)
+st.markdown(f"- {len(ratings)} rated answer(s): {up} helpful, {len(ratings) - up} not helpful\n"
+            f"- stored in `{settings.feedback_db}`")  # fmt: skip
+st.download_button(
+    "Export ratings (JSONL)",
+    svc.feedback.export_jsonl(),
+    file_name="docsight-feedback.jsonl",
+    mime="application/jsonl",
+    disabled=not ratings,
+    icon=":material/download:",
 )

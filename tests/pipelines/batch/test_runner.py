@@ -126,3 +126,24 @@ def test_a_file_over_the_worker_memory_cap_fails_as_too_large_and_the_batch_goes
     assert "700 MB, DOCSIGHT_MAX_WORKER_MEMORY_MB" in by_name["big-poster.png"].error
     # the worker that ran out of memory was replaced; the next file is ingested by a fresh one
     assert by_name["paper.pdf"].status == INGESTED and by_name["paper.pdf"].chunks > 0
+
+
+def test_progress_tells_pages_writing_and_files_decided_without_parsing_as_they_happen(settings, tmp_path) -> None:
+    first, second = tmp_path / "outline.pdf", tmp_path / "columns.pdf"
+    shutil.copy(corpus_file("parsers", "samplefiles__pdflatex-outline.pdf"), first)
+    shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), second)
+    BatchIngest(settings, show_progress=False).run([str(first)])
+    events: list[tuple[dict, str, tuple | None]] = []
+
+    def record(progress, finished) -> None:
+        done = None if finished is None else (Path(finished.file).name, finished.status)
+        events.append(({Path(f).name: pages for f, pages in progress.file_pages.items()}, progress.writing, done))
+
+    BatchIngest(settings, show_progress=False, on_progress=record).run([str(first), str(second)])
+    finished = [e[2] for e in events if e[2]]
+    assert finished == [("outline.pdf", UNCHANGED), ("columns.pdf", INGESTED)]
+    assert events[0][2] == ("outline.pdf", UNCHANGED)  # before any page of the other file is parsed
+    assert ("columns.pdf", (3, 3)) in [item for e in events for item in e[0].items()]
+    writing = [e for e in events if e[1]]
+    assert writing and all(Path(e[1]).name == "columns.pdf" for e in writing)
+    assert events.index(writing[0]) < len(events) - 1 and events[-1][2] == ("columns.pdf", INGESTED)
