@@ -61,7 +61,7 @@ class Settings:
     max_pages: int = 2000
     file_timeout_s: int = 900
     max_worker_memory_mb: int = 4096  # a parser worker's heap limit; a file that needs more fails as too large
-    ocr_languages: str = "eng"
+    ocr_languages: str = "auto"  # "auto": each page's script is detected; or tesseract codes, e.g. "eng+deu"
     ocr_dpi: int = 200
     chunk_tokens: int = 220
     chunk_overlap_tokens: int = 60

@@ -6,7 +6,7 @@ from PIL import Image
 
 from ingest.crops import encode_jpeg
 from ingest.layout.blocks import HEADING, LIST, PAGE, TEXT, Block
-from ingest.ocr import ocr_image
+from ingest.ocr import ocr_page
 
 _KINDS = {"Title": HEADING, "ListItem": LIST}
 
@@ -23,17 +23,26 @@ def ocr_page_blocks(
 ) -> list[Block]:
     """OCR ``image`` and return its text blocks followed by one ``page`` block carrying the page image.
 
+    A reading that is not plausible text (wrong script, noise) gives the ``page`` block alone, without text and with
+    the reason in ``extra["no_text"]``: the page image stays available to the vision model, the garbage is not
+    stored as text.
+
     :param scale: page units per image pixel (72/dpi for a rendered PDF page, 1.0 for an image file).
-    :returns: an empty list when OCR finds no text.
+    :returns: an empty list when OCR finds no text at all.
     """
-    blocks = []
-    for found in ocr_image(image, languages, file=file):
-        x0, top, x1, bottom = (v * scale for v in found.bbox)
-        blocks.append(Block(_KINDS.get(found.category, TEXT), found.text, page_number, (x0, top, x1, bottom), ocr=True))
-    if not blocks:
+    reading = ocr_page(image, languages, file=file)
+    if not reading.blocks:
         return []
     full = (0.0, 0.0, image.width * scale, image.height * scale)
     crop = encode_jpeg(image, max_side=crop_max_side, quality=crop_quality)
+    extra = {"ocr_languages": "+".join(reading.languages)}
+    if reading.unreadable:
+        return [Block(PAGE, "", page_number, full, crop=crop, ocr=True, extra={**extra, "no_text": reading.unreadable})]
+    blocks = []
+    for found in reading.blocks:
+        x0, top, x1, bottom = (v * scale for v in found.bbox)
+        kind = _KINDS.get(found.category, TEXT)
+        blocks.append(Block(kind, found.text, page_number, (x0, top, x1, bottom), ocr=True, extra=dict(extra)))
     text = "\n".join(b.text for b in blocks)
-    blocks.append(Block(PAGE, text, page_number, full, crop=crop, ocr=True))
+    blocks.append(Block(PAGE, text, page_number, full, crop=crop, ocr=True, extra=dict(extra)))
     return blocks
