@@ -38,7 +38,8 @@ class Settings:
     replication_factor: int = 0
     write_consistency_factor: int = 0
 
-    # Embeddings: "minilm" (packaged all-MiniLM-L6-v2, no server), "minilm-int8" (the same, quantised, ~1.9x faster)
+    # Embeddings: "minilm" (packaged all-MiniLM-L6-v2, no server), "minilm-int8" (the same, quantised, ~1.9x faster),
+    # "e5-small-multilingual" (packaged multilingual-e5-small, 4-bit: ~100 languages, cross-lingual)
     # or "ollama:<model>" (e.g. ollama:nomic-embed-text).
     embedder: str = "minilm"
     embed_batch_size: int = 16
