@@ -59,6 +59,13 @@ def _langdetect(text: str) -> str:
     return code.split("-", 1)[0]  # zh-cn, zh-tw -> zh
 
 
+def writing_system(text: str) -> str:
+    """The script of most of ``text``'s letters (``LATIN``, ``HAN``, ``KANA``, ``HANGUL``, ``ARABIC``...; ``""``
+    without letters)."""
+    scripts = Counter(_script(c) for c in text if c.isalpha())
+    return scripts.most_common(1)[0][0] if scripts else ""
+
+
 def main_language(texts: list[str], languages: list[str]) -> str:
     """The language of most characters among ``texts`` (each with its language), ignoring undetermined ones."""
     weights: Counter[str] = Counter()

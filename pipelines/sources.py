@@ -25,7 +25,6 @@ class Source:
     score: float
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
-    language: str = ""  # ISO 639-1 code of the chunk's text ("" in collections written before it was recorded)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
@@ -42,7 +41,6 @@ class Source:
             score=float(doc.score or 0.0),
             crop_jpeg_b64=meta.get("crop_jpeg_b64"),
             page_size=list(meta.get("page_size") or []) or None,
-            language=meta.get("language", ""),
         )
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage, ImageContent
 
-from ingest.language import UNDETERMINED, detect_language
+from ingest.language import writing_system
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
 from pipelines.generation.tiling import MAX_PIXELS, tile_crops
 from pipelines.sources import Source
@@ -142,7 +142,7 @@ def _relevant(question: str, sources: list[Source]) -> bool:
     wanted = set(terms(question))
     if not wanted:
         return True
-    language = detect_language(question)
-    if any(s.language not in ("", UNDETERMINED, language) for s in sources):
-        return True  # a passage in another language shares no word with the question: the dense match decides
+    script = writing_system(question)
+    if any(writing_system(s.text) not in ("", script) for s in sources):
+        return True  # a passage in another script shares no word with the question: the dense match decides
     return any(wanted & set(terms(f"{s.section} {s.text}")) for s in sources)

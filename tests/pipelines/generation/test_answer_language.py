@@ -1,5 +1,5 @@
 """Questions and sources in different languages: the prompt asks for the question's language, and a passage that
-shares no word with the question because it is in another language still reaches the model."""
+shares no word with the question because it is in another script still reaches the model."""
 
 from haystack import Document
 
@@ -16,7 +16,7 @@ def test_the_system_prompt_asks_for_the_language_of_the_question() -> None:
     assert "Answer in the language of the question" in SYSTEM_PROMPT
 
 
-def test_a_passage_in_another_language_reaches_the_model() -> None:
+def test_a_passage_in_another_script_reaches_the_model() -> None:
     result = AnswerPromptBuilder(mode="text").run(question="How much credit had the issuer used?", documents=[CHINESE])
     assert result["route"] == "text"
     assert "252.06" in result["text_messages"][-1].text
