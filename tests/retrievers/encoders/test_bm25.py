@@ -42,7 +42,7 @@ def test_embedders_and_round_trip() -> None:
     assert BM25SparseDocumentEmbedder.from_dict(embedder.to_dict()).meta_fields_to_embed == ["section"]
 
 
-GOLDEN = Path(__file__).parent / "data" / "bm25_english_golden.json"
+GOLDEN = Path(__file__).parent / "fixtures" / "bm25_english_golden.json"
 
 
 def test_english_text_gives_the_vectors_of_the_english_only_encoder() -> None:
