@@ -21,7 +21,8 @@ COPY pipelines/ pipelines/
 COPY webui/ webui/
 COPY eval/ eval/
 
-# tesseract-ocr and poppler-utils from apt, uv, the virtualenv in /app/.venv (torch-free), hayhooks for `api`
+# tesseract-ocr (with its Korean, Chinese, Japanese, Arabic, Hebrew, German, French and Spanish data) and
+# poppler-utils from apt, uv, the virtualenv in /app/.venv (torch-free), hayhooks for `api`
 RUN scripts/setup.sh --api \
     && rm -rf /var/lib/apt/lists/* /root/.cache
 # the embedding model inside the image: the ONNX encoder is built now, from the packaged weights

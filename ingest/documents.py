@@ -71,6 +71,9 @@ def block_documents(
         }
         if block.extra.get("caption"):
             meta["caption"] = block.extra["caption"]
+        for key in ("ocr_languages", "no_text"):  # how an OCR'd page was read; why it holds no text
+            if block.extra.get(key):
+                meta[key] = block.extra[key]
         if block.crop is not None:
             meta[CROP_FIELD] = base64.b64encode(block.crop).decode("ascii")
         docs.append(Document(content=block.text, meta=meta))

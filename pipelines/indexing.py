@@ -1,4 +1,4 @@
-"""The indexing pipeline: files -> layout blocks -> chunks -> dense + sparse vectors -> Qdrant.
+"""The indexing pipeline: files -> layout blocks -> chunks -> their language -> dense + sparse vectors -> Qdrant.
 
 One definition serves the batch job (which runs it without the writer in worker processes and writes in the main
 process), the web UI and the YAML export.
@@ -11,6 +11,7 @@ from haystack.components.joiners import DocumentJoiner
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from ingest.chunking.layout_chunker import LayoutChunker
+from ingest.classifiers.chunk_language_classifier import ChunkLanguageClassifier
 from ingest.converters.image_ocr_converter import ImageOCRConverter
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
 from ingest.routers.content_type_router import ContentTypeRouter
@@ -53,6 +54,7 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
     pipe.add_component(
         "chunker", LayoutChunker(max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens)
     )
+    pipe.add_component("language_classifier", ChunkLanguageClassifier())
     pipe.add_component("dense_embedder", document_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseDocumentEmbedder())
     pipe.connect("router.pdf", "pdf_converter.sources")
@@ -60,7 +62,8 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
     pipe.connect("pdf_converter.documents", "joiner.documents")
     pipe.connect("image_converter.documents", "joiner.documents")
     pipe.connect("joiner.documents", "chunker.documents")
-    pipe.connect("chunker.documents", "dense_embedder.documents")
+    pipe.connect("chunker.documents", "language_classifier.documents")
+    pipe.connect("language_classifier.documents", "dense_embedder.documents")
     pipe.connect("dense_embedder.documents", "sparse_embedder.documents")
     if document_store is not None:
         writer = DocsightDocumentWriter(document_store=document_store, embedding_model=embedding_model_name(settings))

@@ -38,7 +38,8 @@ class Settings:
     replication_factor: int = 0
     write_consistency_factor: int = 0
 
-    # Embeddings: "minilm" (packaged all-MiniLM-L6-v2, no server), "minilm-int8" (the same, quantised, ~1.9x faster)
+    # Embeddings: "minilm" (packaged all-MiniLM-L6-v2, no server), "minilm-int8" (the same, quantised, ~1.9x faster),
+    # "e5-small-multilingual" (packaged multilingual-e5-small, 4-bit: ~100 languages, cross-lingual)
     # or "ollama:<model>" (e.g. ollama:nomic-embed-text).
     embedder: str = "minilm"
     embed_batch_size: int = 16
@@ -63,7 +64,7 @@ class Settings:
     max_pages: int = 2000
     file_timeout_s: int = 900
     max_worker_memory_mb: int = 4096  # a parser worker's heap limit; a file that needs more fails as too large
-    ocr_languages: str = "eng"
+    ocr_languages: str = "auto"  # "auto": each page's script is detected; or tesseract codes, e.g. "eng+deu"
     ocr_dpi: int = 200
     chunk_tokens: int = 220
     chunk_overlap_tokens: int = 60

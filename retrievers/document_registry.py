@@ -50,6 +50,8 @@ class DocumentRecord:
     tables: int
     mime_type: str = ""
     empty_pages: list[int] = field(default_factory=list)  # pages that yielded no text, even after OCR
+    unreadable_pages: dict[str, str] = field(default_factory=dict)  # page -> why its OCR reading was not text
+    language: str = ""  # ISO 639-1 code of most of its text ("und": unknown; "": recorded before docsight knew)
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     # the Qdrant ids of its points: commit and the embedded search index fetch them directly instead of scanning
     # the collection with a filter (empty in records written before docsight recorded them)

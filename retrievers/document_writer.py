@@ -133,7 +133,11 @@ def record_for(chunks: list[Document]) -> DocumentRecord:
         source=first.get("source", ""),
         path=first.get("path", first.get("source", "")),
         pages=pages,
-        empty_pages=sorted(set(range(1, pages + 1)) - {int(c.meta.get("page", 0)) for c in chunks}),
+        empty_pages=sorted(
+            set(range(1, pages + 1)) - {int(c.meta.get("page", 0)) for c in chunks if (c.content or "").strip()}
+        ),
+        unreadable_pages={str(c.meta["page"]): c.meta["no_text"] for c in chunks if c.meta.get("no_text")},
+        language=first.get("document_language", ""),
         chunks=len(chunks),
         figures=kinds.count("figure"),
         tables=kinds.count("table"),

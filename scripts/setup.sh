@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# OCR languages beyond English (DOCSIGHT_OCR_LANGUAGES=auto picks them per page from the detected script); the
+# script detection data (osd) ships with tesseract-ocr
+ocr_langs=(kor chi-sim chi-sim-vert chi-tra chi-tra-vert jpn jpn-vert ara heb deu fra spa)
+if command -v dpkg >/dev/null 2>&1; then
+  for lang in "${ocr_langs[@]}"; do
+    dpkg -s "tesseract-ocr-$lang" >/dev/null 2>&1 || need_apt+=("tesseract-ocr-$lang")
+  done
+fi
 extras=()
 for arg in "$@"; do
   case "$arg" in

@@ -53,13 +53,13 @@ class ImageOCRConverter:
         max_pages: int = 2000,
     ) -> None:
         """
-        :param ocr_languages: tesseract languages (default ``["eng"]``).
+        :param ocr_languages: tesseract languages, or ``["auto"]`` (default) to detect each page's script.
         :param crop_max_side: the long side of the stored page image, in pixels, at most.
         :param crop_jpeg_quality: JPEG quality of the stored page image.
         :param max_image_pixels: larger images are refused as too large.
         :param max_pages: TIFFs with more frames are refused as too large.
         """
-        self.ocr_languages = list(ocr_languages or ["eng"])
+        self.ocr_languages = list(ocr_languages or ["auto"])
         self.crop_max_side = crop_max_side
         self.crop_jpeg_quality = crop_jpeg_quality
         self.max_image_pixels = max_image_pixels
@@ -126,8 +126,11 @@ class ImageOCRConverter:
                 blocks.extend(page_blocks)
                 if on_page is not None:
                     on_page(number, frames)
-        if not blocks:
-            raise NoTextError(path.name, "OCR found no text in the image")
+        if not any(b.text.strip() for b in blocks):
+            reasons = [b.extra["no_text"] for b in blocks if b.extra.get("no_text")]
+            raise NoTextError(
+                path.name, f"no readable text: {reasons[0]}" if reasons else "OCR found no text in the image"
+            )
         base_meta = {
             **file_meta(path),
             "mime_type": MIME_TYPES[kind],

@@ -74,13 +74,13 @@ class PDFLayoutConverter:
         max_pages: int = 2000,
     ) -> None:
         """
-        :param ocr_languages: tesseract languages for scanned pages (default ``["eng"]``).
+        :param ocr_languages: tesseract languages for scanned pages, or ``["auto"]`` (default): detect the script.
         :param ocr_dpi: resolution at which scanned pages are rendered for OCR.
         :param crop_max_side: the long side of every crop, in pixels, at most.
         :param crop_jpeg_quality: JPEG quality of crops (1-95).
         :param max_pages: PDFs with more pages are refused as too large.
         """
-        self.ocr_languages = list(ocr_languages or ["eng"])
+        self.ocr_languages = list(ocr_languages or ["auto"])
         self.ocr_dpi = ocr_dpi
         self.crop_max_side = crop_max_side
         self.crop_jpeg_quality = crop_jpeg_quality
@@ -147,7 +147,9 @@ class PDFLayoutConverter:
         if len(page_errors) == total:
             raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
         if not any(b.text.strip() and not b.extra.get("placeholder") for b in blocks if b.kind != PAGE):
-            raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR")
+            reasons = [f"page {b.page}: {b.extra['no_text']}" for b in blocks if b.extra.get("no_text")]
+            detail = f" (no readable text on {'; '.join(reasons[:3])})" if reasons else ""
+            raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR{detail}")
         blocks = drop_running_lines(blocks, page_sizes)
         statements = {page: {STATEMENT_FIELD: kind} for page, kind in page_statements(blocks, page_sizes).items()}
         return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes, page_meta=statements)

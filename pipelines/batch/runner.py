@@ -428,6 +428,8 @@ def _note(record: dict) -> str | None:
         pages = record["empty_pages"]
         listed = ", ".join(map(str, pages[:10])) + (" ..." if len(pages) > 10 else "")
         notes.append(f"no text on {len(pages)} page(s): {listed}")
+    for page, reason in list(record.get("unreadable_pages", {}).items())[:3]:
+        notes.append(f"page {page}: no readable text ({reason}); its image is kept for the vision model")
     return "; ".join(notes) or None
 
 

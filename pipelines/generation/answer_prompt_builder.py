@@ -8,6 +8,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage, ImageContent
 
+from ingest.language import writing_system
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
 from pipelines.generation.tiling import MAX_PIXELS, tile_crops
 from pipelines.sources import Source
@@ -157,6 +158,9 @@ def relevant(question: str, sources: list[Source], min_dense_similarity: float) 
     wanted = set(terms(question))
     if not wanted:
         return True
+    script = writing_system(question)
+    if any(writing_system(s.text) not in ("", script) for s in sources):
+        return True  # a passage in another script shares no word with the question: the dense match decides
     shared = [len(wanted & set(terms(f"{s.section} {s.text}"))) for s in sources]
     if max(shared) >= min(2, len(wanted)):
         return True
@@ -168,8 +172,8 @@ def dense_similarities(question: str, sources: list[Source]) -> list[float]:
     """Cosine similarity of the question with each source's section and text (MiniLM, the retrieval encoder)."""
     import numpy as np
 
-    from retrievers.encoders.minilm import shared_encoder
+    from retrievers.encoders.minilm_onnx import shared_onnx_encoder
 
-    vectors = shared_encoder().encode([question] + [f"{s.section} {s.text}" for s in sources])
+    vectors = shared_onnx_encoder().encode([question] + [f"{s.section} {s.text}" for s in sources])
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return [float(v) for v in vectors[1:] @ vectors[0]]

@@ -16,7 +16,9 @@ from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS, text_to_embe
 class BM25SparseDocumentEmbedder:
     """Sets ``sparse_embedding`` on each Document from its meta fields and content (see ``retrievers.encoders.bm25``).
 
-    Store the vectors in a sparse vector with Qdrant's IDF modifier to get BM25 scoring.
+    Store the vectors in a sparse vector with Qdrant's IDF modifier to get BM25 scoring. Words are stemmed and
+    stop words removed in the document's language (``document_language`` meta, else ``language``, else English),
+    so a chunk that language detection gets wrong is still analysed like the rest of its document.
     """
 
     def __init__(self, *, meta_fields_to_embed: list[str] | None = None) -> None:
@@ -35,6 +37,7 @@ class BM25SparseDocumentEmbedder:
         """:returns: ``documents``: copies of the input with ``sparse_embedding`` set."""
         out = []
         for doc in documents:
-            indices, values = document_vector(text_to_embed(doc, self.meta_fields_to_embed))
+            language = doc.meta.get("document_language") or doc.meta.get("language")
+            indices, values = document_vector(text_to_embed(doc, self.meta_fields_to_embed), language)
             out.append(dataclasses.replace(doc, sparse_embedding=SparseEmbedding(indices=indices, values=values)))
         return {"documents": out}

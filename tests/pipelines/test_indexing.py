@@ -19,7 +19,16 @@ def test_pipeline_round_trips_through_yaml(settings) -> None:
 
     assert edges(again) == edges(pipeline)
     assert sorted(again.graph.nodes) == sorted(
-        ["router", "pdf_converter", "image_converter", "joiner", "chunker", "dense_embedder", "sparse_embedder"]
+        [
+            "router",
+            "pdf_converter",
+            "image_converter",
+            "joiner",
+            "chunker",
+            "language_classifier",
+            "dense_embedder",
+            "sparse_embedder",
+        ]
     )
 
 
