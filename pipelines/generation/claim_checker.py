@@ -29,8 +29,10 @@ class ClaimChecker:
 
     The repair request repeats the original prompt (the numbered sources as text and the question), the first
     answer, and names each unsupported figure with the sources its sentence cited. The corrected answer goes through
-    the citation checks and the claim checks again; ``claims["first"]`` keeps the first answer and its claims. When
-    Ollama cannot be reached for the repair, the first answer stands and ``claims["repair"]`` says why.
+    the citation checks and the claim checks again; ``claims["first"]`` keeps the first answer and its claims. A
+    repair with more unsupported figures than the first answer does not replace it (``claims["repair"]["rejected"]``,
+    the attempt in ``claims["repaired"]``). When Ollama cannot be reached for the repair, the first answer stands and
+    ``claims["repair"]`` says why.
     """
 
     def __init__(
@@ -112,6 +114,11 @@ class ClaimChecker:
             return out
         checked = CitationChecker().run(sources=sources, text_replies=[ChatMessage.from_assistant(reply)])
         repaired = check_claims(checked["answer"], sources, question=question or "")
+        if not checked["answer"].strip() or repaired["unsupported"] > claims["unsupported"]:
+            # a worse repair (more figures not found) does not replace the answer; it is kept for inspection
+            claims["repair"] = {"attempted": True, "error": "", "rejected": True}
+            claims["repaired"] = {"answer": checked["answer"], "claims": repaired}
+            return out
         repaired["repair"] = {"attempted": True, "error": ""}
         repaired["first"] = {"answer": answer, "claims": {k: v for k, v in claims.items() if k != "repair"}}
         return {

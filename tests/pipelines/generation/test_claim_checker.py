@@ -88,6 +88,15 @@ def test_a_repair_that_is_still_wrong_stays_flagged_and_there_is_one_round_only(
     assert out["claims"]["unsupported"] == 1 and out["claims"]["first"]["answer"] == WRONG
 
 
+def test_a_worse_repair_does_not_replace_the_answer() -> None:
+    worse = WRONG.replace("$6,439 million", "$9,999 million")
+    with FakeOllama(answer_fn=lambda prompt, body: worse) as server:
+        out = _run(ClaimChecker(url=server.url), WRONG)
+    assert len(server.chats()) == 1 and out["answer"] == WRONG
+    assert out["claims"]["repair"]["rejected"] and out["claims"]["repaired"]["answer"] == worse
+    assert out["claims"]["repaired"]["claims"]["unsupported"] == 2 and out["claims"]["unsupported"] == 1
+
+
 def test_unreachable_ollama_keeps_the_first_answer_flagged() -> None:
     with FakeOllama() as server:
         url = server.url
