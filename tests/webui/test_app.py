@@ -274,3 +274,16 @@ def test_models_and_generation_settings_come_from_the_sidebar(ui_env, monkeypatc
     assert len(re.findall(r"^\[\d+\] ", chat["messages"][-1]["content"], re.M)) <= 4
     caption = next(c for c in _texts(at, "caption") if c.startswith("qwen2"))  # Markdown-escaped
     assert re.search(r"· \d+ ms|· \d+\\?\.\d s", caption) and "0\\.0 s" not in caption, caption
+
+
+def test_a_source_read_by_ocr_shows_its_image_not_its_text(ui_env) -> None:
+    chart = corpus_file("charts", "png", "group_189_chart1.png")  # its OCR text is mostly noise
+    service = DocsightService.shared(ui_env)
+    service.ingest_uploads([(chart.name, chart.read_bytes())])
+    assert service.ingests.wait(timeout=300)
+    at = _app()
+    at.chat_input[0].set_value("daily Twitter posts BlackLivesMatter hashtag").run()
+    assert not at.exception, at.exception
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert "OCRed region, page 1" in captions, captions
+    assert any(e.label == "Extracted OCR text" for e in at.expander)
