@@ -8,7 +8,7 @@ from haystack.dataclasses import SparseEmbedding
 from qdrant_client import models
 
 from retrievers.document_registry import DocumentRegistry, doc_filter
-from retrievers.document_writer import DocsightDocumentWriter
+from retrievers.document_writer import DocsightDocumentWriter, record_for
 from retrievers.errors import EmbeddingModelMismatchError, StoreLockedError
 from retrievers.store import StoreConfig, open_document_store
 
@@ -53,6 +53,17 @@ def test_collection_records_its_model_and_refuses_another(tmp_path: Path) -> Non
         open_document_store(_config(tmp_path, model="other/model"))
 
 
+def test_record_keeps_pages_without_readable_text_and_the_document_language() -> None:
+    chunks = _chunks("doc1", 3)
+    for chunk in chunks:
+        chunk.meta["document_language"] = "ko"
+    chunks[2].content = ""  # an OCR'd page whose reading was rejected keeps only its image
+    chunks[2].meta.update(kind="page", no_text="OCR confidence 21/100 is too low")
+    record = record_for(chunks)
+    assert record.empty_pages == [3] and record.unreadable_pages == {"3": "OCR confidence 21/100 is too low"}
+    assert record.language == "ko"
+
+
 def test_a_different_dimension_is_the_same_clear_error(tmp_path: Path) -> None:
     store, _ = open_document_store(_config(tmp_path))
     store.close()
@@ -82,6 +93,8 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
         "tables": 0,
         "mime_type": "",
         "empty_pages": [],
+        "unreadable_pages": {},
+        "language": "",
         "ingested_at": None,
         "replaced": [],
     }
