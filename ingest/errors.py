@@ -87,6 +87,10 @@ class TooLargeError(IngestError):
     reason = "too large"
 
 
+class OutOfMemoryError(TooLargeError):
+    """Parsing the file needs more memory than a worker may use; the batch job adds its limit to the message."""
+
+
 class NoTextError(IngestError):
     reason = "no text"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageOps, ImageStat
 
-from ingest.errors import CorruptFileError, TooLargeError, summarize
+from ingest.errors import CorruptFileError, OutOfMemoryError, TooLargeError, summarize
 
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
 _WIDE_MODES = {"I", "F", "I;16", "I;16L", "I;16B", "I;16N"}
@@ -32,7 +32,9 @@ def prepare_for_ocr(frame: Image.Image, *, file: str = "") -> Image.Image:
             image = _on_white(image)
         return image.convert("RGB")
     except MemoryError:
-        raise TooLargeError(file, f"decoding the {frame.width}x{frame.height} image needs more memory") from None
+        raise OutOfMemoryError(
+            file, f"decoding the {frame.width}x{frame.height} image needs more memory than a worker may use"
+        ) from None
     except Exception as exc:  # Pillow reports damage as OSError, SyntaxError, ValueError, EOFError, struct.error
         raise decode_error(file, exc) from None
 
@@ -40,7 +42,7 @@ def prepare_for_ocr(frame: Image.Image, *, file: str = "") -> Image.Image:
 def decode_error(file: str, exc: BaseException) -> CorruptFileError | TooLargeError:
     """The IngestError for an exception Pillow raised while opening or decoding an image."""
     if isinstance(exc, MemoryError):
-        return TooLargeError(file, "decoding the image needs more memory than a worker may use")
+        return OutOfMemoryError(file, "decoding the image needs more memory than a worker may use")
     if isinstance(exc, ValueError) and any(limit in str(exc) for limit in _PILLOW_LIMITS):
         return TooLargeError(file, f"its metadata exceeds the decoder's limits ({exc})")
     return CorruptFileError(file, f"image data is damaged ({summarize(exc)})")

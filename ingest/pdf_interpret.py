@@ -19,7 +19,7 @@ from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.errors import TooLargeError
+from ingest.errors import OutOfMemoryError, TooLargeError
 
 MAX_CONTENT_BYTES = 32 << 20  # decoded content of a page, forms included
 MAX_TOKEN_BYTES = 1 << 20  # pdfminer lexes a token in time quadratic in its length
@@ -63,7 +63,7 @@ def interpret_page(page, number: int, *, file: str = "") -> PageInk:
     except _OverBudget as exc:
         raise TooLargeError(file, f"page {number} has {exc}") from None
     except MemoryError:
-        raise TooLargeError(file, f"page {number} needs more memory to interpret than a worker may use") from None
+        raise OutOfMemoryError(file, f"page {number} needs more memory to interpret than a worker may use") from None
     except Exception as exc:
         raise PdfminerException(exc) from exc
     page._layout = device.get_result()

@@ -22,6 +22,7 @@ from ingest.errors import (
     EncryptedError,
     IngestError,
     NoTextError,
+    OutOfMemoryError,
     TooLargeError,
     find_cause,
     summarize,
@@ -142,7 +143,7 @@ class PDFLayoutConverter:
             total = self._parse_pages(path, password, blocks, page_errors, page_sizes, base_meta, on_page)
         except (MalformedPDFException, PdfminerException, PSException) as exc:  # the document structure itself
             if find_cause(exc, MemoryError) is not None:
-                raise TooLargeError(path.name, "reading it needs more memory than a worker may use") from None
+                raise OutOfMemoryError(path.name, "reading it needs more memory than a worker may use") from None
             raise CorruptFileError(path.name, f"cannot be read as a PDF ({summarize(exc)})"[:300]) from None
         if len(page_errors) == total:
             raise CorruptFileError(path.name, f"no page could be parsed ({page_errors[0]})"[:300])
@@ -183,7 +184,7 @@ class PDFLayoutConverter:
                 except Exception as exc:  # a single unparsable page must not lose the rest of the document
                     if find_cause(exc, MemoryError) is not None:
                         detail = f"page {number} needs more memory than a worker may use"
-                        raise TooLargeError(path.name, detail) from None
+                        raise OutOfMemoryError(path.name, detail) from None
                     if find_cause(exc, OverflowError) is not None:
                         raise TooLargeError(path.name, f"page {number} is too large to render ({exc})") from None
                     page_errors.append(f"page {number}: {summarize(exc)}")
@@ -202,7 +203,7 @@ class PDFLayoutConverter:
             return pdfplumber.open(path, password=password or "")
         except Exception as exc:
             if find_cause(exc, MemoryError) is not None:
-                raise TooLargeError(path.name, "opening it needs more memory than a worker may use") from None
+                raise OutOfMemoryError(path.name, "opening it needs more memory than a worker may use") from None
             if find_cause(exc, PDFPasswordIncorrect):
                 detail = "wrong password" if password else "password required (pass --password FILE=PASSWORD)"
                 raise EncryptedError(path.name, detail) from None

@@ -21,7 +21,7 @@ from pathlib import Path
 from haystack import tracing
 
 from ingest import timing as stage_clock
-from ingest.errors import IngestError, UnsupportedFormatError, causes, find_cause, summarize
+from ingest.errors import IngestError, OutOfMemoryError, UnsupportedFormatError, causes, find_cause, summarize
 from ingest.filetypes import detect_type
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
@@ -36,11 +36,11 @@ class Task:
 
 def describe_error(exc: BaseException, memory_limit_mb: int | None = None) -> str:
     """The user-facing reason for a failed file: the IngestError inside pipeline wrappers, if any."""
+    limit = f" (the limit is {memory_limit_mb} MB, DOCSIGHT_MAX_WORKER_MEMORY_MB)" if memory_limit_mb else ""
     found = find_cause(exc, IngestError)
     if found is not None:
-        return found.message
+        return found.message + (limit if isinstance(found, OutOfMemoryError) else "")
     if out_of_memory(exc):
-        limit = f" (the limit is {memory_limit_mb} MB, DOCSIGHT_MAX_WORKER_MEMORY_MB)" if memory_limit_mb else ""
         return f"too large: parsing it needs more memory than a worker may use{limit}"
     return f"internal error: {summarize(exc, 480)}"
 

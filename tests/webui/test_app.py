@@ -199,7 +199,7 @@ def test_progress_counts_every_upload_names_unchanged_files_and_lists_each_phase
         "notes.txt": "failed",
     }
     details = " ".join(rows["details"])
-    assert "b'" not in details and 'content starts with "plain te"' in details
+    assert "b'" not in details and "(detected: text)" in details  # the reason names the content type, no bytes
     assert "2 document(s)" in _texts(at, "subheader")
 
 
