@@ -142,7 +142,9 @@ def answer(
                 turn.seconds = time.monotonic() - start
                 return turn
             except Exception as exc:
-                explained = explain_failure(exc, svc.settings.ollama_url, svc.settings.ollama_timeout)
+                explained = explain_failure(
+                    exc, svc.settings.ollama_url, svc.settings.ollama_timeout, svc.settings.ollama_deadline_s
+                )
                 if explained is None:
                     raise
                 svc.ollama_status(max_age_s=0)  # refresh the status panel
