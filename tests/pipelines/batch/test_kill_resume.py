@@ -26,7 +26,10 @@ FILES = [
     ("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"),
     ("charts", "png", "group_0_chart1.png"),
     ("parsers", "unstructured__fr_olap.pdf"),
-    ("parsers", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf"),
+    # not the searchable scan (pypdf__Seige_of_Vicksburg_Sample_OCR.pdf) any more: its invisible layer is now checked
+    # against an OCR pass per page, which made it most of a clean run, so the timed kills fell after nearly every
+    # other file was done; the chart above still takes the OCR path
+    ("parsers", "pdfplumber__federal-register-2020-17221.pdf"),
     ("parsers", "pdfplumber__table-curves-example.pdf"),
 ]
 
