@@ -48,6 +48,8 @@ def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore
             timeout=settings.ollama_timeout,
             keep_alive=settings.keep_alive,
             max_context=settings.ollama_num_ctx_max,
+            deadline_s=settings.ollama_deadline_s,
+            num_predict=settings.ollama_num_predict,
         ),
     )
     pipe.connect("retriever.documents", "prompt_builder.documents")

@@ -11,6 +11,7 @@ from ollama import Client
 
 from pipelines.generation.citation_checker import CitationChecker
 from pipelines.generation.claims import UNSUPPORTED, check_claims
+from pipelines.generation.http_deadline import DeadlineTransport
 from pipelines.generation.ollama_chat_generator import DEFAULT_API_KEY, auth_headers
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
 from pipelines.sources import Source
@@ -45,6 +46,8 @@ class ClaimChecker:
         keep_alive: str | None = "10m",
         max_context: int = 16384,
         api_key: Secret | None = DEFAULT_API_KEY,
+        deadline_s: float | None = None,
+        num_predict: int | None = None,
     ) -> None:
         """
         :param repair: allow the one repair round.
@@ -54,6 +57,8 @@ class ClaimChecker:
         :param keep_alive: how long Ollama keeps the model loaded afterwards.
         :param max_context: the largest ``num_ctx`` requested.
         :param api_key: bearer token for an Ollama behind an authenticating proxy.
+        :param deadline_s: seconds the whole repair request may take (None: no total bound).
+        :param num_predict: the most tokens the repaired answer may have (None: Ollama's default).
         """
         self.repair = repair
         self.model = model
@@ -62,6 +67,8 @@ class ClaimChecker:
         self.keep_alive = keep_alive
         self.max_context = max_context
         self.api_key = api_key
+        self.deadline_s = deadline_s
+        self.num_predict = num_predict
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -73,6 +80,8 @@ class ClaimChecker:
             keep_alive=self.keep_alive,
             max_context=self.max_context,
             api_key=self.api_key.to_dict() if self.api_key is not None else None,
+            deadline_s=self.deadline_s,
+            num_predict=self.num_predict,
         )
 
     @classmethod
@@ -139,7 +148,8 @@ class ClaimChecker:
         repair = REPAIR_PROMPT.format(problems="\n".join(problems))
         tokens = estimate_tokens(SYSTEM_PROMPT + prompt + answer + repair)
         key = self.api_key.resolve_value() if self.api_key is not None else None
-        client = Client(host=self.url, timeout=self.timeout, headers=auth_headers(key))
+        bounded = {"transport": DeadlineTransport(self.deadline_s)} if self.deadline_s else {}
+        client = Client(host=self.url, timeout=self.timeout, headers=auth_headers(key), **bounded)
         response = client.chat(
             model=self.model,
             messages=[
@@ -153,6 +163,7 @@ class ClaimChecker:
             options={
                 "num_ctx": context_size(tokens, with_image=False, maximum=self.max_context),
                 "temperature": 0.0,
+                **({"num_predict": self.num_predict} if self.num_predict else {}),
             },
         )
         return response["message"]["content"] or ""

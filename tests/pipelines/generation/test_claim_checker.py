@@ -108,3 +108,19 @@ def test_unreachable_ollama_keeps_the_first_answer_flagged() -> None:
 def test_no_model_answer_means_nothing_to_check() -> None:
     out = ClaimChecker(repair=False).run(answer="I found nothing.", citations=[], sources=SOURCES, model="")
     assert out["claims"]["total"] == 0 and out["claims"]["repair"]["attempted"] is False
+
+
+def test_the_repair_request_is_bounded_in_length_and_in_time() -> None:
+    with FakeOllama(answer_fn=lambda prompt, body: RIGHT) as server:
+        _run(ClaimChecker(url=server.url, num_predict=77, deadline_s=30), WRONG)
+    (chat,) = server.chats()
+    assert chat["options"]["num_predict"] == 77
+    checker = ClaimChecker(num_predict=77, deadline_s=30)
+    assert ClaimChecker.from_dict(checker.to_dict()).to_dict()["init_parameters"]["deadline_s"] == 30
+
+
+def test_a_repair_that_outlives_its_deadline_keeps_the_first_answer_flagged() -> None:
+    with FakeOllama(answer_fn=lambda prompt, body: RIGHT, trickle_s=1.0) as server:
+        out = _run(ClaimChecker(url=server.url, deadline_s=2, timeout=30), WRONG)
+    assert out["answer"] == WRONG and out["claims"]["unsupported"] == 1
+    assert out["claims"]["repair"]["attempted"] and out["claims"]["repair"]["error"]
