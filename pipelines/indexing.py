@@ -1,4 +1,5 @@
-"""The indexing pipeline: files -> layout blocks -> chunks -> their language -> dense + sparse vectors -> Qdrant.
+"""The indexing pipeline: files -> layout blocks -> chunks -> their language -> their document's identity -> dense +
+sparse vectors -> Qdrant.
 
 One definition serves the batch job (which runs it without the writer in worker processes and writes in the main
 process), the web UI and the YAML export.
@@ -14,6 +15,7 @@ from ingest.chunking.layout_chunker import LayoutChunker
 from ingest.classifiers.chunk_language_classifier import ChunkLanguageClassifier
 from ingest.converters.image_ocr_converter import ImageOCRConverter
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+from ingest.identity.document_identifier import DocumentIdentifier
 from ingest.routers.content_type_router import ContentTypeRouter
 from pipelines.embedders import document_embedder, embedding_model_name
 from pipelines.settings import Settings
@@ -55,6 +57,7 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
         "chunker", LayoutChunker(max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens)
     )
     pipe.add_component("language_classifier", ChunkLanguageClassifier())
+    pipe.add_component("identifier", DocumentIdentifier())
     pipe.add_component("dense_embedder", document_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseDocumentEmbedder())
     pipe.connect("router.pdf", "pdf_converter.sources")
@@ -63,7 +66,8 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
     pipe.connect("image_converter.documents", "joiner.documents")
     pipe.connect("joiner.documents", "chunker.documents")
     pipe.connect("chunker.documents", "language_classifier.documents")
-    pipe.connect("language_classifier.documents", "dense_embedder.documents")
+    pipe.connect("language_classifier.documents", "identifier.documents")
+    pipe.connect("identifier.documents", "dense_embedder.documents")
     pipe.connect("dense_embedder.documents", "sparse_embedder.documents")
     if document_store is not None:
         writer = DocsightDocumentWriter(document_store=document_store, embedding_model=embedding_model_name(settings))

@@ -52,6 +52,13 @@ class DocumentRecord:
     empty_pages: list[int] = field(default_factory=list)  # pages that yielded no text, even after OCR
     unreadable_pages: dict[str, str] = field(default_factory=dict)  # page -> why its OCR reading was not text
     language: str = ""  # ISO 639-1 code of most of its text ("und": unknown; "": recorded before docsight knew)
+    # what it is, from its own text (see ingest.identity; empty in records written before docsight derived it)
+    title: str = ""
+    organisation: str = ""
+    aliases: list[str] = field(default_factory=list)  # short forms of the organisation and its tickers
+    period: str = ""  # "FY2018", "FY2023 Q2", "2023-05-03"
+    years: list[str] = field(default_factory=list)  # the years a question may name the period by
+    kind: str = ""  # 10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     # the Qdrant ids of its points: commit and the embedded search index fetch them directly instead of scanning
     # the collection with a filter (empty in records written before docsight recorded them)

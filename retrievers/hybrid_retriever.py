@@ -21,7 +21,7 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 from ingest.documents import title_from_name
 from retrievers.client_lock import client_lock
 from retrievers.document_registry import DocumentRegistry
-from retrievers.document_scope import NamedDocument, named_document, ordinal_scope
+from retrievers.document_scope import NamedDocument, identified_document, named_document, ordinal_scope
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
@@ -60,8 +60,9 @@ class DocsightHybridRetriever:
         :param top_k: hits to return (runtime ``top_k`` overrides it).
         :param embedding_model: the model of the query embeddings; a collection written with another model is an
             ``EmbeddingModelMismatchError`` instead of silently wrong results.
-        :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names
-            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`); when ``filters``
+        :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names the
+            filing whose cover names 3M and fiscal 2018 (or, for a document whose content names no organisation,
+            the file ``3M_2018_10K.pdf``) — search only those (see :mod:`retrievers.document_scope`); when ``filters``
             choose documents (``meta.doc_id in [...]``, in the user's order), a question about "the second chart"
             searches the second of them.
         :param dense_weight: the dense ranking's weight in the fusion (the sparse one's is 1); weighted RRF.
@@ -151,7 +152,7 @@ class DocsightHybridRetriever:
         revision = registry.revision()
         if self._named is None or self._named[0] != revision:
             records = registry.all()
-            named = [n for r in records if (n := named_document(r.doc_id, title_from_name(r.source)))]
+            named = [n for r in records if (n := _named(r))]
             self._named = (revision, named, {r.doc_id: r.source for r in records})
         return self._named[1], self._named[2]
 
@@ -222,6 +223,15 @@ class DocsightHybridRetriever:
                 registry.check(self.embedding_model, self.document_store.embedding_dim)
             self._registry = registry
         return self._registry
+
+
+def _named(record) -> NamedDocument | None:
+    """A document's names from its content (organisation, short forms, period years), else from its file name."""
+    if record.organisation:
+        found = identified_document(record.doc_id, record.organisation, record.aliases, record.years)
+        if found:
+            return found
+    return named_document(record.doc_id, title_from_name(record.source))
 
 
 def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:

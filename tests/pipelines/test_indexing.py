@@ -26,6 +26,7 @@ def test_pipeline_round_trips_through_yaml(settings) -> None:
             "joiner",
             "chunker",
             "language_classifier",
+            "identifier",
             "dense_embedder",
             "sparse_embedder",
         ]
@@ -41,6 +42,7 @@ def test_pipeline_with_writer_ingests_and_reingests_without_duplicates(settings)
     assert written > 3
     record = first["writer"]["records"][0]
     assert record["source"] == "samplefiles__multicolumn.pdf" and record["pages"] == 3
+    assert record["kind"] and record["title"]  # its identity, from its content (ingest.identity)
     pipeline.run({"router": {"sources": [source]}})
     assert store.count_documents() == written
     docs = store.filter_documents()

@@ -1,0 +1,125 @@
+"""Measurement helpers for documents known by their content (issue 15), without a 30-minute re-ingest:
+
+- :func:`backfill_identity` gives a collection ingested before :mod:`ingest.identity` existed what a fresh ingest
+  would write: every document's identity fields in its chunks and record, and the chunks' vectors embedded again
+  with the identity label in front (the layout, chunks and ids are unchanged: parsing is not repeated);
+- :func:`opaque_dataset` copies a FinanceBench-shaped dataset with every document renamed to an opaque name (a
+  hash of its bytes), the questions pointing at the new names;
+- :func:`rename_sources` renames the documents of a (copied) collection to those names, as an ingest of the
+  renamed files would have recorded them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from haystack.document_stores.types import DuplicatePolicy
+from haystack_integrations.document_stores.qdrant.converters import convert_qdrant_point_to_haystack_document
+
+from ingest.documents import title_from_name
+from ingest.identity.document_identifier import DocumentIdentifier
+from pipelines.embedders import document_embedder
+from pipelines.settings import Settings
+from pipelines.store import open_store
+from retrievers.document_registry import _record_id
+from retrievers.encoders.bm25_document_embedder import BM25SparseDocumentEmbedder
+
+_RECORD_FIELDS = {
+    "doc_title": "title",
+    "organisation": "organisation",
+    "organisation_aliases": "aliases",
+    "period": "period",
+    "period_years": "years",
+    "doc_kind": "kind",
+}
+
+
+def backfill_identity(settings: Settings, *, console=None) -> list[dict]:
+    """Identify, re-embed and re-record every document of the configured collection; returns one summary per
+    document (source and identity fields)."""
+    store, registry = open_store(settings)
+    dense, sparse, identifier = document_embedder(settings), BM25SparseDocumentEmbedder(), DocumentIdentifier()
+    dense.warm_up()
+    client, summaries = store._client, []
+    try:
+        records = registry.all(point_ids=True)
+        for number, record in enumerate(records, start=1):
+            points = client.retrieve(store.index, record.point_ids, with_payload=True, with_vectors=False)
+            chunks = [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
+            chunks.sort(key=lambda c: int(c.meta.get("chunk_index", 0)))
+            chunks = [dataclasses.replace(c, embedding=None, sparse_embedding=None) for c in chunks]
+            chunks = identifier.run(documents=chunks)["documents"]
+            chunks = sparse.run(documents=dense.run(documents=chunks)["documents"])["documents"]
+            store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
+            fields = {key: chunks[0].meta.get(field) for field, key in _RECORD_FIELDS.items()}
+            client.set_payload(registry.name, payload=fields, points=[_record_id(record.doc_id)])
+            summaries.append({"source": record.source, **fields, "label": chunks[0].meta["title"]})
+            if console is not None:
+                console.print(f"[{number}/{len(records)}] {record.source}: {chunks[0].meta['title']}")
+    finally:
+        store.close()
+    return summaries
+
+
+def opaque_name(path: Path) -> str:
+    """An opaque name for a file: the first 20 hex digits of the sha256 of its bytes, with its suffix."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:20] + path.suffix.lower()
+
+
+def opaque_dataset(dataset: Path, out: Path) -> tuple[Path, dict[str, str]]:
+    """Copy ``dataset`` (questions.jsonl with ``doc_file`` relative to its folder) to ``out`` with every document
+    renamed by :func:`opaque_name` (hard links where possible); returns the new questions file and the renaming
+    (old file name -> new file name)."""
+    rows = [json.loads(line) for line in dataset.read_text().splitlines() if line.strip()]
+    renamed: dict[str, str] = {}
+    (out / "pdfs").mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        source = dataset.parent / row["doc_file"]
+        new = f"pdfs/{opaque_name(source)}"
+        target = out / new
+        if not target.exists():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        renamed[Path(row["doc_file"]).name] = Path(new).name
+        row["doc_file"] = new
+    questions = out / dataset.name
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return questions, renamed
+
+
+def rename_sources(settings: Settings, renamed: dict[str, str], folder: Path) -> int:
+    """Rename the documents of the configured collection: ``source`` (file name), ``path`` (in ``folder``) and,
+    where the embedded label fell back to the file name, ``title``, in every chunk and record, as an ingest of the
+    renamed files would have written them. Returns the number of documents renamed.
+
+    :raises ValueError: a document's embedded label is its file name (its vectors would have to be recomputed).
+    """
+    store, registry = open_store(settings)
+    client, count = store._client, 0
+    try:
+        for record in registry.all(point_ids=True):
+            new = renamed.get(record.source)
+            if not new:
+                continue
+            path = str((folder / new).resolve())
+            points = client.retrieve(store.index, record.point_ids, with_payload=["meta"])
+            if any(p.payload["meta"].get("title") == title_from_name(record.source) for p in points):
+                raise ValueError(f"{record.source}: its embedded title is its file name; re-ingest it instead")
+            ids = [p.id for p in points]
+            client.set_payload(store.index, payload={"source": new, "path": path}, points=ids, key="meta")
+            client.set_payload(registry.name, payload={"source": new, "path": path}, points=[_record_id(record.doc_id)])
+            registry._set_versions(path, [record.doc_id])
+            count += 1
+    finally:
+        store.close()
+    return count
+
+
+__all__ = ["backfill_identity", "opaque_dataset", "opaque_name", "rename_sources"]

@@ -1,0 +1,89 @@
+"""DocumentIdentifier: every chunk learns what its document is (title, organisation, period, kind)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+
+from ingest.documents import plain_text
+from ingest.identity.identify import DocumentIdentity, identify
+from ingest.identity.title import pdf_title
+
+FIRST_PAGES = 8  # the cover and, in a quarterly report, the statements that say which quarter it is
+_MAX_TEXT = 60_000
+IDENTITY_FIELDS = ("doc_title", "organisation", "organisation_aliases", "period", "period_years", "doc_kind")
+
+
+@component
+class DocumentIdentifier:
+    """Derives each document's identity from the text of its first pages (see :func:`ingest.identity.identify`)
+    and the PDF's metadata title, and writes it into every chunk's meta: ``doc_title``, ``organisation``,
+    ``organisation_aliases`` (short forms and tickers), ``period`` ("FY2018", "FY2023 Q2"), ``period_years``,
+    ``doc_kind`` (10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other). ``title``, the text
+    embedded in front of every chunk, becomes the identity's label (organisation, kind, period, or the derived
+    title); the file-name title stays only when the content yields nothing.
+
+    Offline and deterministic: no model is needed. Chunks of one document must be consecutive (as the chunker
+    emits them).
+
+    Usage example:
+    ```python
+    chunks = DocumentIdentifier().run(documents=chunks)["documents"]
+    ```
+    """
+
+    def __init__(self) -> None:
+        """No parameters: identification reads only the document's own text and metadata."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentIdentifier:
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+        """:returns: ``documents``: copies of the input with the identity fields in their meta."""
+        groups: dict[str, list[Document]] = {}
+        for doc in documents:
+            groups.setdefault(doc.meta.get("doc_id", ""), []).append(doc)
+        out: list[Document] = []
+        for chunks in groups.values():
+            identity = identify_chunks(chunks)
+            fields = identity_meta(identity, fallback=chunks[0].meta.get("title", ""))
+            out += [dataclasses.replace(c, meta={**c.meta, **fields}) for c in chunks]
+        return {"documents": out}
+
+
+def identify_chunks(chunks: list[Document]) -> DocumentIdentity:
+    """The identity of the document whose chunks (in document order) are ``chunks``."""
+    first = [c for c in chunks if int(c.meta.get("page", 1) or 1) <= FIRST_PAGES] or chunks[:50]
+    text = "\n".join(plain_text(c) for c in first)[:_MAX_TEXT]
+    meta = chunks[0].meta
+    metadata_title = prominent = ""
+    path = meta.get("path", "")
+    if str(meta.get("mime_type", "")).endswith("pdf") and path and Path(path).is_file():
+        metadata_title, prominent = pdf_title(path)
+    heading = next((str(c.meta["section"]) for c in first if c.meta.get("section")), "")
+    image = str(meta.get("mime_type", "")).startswith("image/")
+    ocr_only = all(c.meta.get("ocr") for c in chunks)
+    return identify(
+        text, metadata_title=metadata_title, prominent=prominent, heading=heading, image=image, ocr_only=ocr_only
+    )
+
+
+def identity_meta(identity: DocumentIdentity, *, fallback: str = "") -> dict[str, Any]:
+    """The chunk meta fields of ``identity``; ``title`` (embedded with the chunk) is its label or ``fallback``."""
+    return {
+        "doc_title": identity.title or fallback,
+        "organisation": identity.organisation,
+        "organisation_aliases": list(identity.aliases),
+        "period": identity.period,
+        "period_years": list(identity.years),
+        "doc_kind": identity.kind,
+        "title": identity.label(fallback),
+    }
