@@ -45,6 +45,10 @@ def run_retrieval(args: argparse.Namespace) -> Path:
     from eval.charts_eval import evaluate_charts
     from eval.retrieval_eval import evaluate
 
+    if args.opaque_names:
+        from eval.identity_backfill import opaque_dataset
+
+        args.dataset, _ = opaque_dataset(args.dataset, Path("data/eval") / f"{args.dataset.parent.name}-opaque")
     questions = load(args.dataset)
     settings = _settings(args, args.dataset)
     out = _out(args, "retrieval")
@@ -361,6 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--no-baselines", action="store_true", help="skip plain BM25 and plain dense")
     retrieval.add_argument("--no-scope", action="store_true", help="ablation: do not scope by document names")
     retrieval.add_argument("--dense-weight", type=float, default=2.0, help="ablation: dense weight in the fusion")
+    retrieval.add_argument(
+        "--opaque-names",
+        action="store_true",
+        help="evaluate a copy of the dataset whose documents are renamed to a hash of their bytes (in "
+        "data/eval/<folder>-opaque; collection eval-<name>-<folder>-opaque unless --collection)",
+    )
     answers = commands.choices["answers"]
     answers.add_argument("--mode", choices=["auto", "text", "vision"], default="auto")
     answers.add_argument("--limit", type=int, help="only the first N questions")

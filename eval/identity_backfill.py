@@ -20,6 +20,7 @@ from pathlib import Path
 
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_qdrant_point_to_haystack_document
+from qdrant_client import models
 
 from ingest.documents import title_from_name
 from ingest.identity.document_identifier import DocumentIdentifier
@@ -39,15 +40,16 @@ _RECORD_FIELDS = {
 }
 
 
-def backfill_identity(settings: Settings, *, console=None) -> list[dict]:
-    """Identify, re-embed and re-record every document of the configured collection; returns one summary per
-    document (source and identity fields)."""
+def backfill_identity(settings: Settings, *, first: int = 0, last: int | None = None, console=None) -> list[dict]:
+    """Identify, re-embed and re-record the documents of the configured collection (those from ``first`` to
+    before ``last`` in the order of their sources: several processes can share the work on copies of the store,
+    see :func:`copy_documents`); returns one summary per document (source and identity fields)."""
     store, registry = open_store(settings)
     dense, sparse, identifier = document_embedder(settings), BM25SparseDocumentEmbedder(), DocumentIdentifier()
     dense.warm_up()
     client, summaries = store._client, []
     try:
-        records = registry.all(point_ids=True)
+        records = registry.all(point_ids=True)[first:last]
         for number, record in enumerate(records, start=1):
             points = client.retrieve(store.index, record.point_ids, with_payload=True, with_vectors=False)
             chunks = [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
@@ -64,6 +66,31 @@ def backfill_identity(settings: Settings, *, console=None) -> list[dict]:
     finally:
         store.close()
     return summaries
+
+
+def copy_documents(source: Settings, target: Settings, first: int, last: int | None = None) -> int:
+    """Copy the points and records of documents ``first`` to before ``last`` (by source) from the collection of
+    ``source`` to that of ``target`` (the same collection, elsewhere); returns the number of points copied."""
+    from_store, from_registry = open_store(source)
+    to_store, to_registry = open_store(target)
+    copied = 0
+    try:
+        for record in from_registry.all(point_ids=True)[first:last]:
+            points = from_store._client.retrieve(
+                from_store.index, record.point_ids, with_payload=True, with_vectors=True
+            )
+            structs = [models.PointStruct(id=p.id, vector=p.vector, payload=p.payload) for p in points]
+            for start in range(0, len(structs), 256):
+                to_store._client.upsert(to_store.index, structs[start : start + 256], wait=True)
+            entry = from_registry.client.retrieve(from_registry.name, [_record_id(record.doc_id)], with_payload=True)
+            to_registry.client.set_payload(
+                to_registry.name, payload=entry[0].payload, points=[_record_id(record.doc_id)]
+            )
+            copied += len(structs)
+    finally:
+        from_store.close()
+        to_store.close()
+    return copied
 
 
 def opaque_name(path: Path) -> str:
@@ -122,4 +149,4 @@ def rename_sources(settings: Settings, renamed: dict[str, str], folder: Path) ->
     return count
 
 
-__all__ = ["backfill_identity", "opaque_dataset", "opaque_name", "rename_sources"]
+__all__ = ["backfill_identity", "copy_documents", "opaque_dataset", "opaque_name", "rename_sources"]

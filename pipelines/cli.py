@@ -499,12 +499,18 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
     from rich.text import Text
 
     table = Table(title=f"collection {markup_safe(settings.collection)} ({markup_safe(settings.qdrant_location)})")
-    for column in ("doc_id", "source", "pages", "chunks", "figures", "tables", "ingested"):
+    columns = ("doc_id", "source", "title", "organisation", "period", "kind", "language", "pages", "chunks")
+    for column in (*columns, "figures", "tables", "ingested"):
         table.add_column(column)
     for r in records:
         table.add_row(
             plain(r.doc_id[:12]),
             Text(plain(r.source)),
+            Text(plain(r.title)),
+            Text(plain(r.organisation)),
+            plain(r.period),
+            plain(r.kind),
+            plain(r.language),
             str(r.pages),
             str(r.chunks),
             str(r.figures),

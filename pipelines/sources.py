@@ -26,6 +26,7 @@ class Source:
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
+    document: str = ""  # what the document is, from its content: "3M COMPANY Form 10-K FY2018" (ingest.identity)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
@@ -43,6 +44,7 @@ class Source:
             crop_jpeg_b64=meta.get("crop_jpeg_b64"),
             page_size=list(meta.get("page_size") or []) or None,
             ocr=bool(meta.get("ocr", False)),
+            document=meta.get("doc_title", ""),
         )
 
     @property

@@ -113,7 +113,7 @@ def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     named = [d for d in named if d.from_content] or named
     years = set(_YEAR.findall(question)) | {m for w in words for m in _YEAR.findall(w)}
     dated = [d for d in named if d.years & years]
-    return [d.doc_id for d in (dated or named)]
+    return list(dict.fromkeys(d.doc_id for d in (dated or named)))
 
 
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7}

@@ -20,7 +20,7 @@ from qdrant_client.local.qdrant_local import QdrantLocal
 
 from ingest.documents import title_from_name
 from retrievers.client_lock import client_lock
-from retrievers.document_registry import DocumentRegistry
+from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.document_scope import NamedDocument, identified_document, named_document, ordinal_scope
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
@@ -152,7 +152,7 @@ class DocsightHybridRetriever:
         revision = registry.revision()
         if self._named is None or self._named[0] != revision:
             records = registry.all()
-            named = [n for r in records if (n := _named(r))]
+            named = [n for r in records for n in _names(r)]
             self._named = (revision, named, {r.doc_id: r.source for r in records})
         return self._named[1], self._named[2]
 
@@ -225,13 +225,12 @@ class DocsightHybridRetriever:
         return self._registry
 
 
-def _named(record) -> NamedDocument | None:
-    """A document's names from its content (organisation, short forms, period years), else from its file name."""
-    if record.organisation:
-        found = identified_document(record.doc_id, record.organisation, record.aliases, record.years)
-        if found:
-            return found
-    return named_document(record.doc_id, title_from_name(record.source))
+def _names(record: DocumentRecord) -> list[NamedDocument]:
+    """A document's names from its content (organisation, short forms, period years) and from its file name
+    (:func:`retrievers.document_scope.scope` prefers the first)."""
+    by_content = identified_document(record.doc_id, record.organisation, record.aliases, record.years)
+    by_file = named_document(record.doc_id, title_from_name(record.source))
+    return [n for n in (by_content if record.organisation else None, by_file) if n]
 
 
 def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:

@@ -25,8 +25,9 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
             anchor=source_anchor(turn, source.n),
             divider=False,
         )
-        if source.section:
-            st.caption(escape_markdown(source.section[:200]))
+        about = " · ".join(x for x in (source.document, source.section) if x and x != source.source)
+        if about:
+            st.caption(escape_markdown(about[:300]))
         text = source.text if len(source.text) <= TEXT_PREVIEW_CHARS else source.text[:TEXT_PREVIEW_CHARS] + " …"
         image, caption = _image_of(service, source)
         if image is not None:

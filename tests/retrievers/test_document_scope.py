@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.documents import title_from_name as title_of
-from retrievers.document_scope import named_document, ordinal_scope, scope
+from retrievers.document_scope import identified_document, named_document, ordinal_scope, scope
 
 TITLES = {
     "mmm": "3M_2018_10K.pdf",
@@ -60,3 +60,48 @@ def test_titles_without_a_usable_name_are_skipped() -> None:
 )
 def test_ordinal_references_pick_among_the_chosen_documents(question: str, expected: list[str]) -> None:
     assert ordinal_scope(question, ["a", "b", "c"]) == expected
+
+
+# documents under opaque file names, named by their content (ingest.identity); names and years as the covers of
+# the FinanceBench filings give them (tests/ingest/identity checks those covers)
+IDENTIFIED = {
+    "0f3a.pdf": ("3M COMPANY", ["3M"], ["2018"]),
+    "1b7c.pdf": ("JPMorgan Chase & Co.", ["JPMorgan Chase", "JPMorgan", "JPM"], ["2023"]),
+    "2d9e.pdf": ("AMCOR PLC", ["AMCOR", "AMCR"], ["2022", "2023"]),  # its FY2023 Q2 10-Q
+    "3e1f.pdf": ("AMCOR PLC", ["AMCOR"], ["2023"]),  # its FY2023 10-K
+    "4a2b.pdf": ("MGM RESORTS INTERNATIONAL", ["MGM RESORTS"], ["2018"]),
+    "5c3d.pdf": ("JOHNSON & JOHNSON", ["JOHNSON & JOHNSON", "JOHNSON", "JNJ"], ["2022", "2023"]),
+    "6e4f.pdf": ("BEST BUY CO., INC.", ["BEST BUY", "BBY"], ["2023", "2024"]),
+    "7a5b.pdf": ("GENERAL MILLS, INC.", ["GENERAL MILLS", "GIS"], ["2020"]),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the FY2018 capital expenditure amount (in USD millions) for 3M?", ["0f3a.pdf"]),
+        ("Did the VaR that JPM faced in the second fiscal quarter of 2023 decrease?", ["1b7c.pdf"]),
+        ("What did JPMorgan report about its trading in 2023?", ["1b7c.pdf"]),
+        ("What is the nature of AMCOR's restructuring liability as of Q2 of FY2023?", ["2d9e.pdf", "3e1f.pdf"]),
+        ("What was the year end FY2018 amount of accounts payable for MGM Resorts?", ["4a2b.pdf"]),
+        ("Roughly how many times has JnJ sold its inventory in FY2022?", ["5c3d.pdf"]),
+        ("Which Best Buy category performed best during Q2 of FY2024?", ["6e4f.pdf"]),
+        ("What is General Mills's FY2020 working capital ratio?", ["7a5b.pdf"]),
+        ("What are the general terms of the 2020 agreement?", []),  # "general" alone names nothing
+        ("How much did the company spend on buybacks?", []),
+    ],
+)
+def test_scope_by_content_whatever_the_file_is_called(question: str, expected: list[str]) -> None:
+    docs = [identified_document(name, org, aliases, years) for name, (org, aliases, years) in IDENTIFIED.items()]
+    docs += [named_document(name, title_of(name)) for name in IDENTIFIED]  # opaque names: never a match
+    assert scope(question, [d for d in docs if d]) == expected
+
+
+def test_content_names_come_before_file_names() -> None:
+    by_content = identified_document("square", "SQUARE, INC.", ["SQUARE", "SQ"], ["2020"])
+    by_file = named_document("other", title_of("SQUARE_2019_10K.pdf"))
+    assert scope("What was Square's revenue in FY2020?", [by_content, by_file]) == ["square"]
+    # a question that names a document only by its file name still finds it
+    renamed = named_document("block", title_of("BLOCK_2020_10K.pdf"))
+    assert scope("What was Block's gross profit in FY2020?", [by_content, renamed]) == ["block"]
+    assert identified_document("x", "", [], []) is None

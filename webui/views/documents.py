@@ -157,6 +157,11 @@ def document_table(svc: DocsightService) -> None:
         [
             {
                 "document": r.source,
+                "title": r.title,
+                "organisation": r.organisation,
+                "period": r.period,
+                "kind": r.kind,
+                "language": r.language,
                 "pages": r.pages,
                 "chunks": r.chunks,
                 "figures": r.figures,

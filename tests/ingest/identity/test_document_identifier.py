@@ -38,8 +38,8 @@ def identified(path: Path) -> list[Document]:
         # no "(Exact name of registrant ...)" line: the name after the commission file number
         ("3M_2018_10K.pdf", 1, "3M COMPANY", ["3M"], "FY2018", ["2018"], "10-K"),
         # the date on the line after "For the quarterly period ended"; trading symbols in a table
-        ("JPMORGAN_2023Q2_10Q.pdf", 2, "JPMorgan Chase & Co.", ["JPMorgan Chase", "JPMorgan", "JPM", "AMJ"], "FY2023 Q2",
-         ["2023"], "10-Q"),
+        ("JPMORGAN_2023Q2_10Q.pdf", 2, "JPMorgan Chase & Co.", ["JPMorgan Chase", "JPMorgan", "JPM", "AMJ"],
+         "FY2023 Q2", ["2023"], "10-Q"),
         # a fiscal year ending in June: the quarter ended in December is its second ("Six Months Ended")
         ("AMCOR_2023Q2_10Q.pdf", 6, "AMCOR PLC", ["AMCOR", "AMCR"], "FY2023 Q2", ["2022", "2023"], "10-Q"),
         # a 52/53-week year that ended on January 1, 2023 is fiscal 2022
