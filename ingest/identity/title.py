@@ -13,16 +13,17 @@ _MAX_TITLE = 200
 # metadata titles that are not titles: file names, accession numbers, editor defaults, generated stamps
 _NOT_A_TITLE = re.compile(
     r"^(untitled|title|document\d*|microsoft word\b.*|slide \d+|presentation\d*|none|null|unknown)$"
-    r"|\.(pdf|docx?|pptx?|xlsx?|tex|dvi|indd|qxd|html?|txt)$|^\d{10}-\d\d-\d{6}$|^[\W\d_]+$"
+    r"|\.(pdf|docx?|pptx?|xlsx?|tex|dvi|indd|qxd|html?|txt|jpe?g|png|tiff?|exe)$|^\d{10}-\d\d-\d{6}$|^[\W\d_]+$"
     r"|\d{4}-\d\d-\d\d-\d\d|^[0-9a-f]{16,}$",
     re.IGNORECASE,
 )
 
 
 def meaningful(title: str) -> bool:
-    """Whether a metadata title says what the document is (not a file name, an accession number or a stamp)."""
+    """Whether a metadata title says what the document is (not a file name, an accession number, a stamp or one
+    identifier-like word such as "SingleTable")."""
     title = " ".join(title.split())
-    return 4 <= len(title) <= _MAX_TITLE and sum(c.isalpha() for c in title) >= 4 and not _NOT_A_TITLE.search(title)
+    return " " in title and 4 <= len(title) <= _MAX_TITLE and sum(c.isalpha() for c in title) >= 4 and not _NOT_A_TITLE.search(title)
 
 
 def pdf_title(path: str | Path, password: str | None = None) -> tuple[str, str]:
@@ -37,7 +38,7 @@ def pdf_title(path: str | Path, password: str | None = None) -> tuple[str, str]:
 
 def largest_text(page) -> str:
     """The consecutive lines set in the page's largest type (a title over two lines stays whole)."""
-    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)[:3000]
+    words = page.dedupe_chars().extract_words(extra_attrs=["size"], keep_blank_chars=False)[:3000]
     words = [w for w in words if any(ch.isalpha() for ch in w["text"])]
     if not words:
         return ""
