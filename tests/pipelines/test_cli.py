@@ -63,6 +63,8 @@ def test_ingest_report_list_delete(tmp_path: Path) -> None:
 
     listed = json.loads(docsight("docs", "list", "--json", store=store).stdout)
     assert sorted(d["source"] for d in listed) == ["pypdf__multilang.pdf", "samplefiles__multicolumn.pdf"]
+    titles = {d["source"]: (d["title"], d["kind"]) for d in listed}  # from the content (ingest.identity)
+    assert titles["samplefiles__multicolumn.pdf"] == ("Two-Column Document with Lorem Ipsum", "other")
 
     again = docsight("ingest", str(files[0]), str(files[2]), store=store)
     assert again.returncode == 0 and "2 unchanged" in again.stdout
