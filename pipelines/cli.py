@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("--top-k", type=int, default=10)
     retrieve.add_argument("--json", action="store_true", help="print the hits as JSON")
     retrieve.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
+    _identity_flags(retrieve)
     retrieve.add_argument(
         "--kind",
         action="append",
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--top-k", type=int, default=8)
     ask.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
+    _identity_flags(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
     ask.add_argument("--ollama-url", help="Ollama server (DOCSIGHT_OLLAMA_URL)")
     ask.add_argument(
@@ -320,7 +322,7 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     if args.top_k < 1:
         raise _UsageError("--top-k must be at least 1")
     page_from, page_to = _page_range(args.pages)
-    store, doc_ids = _open_collection(settings, args.doc)
+    store, doc_ids = _open_collection(settings, args.doc, _about(args))
     pipeline = build_retrieval_pipeline(settings, store)
     docs = retrieve(
         pipeline,
@@ -350,7 +352,31 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _open_collection(settings: Settings, only: list[str] | None):
+def _identity_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--organisation", metavar="NAME", help="only documents about it (or a short form: MMM, 3M)")
+    parser.add_argument("--period", metavar="PERIOD", help="only documents of this period or year (FY2018, 2023)")
+    parser.add_argument("--doc-kind", metavar="KIND", help="only documents of this kind (10-K, 10-Q, paper, ...)")
+
+
+def _about(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--organisation``/``--period``/``--doc-kind`` choices of a command (empty: none)."""
+    names = {"organisation": args.organisation, "period": args.period, "kind": args.doc_kind}
+    return {k: v for k, v in names.items() if v}
+
+
+def _is_about(record, about: dict[str, str]) -> bool:
+    """Whether a document's identity (see ingest.identity) matches every ``about`` choice, case-insensitively: the
+    organisation or one of its short forms; the period or one of its years; the kind."""
+    organisation, period, kind = (about.get(k, "").lower() for k in ("organisation", "period", "kind"))
+    names = {n.lower() for n in (record.organisation, *record.aliases) if n}
+    return (
+        (not organisation or organisation in names)
+        and (not period or period in {record.period.lower(), *record.years, *(f"fy{y}" for y in record.years)})
+        and (not kind or kind == record.kind.lower())
+    )
+
+
+def _open_collection(settings: Settings, only: list[str] | None, about: dict[str, str] | None = None):
     """Open the store; refuse an empty collection; resolve --doc names to doc ids."""
     from retrievers.errors import CollectionNotFoundError
 
@@ -367,6 +393,12 @@ def _open_collection(settings: Settings, only: list[str] | None):
         doc_ids = list(dict.fromkeys(r.doc_id for name in only for r in records if name in (r.doc_id, r.source)))
         if not doc_ids:
             raise _UsageError(f"no document matches {', '.join(only)} in collection {settings.collection}")
+    if about:
+        chosen = [r.doc_id for r in records if _is_about(r, about) and (doc_ids is None or r.doc_id in doc_ids)]
+        if not chosen:
+            wanted = ", ".join(f"{k} {v}" for k, v in about.items())
+            raise _UsageError(f"no document of {wanted} in collection {settings.collection} (see docsight docs list)")
+        doc_ids = chosen
     return store, doc_ids
 
 
@@ -378,7 +410,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         args.mode, [settings.text_model, settings.vision_model]
     )
     check_ollama(settings.ollama_url, models, api_key=settings.ollama_api_key)
-    store, doc_ids = _open_collection(settings, args.doc)
+    store, doc_ids = _open_collection(settings, args.doc, _about(args))
     pipeline = build_query_pipeline(settings, store, top_k=args.top_k)
 
     cut_off: list[bool] = []  # the model stopped at DOCSIGHT_OLLAMA_NUM_PREDICT tokens

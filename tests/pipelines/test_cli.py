@@ -65,6 +65,8 @@ def test_ingest_report_list_delete(tmp_path: Path) -> None:
     assert sorted(d["source"] for d in listed) == ["pypdf__multilang.pdf", "samplefiles__multicolumn.pdf"]
     titles = {d["source"]: (d["title"], d["kind"]) for d in listed}  # from the content (ingest.identity)
     assert titles["samplefiles__multicolumn.pdf"] == ("Two-Column Document with Lorem Ipsum", "other")
+    unknown = docsight("retrieve", "lorem", "--doc-kind", "10-K", store=store)
+    assert unknown.returncode == 2 and "no document of kind 10-K" in unknown.stderr
 
     again = docsight("ingest", str(files[0]), str(files[2]), store=store)
     assert again.returncode == 0 and "2 unchanged" in again.stdout
