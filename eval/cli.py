@@ -24,7 +24,15 @@ LABELS = {
     "dense_own_doc": "plain dense, own document",
 }
 TARGET_RECALL_AT_5, TARGET_CHART_RANK1 = 0.60, 0.80
-CHART_SYSTEMS = ("docsight", "bm25_ocr", "docsight_group", "docsight_group_content", "bm25_ocr_group")
+CHART_SYSTEMS = (
+    "docsight",
+    "bm25_ocr",
+    "dense_ocr",
+    "docsight_group",
+    "docsight_group_content",
+    "bm25_ocr_group",
+    "dense_ocr_group",
+)
 
 
 def _out(args: argparse.Namespace, kind: str) -> Path:
@@ -135,6 +143,9 @@ def _breakdown_lines(result: dict) -> list[str]:
     ]
 
 
+_CONTENT_COLUMNS = ("docsight", "bm25_ocr", "dense_ocr", "docsight_group_content", "bm25_ocr_group", "dense_ocr_group")
+
+
 def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
     def r1(scores: dict, system: str) -> float:
         return scores.get(system, {}).get("recall@1", 0.0)
@@ -155,11 +166,31 @@ def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
                 "questions",
                 "docsight, all charts",
                 "BM25 over OCR, all",
+                "dense over OCR, all",
                 "docsight, group",
                 "docsight, group, words only",
                 "BM25 over OCR, group",
+                "dense over OCR, group",
             ],
             rows,
+        ),
+        "",
+        "Content questions by cross-validation half (eval/splits.py), rank-1:",
+        "",
+        *report.table(
+            [
+                "half",
+                "docsight, all charts",
+                "BM25 over OCR, all",
+                "dense over OCR, all",
+                "docsight, group, words only",
+                "BM25 over OCR, group",
+                "dense over OCR, group",
+            ],
+            [
+                [label, *(r1(v, s) for s in _CONTENT_COLUMNS)]
+                for label, v in [*((f"half {h}", v) for h, v in result.get("by_half", {}).items()), ("all", summary)]
+            ],
         ),
         "",
         f"Content questions ({result['content_questions']}), rank-1: docsight {group:.3f} within the group "

@@ -71,7 +71,7 @@ def block_documents(
         }
         if block.extra.get("caption"):
             meta["caption"] = block.extra["caption"]
-        for key in ("ocr_languages", "no_text"):  # how an OCR'd page was read; why it holds no text
+        for key in ("ocr_languages", "no_text", "colours"):  # how an OCR'd page was read; why it holds no text
             if block.extra.get(key):
                 meta[key] = block.extra[key]
         if block.crop is not None:

@@ -10,11 +10,12 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ingest.chart_colours import colour_names
 from ingest.documents import block_documents, file_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
 from ingest.image_prep import decode_error, prepare_for_ocr
-from ingest.layout.blocks import Block
+from ingest.layout.blocks import PAGE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.timing import timed
 
@@ -123,6 +124,7 @@ class ImageOCRConverter:
                         crop_quality=self.crop_jpeg_quality,
                         file=path.name,
                     )
+                _name_colours(page_blocks, rgb)
                 blocks.extend(page_blocks)
                 if on_page is not None:
                     on_page(number, frames)
@@ -157,3 +159,12 @@ class ImageOCRConverter:
                 path.name, f"{image.width}x{image.height} pixels (the limit is {self.max_image_pixels:,})"
             )
         return image
+
+
+def _name_colours(blocks: list[Block], image: Image.Image) -> None:
+    """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``): questions
+    about charts name series by colour, which OCR does not read."""
+    for block in blocks:
+        if block.kind == PAGE and block.text.strip():
+            with timed("colours"):
+                block.extra["colours"] = colour_names(image)
