@@ -62,23 +62,34 @@ _NAMES = list(PALETTE)
 _REFERENCE = _lab(np.array(list(PALETTE.values())))
 
 
-def colour_names(image: Image.Image, *, min_share: float = MIN_SHARE) -> list[str]:
-    """The palette names of the colours ``image`` is drawn in, most area first (the background not counted)."""
+def colour_classes(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """A reduced copy of ``image`` as palette indices (``-1``: the background) and a mask of the pixels that count
+    as areas of colour (same colour as their right and lower neighbours: not an anti-aliased edge)."""
     small = image.convert("RGB")
     if max(small.size) > MAX_SIDE:
         small.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.NEAREST)
     rgb = np.asarray(small, dtype=np.int16)
     if rgb.shape[0] < 2 or rgb.shape[1] < 2:
+        return np.full(rgb.shape[:2], -1), np.zeros(rgb.shape[:2], dtype=bool)
+    counted = np.zeros(rgb.shape[:2], dtype=bool)
+    counted[:-1, :-1] = (np.abs(rgb[:-1, 1:] - rgb[:-1, :-1]).max(axis=-1) <= 6) & (
+        np.abs(rgb[1:, :-1] - rgb[:-1, :-1]).max(axis=-1) <= 6
+    )
+    lab = _lab(rgb)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    drawn = ~((lab[..., 0] > 94) & (chroma < 8))  # not the white or off-white background
+    counted &= drawn
+    classes = np.full(rgb.shape[:2], -1)
+    if drawn.any():
+        distance = ((lab[drawn][:, None, :] - _REFERENCE[None, :, :]) ** 2).sum(axis=-1)
+        classes[drawn] = np.argmin(distance, axis=1)
+    return classes, counted
+
+
+def colour_names(image: Image.Image, *, min_share: float = MIN_SHARE) -> list[str]:
+    """The palette names of the colours ``image`` is drawn in, most area first (the background not counted)."""
+    classes, counted = colour_classes(image)
+    if not counted.any():
         return []
-    same_right = np.zeros(rgb.shape[:2], dtype=bool)
-    same_below = np.zeros(rgb.shape[:2], dtype=bool)
-    same_right[:, :-1] = np.abs(rgb[:, 1:] - rgb[:, :-1]).max(axis=-1) <= 6
-    same_below[:-1] = np.abs(rgb[1:] - rgb[:-1]).max(axis=-1) <= 6
-    lab = _lab(rgb[same_right & same_below])
-    chroma = np.hypot(lab[:, 1], lab[:, 2])
-    lab = lab[~((lab[:, 0] > 94) & (chroma < 8))]  # white and off-white background
-    if len(lab) == 0:
-        return []
-    nearest = np.argmin(((lab[:, None, :] - _REFERENCE[None, :, :]) ** 2).sum(axis=-1), axis=1)
-    counts = np.bincount(nearest, minlength=len(_NAMES)) / len(lab)
+    counts = np.bincount(classes[counted], minlength=len(_NAMES)) / counted.sum()
     return [_NAMES[i] for i in np.argsort(-counts, kind="stable") if counts[i] >= min_share]

@@ -163,7 +163,7 @@ class ImageOCRConverter:
 
 def _name_colours(blocks: list[Block], image: Image.Image) -> None:
     """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``): questions
-    about charts name series by colour, which OCR does not read."""
+    about charts name series by colour ("the dark brown bar"), which OCR does not read."""
     for block in blocks:
         if block.kind == PAGE and block.text.strip():
             with timed("colours"):
