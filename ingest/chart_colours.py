@@ -62,34 +62,32 @@ _NAMES = list(PALETTE)
 _REFERENCE = _lab(np.array(list(PALETTE.values())))
 
 
-def colour_classes(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """A reduced copy of ``image`` as palette indices (``-1``: the background) and a mask of the pixels that count
-    as areas of colour (same colour as their right and lower neighbours: not an anti-aliased edge)."""
-    small = image.convert("RGB")
-    if max(small.size) > MAX_SIDE:
-        small.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.NEAREST)
-    rgb = np.asarray(small, dtype=np.int16)
-    if rgb.shape[0] < 2 or rgb.shape[1] < 2:
-        return np.full(rgb.shape[:2], -1), np.zeros(rgb.shape[:2], dtype=bool)
-    counted = np.zeros(rgb.shape[:2], dtype=bool)
-    counted[:-1, :-1] = (np.abs(rgb[:-1, 1:] - rgb[:-1, :-1]).max(axis=-1) <= 6) & (
-        np.abs(rgb[1:, :-1] - rgb[:-1, :-1]).max(axis=-1) <= 6
-    )
-    lab = _lab(rgb)
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    drawn = ~((lab[..., 0] > 94) & (chroma < 8))  # not the white or off-white background
-    counted &= drawn
-    classes = np.full(rgb.shape[:2], -1)
-    if drawn.any():
-        distance = ((lab[drawn][:, None, :] - _REFERENCE[None, :, :]) ** 2).sum(axis=-1)
-        classes[drawn] = np.argmin(distance, axis=1)
-    return classes, counted
+_BLOCK = 16_384  # distinct colours classified at a time (bounded memory for photographs)
 
 
 def colour_names(image: Image.Image, *, min_share: float = MIN_SHARE) -> list[str]:
     """The palette names of the colours ``image`` is drawn in, most area first (the background not counted)."""
-    classes, counted = colour_classes(image)
-    if not counted.any():
+    small = image.convert("RGB")
+    if max(small.size) > MAX_SIDE:
+        small.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.NEAREST)
+    rgb = np.asarray(small, dtype=np.int32)
+    if rgb.shape[0] < 2 or rgb.shape[1] < 2:
         return []
-    counts = np.bincount(classes[counted], minlength=len(_NAMES)) / counted.sum()
+    counted = (np.abs(rgb[:-1, 1:] - rgb[:-1, :-1]).max(axis=-1) <= 6) & (
+        np.abs(rgb[1:, :-1] - rgb[:-1, :-1]).max(axis=-1) <= 6
+    )  # not an anti-aliased edge: the colour of its right and lower neighbours
+    pixels = rgb[:-1, :-1][counted]
+    distinct, inverse = np.unique((pixels[:, 0] << 16) | (pixels[:, 1] << 8) | pixels[:, 2], return_inverse=True)
+    channels = np.stack([distinct >> 16, (distinct >> 8) & 255, distinct & 255], axis=-1)
+    nearest = np.empty(len(distinct), dtype=np.int64)
+    for start in range(0, len(distinct), _BLOCK):
+        lab = _lab(channels[start : start + _BLOCK])
+        distance = ((lab[:, None, :] - _REFERENCE[None, :, :]) ** 2).sum(axis=-1)
+        background = (lab[:, 0] > 94) & (np.hypot(lab[:, 1], lab[:, 2]) < 8)  # white and off-white
+        nearest[start : start + _BLOCK] = np.where(background, -1, np.argmin(distance, axis=1))
+    names = nearest[inverse.ravel()]
+    names = names[names >= 0]
+    if len(names) == 0:
+        return []
+    counts = np.bincount(names, minlength=len(_NAMES)) / len(names)
     return [_NAMES[i] for i in np.argsort(-counts, kind="stable") if counts[i] >= min_share]

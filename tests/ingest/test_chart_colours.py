@@ -1,3 +1,4 @@
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from ingest.chart_colours import PALETTE, colour_names
@@ -42,3 +43,12 @@ def test_a_real_chart_names_its_series_colours() -> None:
     names = colour_names(Image.open(corpus_file("charts", "png", "group_234_chart1.png")))
     assert names[0] == "dark yellow"
     assert "blue" not in names and "green" not in names
+
+
+def test_a_photograph_of_noise_is_classified_in_bounded_blocks() -> None:
+    """Hundreds of thousands of distinct colours (the worst case for classifying each distinct colour once)."""
+    noise = np.random.default_rng(0).integers(0, 256, (600, 800, 3), dtype=np.uint8)
+    noise[:, ::2] = noise[:, 1::2]  # pairs of equal pixels: anti-aliasing filter keeps few
+    noise[::2] = noise[1::2]
+    names = colour_names(Image.fromarray(noise))
+    assert names and set(names) <= set(PALETTE)
