@@ -67,7 +67,8 @@ def evaluate_answers(
     check_ollama(settings.ollama_url, needed + ([judge_model] if judge_model else []), api_key=settings.ollama_api_key)
     files = dataset_files(questions)
     ingest_documents(settings, files, console)
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     try:
         doc_ids = {r.source: r.doc_id for r in registry.all()}
         pipeline = build_query_pipeline(settings, store, top_k=top_k)

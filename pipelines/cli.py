@@ -200,9 +200,9 @@ _opened: list = []  # stores opened by this command, closed by main() before the
 def _open_store(settings: Settings):
     from pipelines.store import open_store
 
-    store, registry = open_store(settings)
+    store = open_store(settings)
     _opened.append(store)
-    return store, registry
+    return store, store.registry
 
 
 def _close_stores() -> None:

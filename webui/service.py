@@ -51,7 +51,8 @@ class DocsightService:
     def __init__(self, settings: Settings) -> None:
         """:raises StoreLockedError, StoreUnavailableError, EmbeddingModelMismatchError: see ``open_store``."""
         self.settings = settings
-        self.store, self.registry = open_store(settings)
+        self.store = open_store(settings)
+        self.registry = self.store.registry
         self.ingests = IngestQueue(settings, self.store)
         self._pipelines: dict[str, object] = {}
         self._pipelines_lock = threading.Lock()
@@ -244,13 +245,12 @@ class DocsightService:
 
     # -- status -------------------------------------------------------------------------------------------------------
     def store_status(self) -> dict:
-        client = self.store._client
         info = self.registry.info() or {}
         return {
-            "mode": "server" if self.settings.qdrant_url else "embedded",
+            "mode": "embedded" if self.store.embedded else "server",
             "location": self.settings.qdrant_location,
             "collection": self.settings.collection,
-            "points": client.count(self.settings.collection, exact=True).count,
+            "points": self.store.point_count(),
             "documents": len(self.documents()),
             "embedding_model": info.get("embedding_model") or embedding_model_name(self.settings),
         }
