@@ -8,6 +8,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
 from ingest.documents import title_from_name
+from ingest.schema import Meta, meta_key
 from retrievers.document_registry import DocumentRegistry
 from retrievers.document_scope import NamedDocument, named_document, ordinal_scope
 from retrievers.document_scope import scope as scope_of
@@ -104,7 +105,7 @@ class DocsightHybridRetriever:
             with store.lock():
                 doc_ids, scope = self._scope(registry, query, filters) if query and self.scope_by_name else ([], [])
                 if doc_ids:
-                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": doc_ids})
+                    conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": doc_ids})
                 flt = {"operator": "AND", "conditions": conditions}
                 preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
                 weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
@@ -112,8 +113,8 @@ class DocsightHybridRetriever:
                 found = store.hybrid_search.search(
                     query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
                 )
-                recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
-            return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
+                recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
+            return {"documents": [d for d in found if d.meta.get(Meta.DOC_ID) in recorded][:k], "scope": scope}
 
         return store.with_retries(search, what="a search", delays=QUERY_DELAYS_S)
 
@@ -145,14 +146,17 @@ class DocsightHybridRetriever:
 
 def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:
     """``flt`` narrowed to the chunks of pages that print one of ``statements``."""
-    return {"operator": "AND", "conditions": [flt, {"field": "meta.statement", "operator": "in", "value": statements}]}
+    return {
+        "operator": "AND",
+        "conditions": [flt, {"field": meta_key(Meta.STATEMENT), "operator": "in", "value": statements}],
+    }
 
 
 def _chooses_documents(filters: dict[str, Any] | None) -> bool:
     """Whether ``filters`` restrict ``meta.doc_id`` or ``meta.source`` anywhere."""
     if not filters:
         return False
-    if filters.get("field") in ("meta.doc_id", "meta.source"):
+    if filters.get("field") in (meta_key(Meta.DOC_ID), meta_key(Meta.SOURCE)):
         return True
     return any(_chooses_documents(c) for c in filters.get("conditions", []))
 
@@ -161,7 +165,7 @@ def _chosen_doc_ids(filters: dict[str, Any] | None) -> list[str]:
     """The ``meta.doc_id in [...]`` list of ``filters``, in the user's order (empty when there is none)."""
     if not filters:
         return []
-    if filters.get("field") == "meta.doc_id" and filters.get("operator") == "in":
+    if filters.get("field") == meta_key(Meta.DOC_ID) and filters.get("operator") == "in":
         return list(filters.get("value") or [])
     for condition in filters.get("conditions", []):
         if found := _chosen_doc_ids(condition):
