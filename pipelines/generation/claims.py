@@ -149,7 +149,7 @@ def check_claims(
         ``reason``), ``total``, ``found`` (supported + computed), ``unsupported`` and ``line``.
     """
     by_n = {int(s["n"]): s for s in sources}
-    numbers = {n: source_numbers(n, s.get("text") or "") for n, s in by_n.items()}
+    numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
     spans = split_sentences(answer)
     sentences = []
@@ -177,6 +177,11 @@ def check_claims(
         "unsupported": total - found,
         "line": summary_line(found, total),
     }
+
+
+def table_context(source: dict) -> dict:
+    """The unit line and column headers a source carries for its table rows (chunk meta), for ``source_numbers``."""
+    return {"unit": source.get("table_unit") or "", "columns": source.get("table_columns") or None}
 
 
 def summary_line(found: int, total: int) -> str:
@@ -307,7 +312,8 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
 
     A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: written
     negative, or said to be a decline or a rise; otherwise signs are not compared (which of two line items comes
-    first is unknown). Ratios and shares keep their sign.
+    first is unknown). Ratios and shares keep their sign. A figure written negative is not the difference or change
+    of an unordered pair.
     """
     f = claim.figure
     change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
@@ -319,6 +325,19 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         got, target = (result, sign * value) if sign is not None else (abs(result), value)
         return round(result, 6) if abs(got - target) <= tolerance + 1e-9 * max(value, 1.0) else None
 
+    if f.negative and not ordered:
+        # a figure written negative is a signed claim: a change needs a known order of periods, a share or sum the sign
+        # of its operands; which of two line items comes first is unknown, so their difference has no sign
+        if f.percent and not (a.percent or b.percent) and b.value and a.scale == b.scale:
+            yield "share", match(100 * a.value / b.value, abs(f.value), f.tolerance, own_sign)
+        elif not f.percent and not (a.percent or b.percent):
+            for value, tolerance, frame in frames:
+                if (frame == "raw" and a.scale == b.scale) or (
+                    frame == "scaled" and a.declared_scale and b.declared_scale
+                ):
+                    x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
+                    yield "sum", match(x + y, value, tolerance, own_sign)
+        return
     if f.percent:
         value, tolerance = abs(f.value), f.tolerance
         if a.percent and b.percent:
