@@ -18,6 +18,7 @@ _PAREN_UNIT = re.compile(r"\([^()]{0,80}" + _SCALE + r"[^()]{0,80}\)", re.IGNORE
 _LINE_UNIT = re.compile(r"(?:\$|dollars|amounts|usd|figures|€)?[^.;:]{0,40}\bin\s+" + _SCALE, re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$])(?:19|20)\d{2}(?![\d%]|[,.]\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_CELL_NUMBER = re.compile(r"[($-]*\s?\$?\s?\d[\d,.]*\s?\)?\s?%?")
 _RULE = re.compile(r"^[\s|:-]*$")
 HEADER_ROWS = 6  # rows of a table searched for its header of periods
 BLOCKS_BACK = 6  # blocks above a table searched for its unit line and header
@@ -68,8 +69,8 @@ def table_columns(markdown: str) -> list[str]:
     for cells in _rows(markdown)[:HEADER_ROWS]:
         if _is_header(cells):
             found = header_columns(cells)
-        elif any(_NUMBER.search(c) for c in cells[1:]):
-            break
+        elif any(_CELL_NUMBER.fullmatch(c) for c in cells[1:]):
+            break  # the first data row ("December 2," above it is a date, not data)
     return found
 
 

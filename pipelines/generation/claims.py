@@ -13,6 +13,8 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
   numbers whose labels both share a word with the sentence or question. Periods gate these too.
 - Otherwise it is **unsupported**.
+
+A number the question itself states ("more than 20% of revenue"), repeated in the answer, is not checked.
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ _SYNONYMS = {
     "earn": {"incom", "profit"},
     "incom": {"earn", "profit"},
     "profit": {"incom", "earn", "margin"},
-    "margin": {"profit"},
+    "margin": {"profit", "revenu", "sale"},  # a margin is a profit over revenue
+    "roa": {"incom", "earn", "asset"},  # return on assets: income over total assets
+    "roe": {"incom", "earn", "equiti"},
     "capex": {"purchas", "properti", "equip", "capit", "expenditur"},
     "expenditur": {"purchas", "properti", "equip"},
     "spend": {"purchas", "expenditur", "paid"},
@@ -151,6 +155,7 @@ def check_claims(
     by_n = {int(s["n"]): s for s in sources}
     numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
+    asked_figures = {_key(f) for f in answer_figures(question)}
     spans = split_sentences(answer)
     sentences = []
     for start, end in spans:
@@ -165,6 +170,8 @@ def check_claims(
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
         checked = []
         for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
+            if _key(f) in asked_figures:
+                continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f))
             checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
@@ -177,6 +184,10 @@ def check_claims(
         "unsupported": total - found,
         "line": summary_line(found, total),
     }
+
+
+def _key(f: Figure) -> tuple:
+    return (f.value, f.scale, f.percent)
 
 
 def table_context(source: dict) -> dict:

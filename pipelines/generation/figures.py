@@ -3,7 +3,8 @@ where it sits (its row, column, period and the statement's unit).
 
 Pure functions, no Haystack. ``answer_figures`` finds the figures an answer claims: amounts, percentages, counts and
 per-share values, but not years used as dates, days of a month, citation markers ``[n]``, enumerations ``(1)`` or
-numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``). ``source_numbers``
+numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``) or of a period's
+name (``the 12 months ended``). ``source_numbers``
 reads a source chunk: every number with the scale the text declares for it (``(in millions, except per share
 amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers after them; ``$1.2 billion`` carries its own),
 parentheses as negatives, and its place in a table — a *row* is a run of numbers after a label (a table row in a
@@ -36,6 +37,7 @@ _REFERENCE = re.compile(
     r"\b(?:note|notes|page|pages|item|part|section|rule|form|schedule|exhibit|chapter|level|tier|phase|article)\s$",
     re.IGNORECASE,
 )
+_DURATION = re.compile(r"\s+(?:months?|weeks?)\s+(?:ended|ending)\b", re.IGNORECASE)
 CITATION = re.compile(r"[\[【]\s*(?:sources?\s*)?\d+(?:\s*(?:[,;–-]|and)\s*\d+)*\s*[\]】]", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?![\d%]|[,.]\d|\s?(?:%|percent))")
 _SHORT_FY = re.compile(r"\bFY\s?'?(\d{2})\b", re.IGNORECASE)
@@ -124,6 +126,8 @@ def _tokens(text: str, later_line: bool = False) -> list[_Token]:
             continue  # 1.2.3, COVID-19, 10-K, 5-year
         if _MONTH.search(before) or _REFERENCE.search(before):
             continue  # "December 31", "Note 7"
+        if _DURATION.match(after):
+            continue  # "the 12 months ended January 28": a period's name
         b, a = _BEFORE.search(before), _AFTER.match(after)
         currency = bool(b.group("cur") or a.group("cur"))
         unit = (a.group("unit") or "").lower()
