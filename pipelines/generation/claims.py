@@ -287,8 +287,9 @@ def _pairs(pool: list[_Candidate], mentioned: set[int], rows: int):
     candidates = [c.number for c in pool if c.score > 0 and c.number.label in wanted]
     for a, b in permutations(candidates, 2):
         same_row = a.source == b.source and a.row == b.row
-        if same_row and a.period is not None and b.period is not None:
-            if a.period <= b.period:
+        if same_row and a.period is not None and b.period is not None and a.period != b.period:
+            # (two columns of one year, "July 29, 2023" and "January 28, 2023", are not ordered)
+            if a.period < b.period:
                 continue
             if len(mentioned) >= 2 and not {a.period, b.period} <= mentioned:
                 continue
@@ -357,8 +358,8 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         if a.percent or b.percent or not b.value or a.scale != b.scale:
             return
         yield "share", match(100 * a.value / b.value, value, tolerance, own_sign)
-        if not ordered and (a.period is not None or b.period is not None or a.row != b.row):
-            return  # a change is between two periods of one line item
+        if not ordered and (a.period != b.period or a.row != b.row or a.source != b.source):
+            return  # a change is between two periods of one line item (two columns of one year: order unknown)
         yield (
             "percentage change",
             match(100 * (a.value - b.value) / abs(b.value), value, tolerance, change_sign if signed else None),
