@@ -3,7 +3,7 @@ citation maps back to."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
@@ -50,6 +50,11 @@ class Source:
             table_unit=meta.get(TABLE_UNIT_FIELD) or "",
             table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
         )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Source:
+        """The source of a :meth:`to_dict` form (what the pipeline's components pass on); ``has_crop`` is derived."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     @property
     def has_crop(self) -> bool:
