@@ -40,6 +40,7 @@ SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
 # significant digits, because a coarse figure ("20%") matches some pair of a big table by chance.
 SEARCH_ROWS = {1: 6, 2: 12, 3: 12}
 MAX_SEARCH_ROWS = 12
+COVERED_ROWS = 4  # labels every word of which the sentence or question names, searched besides those rows
 # a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
 # sentence or the question ("24%" is somewhere on most pages of a filing)
 DIRECT_ANY_LABEL_DIGITS = 3
@@ -73,6 +74,7 @@ class _Candidate:
     number: SourceNumber
     terms: set[str]
     score: float  # how many words its label shares with the sentence (twice) and the question
+    covered: bool = False  # every word of its label is in the sentence or the question ("Total net revenue")
 
 
 @dataclass
@@ -113,7 +115,8 @@ def _candidates(numbers: list[SourceNumber], said: set[str], asked: set[str]) ->
     for x in numbers:
         words = labels[x.label]
         score = sum((2 if w in said else 1) / df[w] for w in words & (said | asked))
-        scored.append(_Candidate(x, words, score))
+        own = set(terms(x.label)) - _GENERIC
+        scored.append(_Candidate(x, words, score, bool(own) and own <= said | asked))
     return scored
 
 
@@ -156,6 +159,8 @@ def check_claims(
     numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
     asked_figures = {_key(f) for f in answer_figures(question)}
+    # a bare answer ("7.1%") to a question about a decline is a decline
+    question_polarity = -1 if _DOWN.search(question) and not _UP.search(question) else 0
     spans = split_sentences(answer)
     sentences = []
     for start, end in spans:
@@ -172,7 +177,7 @@ def check_claims(
         for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
             if _key(f) in asked_figures:
                 continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
-            claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f))
+            claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
             checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
@@ -282,8 +287,10 @@ def significant_digits(f: Figure) -> int:
 def _pairs(pool: list[_Candidate], mentioned: set[int], rows: int):
     """Ordered pairs of numbers that belong together: both in the rows whose labels match the sentence and
     question best (see the module docstring); two periods of one row are ordered later first."""
-    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)[:rows]
-    wanted = {label for _, label in labels}
+    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)
+    # a short label wholly named by the sentence or question is searched even when longer labels outscore it
+    named = [label for score, label in labels if any(c.covered for c in pool if c.number.label == label)]
+    wanted = {label for _, label in labels[:rows]} | set(named[:COVERED_ROWS])
     candidates = [c.number for c in pool if c.score > 0 and c.number.label in wanted]
     for a, b in permutations(candidates, 2):
         same_row = a.source == b.source and a.row == b.row
@@ -322,14 +329,15 @@ def _computed(claim: _Claim, pool, frames) -> dict | None:
 def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, ordered: bool):
     """(operation, result) for every simple combination of ``a`` and ``b`` that matches the claim.
 
-    A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: written
-    negative, or said to be a decline or a rise; otherwise signs are not compared (which of two line items comes
-    first is unknown). Ratios and shares keep their sign. A figure written negative is not the difference or change
+    A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: a decline
+    when written negative or said to be one (by the words before it, or by a question that asks only about a
+    decline), else a rise; for other pairs signs are not compared (which of two line items comes first is
+    unknown). Ratios and shares keep their sign. A figure written negative is not the difference or change
     of an unordered pair.
     """
     f = claim.figure
     change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
-    signed = ordered and (f.negative or claim.polarity != 0)
+    signed = ordered
     own_sign = -1 if f.negative else 1
 
     def match(result: float, value: float, tolerance: float, sign: int | None) -> float | None:

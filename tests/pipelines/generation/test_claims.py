@@ -139,3 +139,13 @@ def test_the_questions_own_number_repeated_is_not_a_claim(sources) -> None:
         "Yes, more than $1,000 million: it spent $1,577 million in 2018 [1].", sources, question=question
     )
     assert [f["text"] for s in claims["sentences"] for f in s["figures"]] == ["$1,577 million"]
+
+
+def test_a_change_between_two_known_periods_has_the_direction_the_sentence_gives(sources) -> None:
+    label = "Net cash provided by operating activities"
+    assert _figures(f"{label} fell 6.3% from 2016 to 2017 [1].", sources)["6.3%"]["status"] == "computed"
+    # written without a sign or a word of decline, a change is a rise: 6,240 after 6,662 is not
+    assert _figures(f"{label} changed by 6.3% from 2016 to 2017 [1].", sources)["6.3%"]["status"] == "unsupported"
+    assert _figures(f"{label} changed by 3.2% from 2017 to 2018 [1].", sources)["3.2%"]["status"] == "computed"
+    question = "How much did net cash provided by operating activities decline from 2016 to 2017?"
+    assert _figures("6.3% [1].", sources, question=question)["6.3%"]["status"] == "computed"
