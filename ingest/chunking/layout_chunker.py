@@ -74,11 +74,11 @@ class LayoutChunker:
         chunks: list[Document] = []
         for _, page_blocks in groupby(documents, key=lambda b: (b.meta["doc_id"], b.meta["page"])):
             blocks = list(page_blocks)
-            tables = {
-                id(b): table_context(blocks, i, b.content or "")
-                for i, b in enumerate(blocks)
-                if b.meta["kind"] in (TABLE, FIGURE)  # a figure's text may be a table's rows (a statement as image)
-            }
+            tables: dict[int, dict] = {}
+            for i, b in enumerate(blocks):
+                if b.meta["kind"] in (TABLE, FIGURE):  # a figure's text may be a table's rows (a statement as image)
+                    before = tables.get(id(blocks[i - 1])) if i else None
+                    tables[id(b)] = table_context(blocks, i, b.content or "", before)
             whole = [_copy(b, b.content or "", tables.get(id(b))) for b in blocks if b.meta["kind"] in _STANDALONE]
             same = {" ".join(plain_text(c).split()) for c in whole}
             windows = self._windows([b for b in blocks if b.meta["kind"] not in (FIGURE, PAGE)], tables)

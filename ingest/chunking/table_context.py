@@ -85,15 +85,19 @@ def _line_columns(text: str) -> list[str]:
     return []
 
 
-def table_context(blocks: list[Document], index: int, table_text: str) -> dict:
+def table_context(blocks: list[Document], index: int, table_text: str, previous: dict | None = None) -> dict:
     """``table_unit`` and ``table_columns`` of the table ``blocks[index]`` (``table_text``: its Markdown): from its
-    own first rows, else from the nearest blocks above it on the page. Empty fields are left out."""
+    own first rows, else from the nearest blocks above it on the page, up to the table before it. A table with
+    neither, right after another table (``previous``: that table's context), continues it and has its context.
+    Empty fields are left out."""
     unit = unit_line("\n".join(table_text.splitlines()[:HEADER_ROWS]))
     columns = table_columns(table_text)
     for block in reversed(blocks[max(0, index - BLOCKS_BACK) : index]):
         if unit and columns:
             break
-        if block.meta.get("kind") == "table":
+        if block.meta.get("kind") in ("table", "figure"):
+            if not unit and not columns and block is blocks[index - 1]:
+                return dict(previous or {})  # a statement split into two regions
             break  # another table's unit and header are its own
         text = block.content or ""
         unit = unit or unit_line(text)

@@ -64,3 +64,26 @@ def test_table_chunk_and_windows_over_its_rows_carry_the_unit_and_the_periods_ab
     bare = chunker.run(documents=blocks)["documents"]
     assert TABLE_UNIT_FIELD not in bare[0].meta
     assert [(c.id, c.content) for c in chunks] == [(c.id, c.content) for c in bare]
+
+
+def test_a_region_right_after_a_table_with_nothing_of_its_own_continues_it() -> None:
+    blocks = [
+        _block("text", "(In millions, except per share amounts)", 10),
+        _block("text", "Year Ended June 30, | 2016 | 2015 | 2014", 20),
+        _block(
+            "table",
+            "| Product | 17,880 | 21,410 | 16,681 |\n| --- | --- | --- | --- |\n| R&D | 11,988 | 12,046 | 11,381 |",
+            30,
+        ),
+        _block(
+            "figure", "Total cost of revenue | 32,780 | 33,038 | 27,078 Gross margin | 52,540 | 60,542 | 59,755", 60
+        ),
+        _block("table", "| Fiscal 2024 | Fiscal 2023 |\n| --- | --- |\n| Stores | 908 | 931 |", 90),
+    ]
+    chunks = LayoutChunker().run(documents=blocks)["documents"]
+    table, figure, stores = (c for c in chunks if c.meta["kind"] != "text")
+    assert table.meta[TABLE_COLUMNS_FIELD] == ["2016", "2015", "2014"]
+    assert figure.meta[TABLE_UNIT_FIELD] == "(In millions, except per share amounts)"
+    assert figure.meta[TABLE_COLUMNS_FIELD] == ["2016", "2015", "2014"]
+    # a table with a header of its own does not take the unit of the one before it (store counts are not millions)
+    assert stores.meta[TABLE_COLUMNS_FIELD] == ["Fiscal 2024", "Fiscal 2023"] and TABLE_UNIT_FIELD not in stores.meta
