@@ -44,6 +44,8 @@ class Meta:
     STATEMENT = "statement"  # the financial statement the page prints (ingest.layout.statements)
     LANGUAGE = "language"  # the chunk's ISO 639-1 language
     DOCUMENT_LANGUAGE = "document_language"  # the language of most of the document
+    TABLE_UNIT = "table_unit"  # the unit line of the table a chunk is part of ("(Dollars in millions)")
+    TABLE_COLUMNS = "table_columns"  # that table's column headers
     CHUNK_INDEX = "chunk_index"  # the chunk's position in its document
     COMMITTED = "committed"  # written and made visible by the ingestion protocol (retrievers.document_registry)
 
@@ -70,6 +72,8 @@ class ChunkMeta(TypedDict, total=False):
     statement: str
     language: str
     document_language: str
+    table_unit: str
+    table_columns: list[str]
     chunk_index: int
     committed: bool
 

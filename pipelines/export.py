@@ -14,7 +14,7 @@ from haystack import Pipeline
 
 from pipelines.embedders import EmbeddingSpec, embedding_model_name
 from pipelines.indexing import build_indexing_pipeline
-from pipelines.query import build_query_pipeline
+from pipelines.query import QUESTION_SOCKETS, build_query_pipeline
 from pipelines.settings import Settings
 from pipelines.store import store_config
 from retrievers.encoders import minilm
@@ -23,7 +23,7 @@ from retrievers.store import DocsightStore
 ALLOWED_MODULES = ["ingest", "retrievers", "pipelines"]
 
 QUERY_INPUTS = {
-    "question": ["expander.query", "prompt_builder.question", "retriever.query", "claims.question"],
+    "question": list(QUESTION_SOCKETS),
     "mode": "prompt_builder.mode",
 }
 QUERY_OUTPUTS = {

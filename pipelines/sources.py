@@ -3,10 +3,11 @@ citation maps back to."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
+from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
 from ingest.schema import Kind, Meta
 
 CROP_KINDS = (Kind.FIGURE, Kind.TABLE, Kind.PAGE)
@@ -28,6 +29,8 @@ class Source:
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
+    table_unit: str = ""  # the unit line of the table whose rows the chunk holds ("in millions, except per share")
+    table_columns: list[str] | None = None  # that table's column headers (its periods)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
@@ -45,7 +48,14 @@ class Source:
             crop_jpeg_b64=meta.get(Meta.CROP),
             page_size=list(meta.get(Meta.PAGE_SIZE) or []) or None,
             ocr=bool(meta.get(Meta.OCR, False)),
+            table_unit=meta.get(TABLE_UNIT_FIELD) or "",
+            table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
         )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Source:
+        """The source of a :meth:`to_dict` form (what the pipeline's components pass on); ``has_crop`` is derived."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     @property
     def has_crop(self) -> bool:

@@ -47,9 +47,8 @@ class DocsightHybridRetriever:
             silently wrong results.
         :param top_k: hits to return (runtime ``top_k`` overrides it).
         :param scope_by_name: when the question (``query``) names documents — "3M's FY2018 capex" names
-            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`); when ``filters``
-            choose documents (``meta.doc_id in [...]``, in the user's order), a question about "the second chart"
-            searches the second of them.
+            ``3M_2018_10K.pdf`` — search only those (see :mod:`retrievers.document_scope`), unless the runtime
+            ``doc_ids`` or ``filters`` choose documents (the user's choice wins).
         :param dense_weight: the dense ranking's weight in the fusion (the sparse one's is 1); weighted RRF.
         :param statement_weight: the weight of a third ranking when the question asks for financial statements
             (runtime ``statements``): the dense ranking of the chunks of those statements' pages (``meta.statement``,
@@ -85,27 +84,35 @@ class DocsightHybridRetriever:
         top_k: int | None = None,
         query: str | None = None,
         statements: list[str] | None = None,
+        doc_ids: list[str] | None = None,
     ) -> dict[str, Any]:
         """Search; ``filters`` (Haystack syntax) are ANDed with the visibility rules.
 
         :param query: the question's text, for scoping by document name (optional).
         :param statements: statement kinds the question asks for (``QueryExpander``'s ``statements``): chunks of
             those pages get a third ranking in the fusion.
+        :param doc_ids: search only these documents, in the user's order: a question about "the second chart"
+            searches the second of them.
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
             the sources of the documents the question named and the search was limited to (empty: all).
         :raises StoreUnavailableError: a Qdrant server failed the search twice (one retry after a second).
         """
         k = top_k or self.top_k
+        chosen = list(dict.fromkeys(doc_ids or []))
 
         store = self.document_store
 
         def search() -> dict[str, Any]:
             registry = store.registry
             conditions = [COMMITTED, filters] if filters else [COMMITTED]
+            if chosen:
+                conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": chosen})
             with store.lock():
-                doc_ids, scope = self._scope(registry, query, filters) if query and self.scope_by_name else ([], [])
-                if doc_ids:
-                    conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": doc_ids})
+                named, scope = (
+                    self._scope(registry, query, filters, chosen) if query and self.scope_by_name else ([], [])
+                )
+                if named:
+                    conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": named})
                 flt = {"operator": "AND", "conditions": conditions}
                 preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
                 weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
@@ -119,11 +126,11 @@ class DocsightHybridRetriever:
         return store.with_retries(search, what="a search", delays=QUERY_DELAYS_S)
 
     def _scope(
-        self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None
+        self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None, chosen: list[str]
     ) -> tuple[list[str], list[str]]:
-        """(doc ids, sources) the question points at: by position among the documents ``filters`` choose ("the
-        second chart"), else by name when ``filters`` choose none; empty when it points at nothing."""
-        chosen = _chosen_doc_ids(filters)
+        """(doc ids, sources) the question points at: by position among the ``chosen`` documents ("the second
+        chart"), else by name when neither ``chosen`` nor ``filters`` choose documents; empty when it points at
+        nothing."""
         if chosen:
             doc_ids = ordinal_scope(query, chosen)
         elif _chooses_documents(filters):
@@ -159,15 +166,3 @@ def _chooses_documents(filters: dict[str, Any] | None) -> bool:
     if filters.get("field") in (meta_key(Meta.DOC_ID), meta_key(Meta.SOURCE)):
         return True
     return any(_chooses_documents(c) for c in filters.get("conditions", []))
-
-
-def _chosen_doc_ids(filters: dict[str, Any] | None) -> list[str]:
-    """The ``meta.doc_id in [...]`` list of ``filters``, in the user's order (empty when there is none)."""
-    if not filters:
-        return []
-    if filters.get("field") == meta_key(Meta.DOC_ID) and filters.get("operator") == "in":
-        return list(filters.get("value") or [])
-    for condition in filters.get("conditions", []):
-        if found := _chosen_doc_ids(condition):
-            return found
-    return []

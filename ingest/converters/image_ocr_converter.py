@@ -13,19 +13,10 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ingest.documents import block_documents, file_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
-from ingest.image_prep import decode_error, prepare_for_ocr
+from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
 from ingest.layout.blocks import Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.timing import timed
-
-
-def _register_heif() -> bool:
-    try:
-        import pi_heif
-    except ImportError:
-        return False
-    pi_heif.register_heif_opener()
-    return True
 
 
 @component
@@ -102,7 +93,7 @@ class ImageOCRConverter:
 
     def _convert(self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None) -> list[Document]:
         kind = detect_type(path)
-        if kind == HEIC and not _register_heif():
+        if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
         page_sizes: dict[int, tuple[float, float]] = {}

@@ -53,5 +53,5 @@ def test_injected_instructions_stay_data(settings, tmp_path: Path) -> None:
     assert "ignore previous instructions" not in system["content"].lower()
     sources_part, question_part = user["content"].split("Question:", 1)
     assert "HACKED" in sources_part and "HACKED" not in question_part  # the injection is inside a numbered source
-    assert answer["citations"] == [] and answer["dropped"] == [99]  # nothing but real sources can be cited
-    assert answer["uncited"] is True  # the UI and CLI flag it as unverified
+    assert answer.citations == [] and answer.dropped == [99]  # nothing but real sources can be cited
+    assert answer.uncited is True  # the UI and CLI flag it as unverified

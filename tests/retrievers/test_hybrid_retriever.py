@@ -122,6 +122,8 @@ def test_a_question_naming_a_document_is_searched_in_it(embedded) -> None:
     chosen = {"field": "meta.doc_id", "operator": "in", "value": ["nike"]}  # the user's choice wins
     out = retriever.run(**QUERY, top_k=50, query="3M capex", filters=chosen)
     assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
+    out = retriever.run(**QUERY, top_k=50, query="3M capex", doc_ids=["nike"])
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
     off = DocsightHybridRetriever(document_store=store, top_k=10, scope_by_name=False)
     assert {d.meta["doc_id"] for d in off.run(**QUERY, top_k=50, query="3M capex")["documents"]} == {"nike", "mmm"}
 
@@ -130,8 +132,8 @@ def test_the_second_chart_of_the_chosen_documents(embedded) -> None:
     _, _, writer, retriever = embedded
     for name in ("a", "b", "c"):
         writer.run(documents=_chunks(name, 2, path=f"/charts/{name}.png"))
-    chosen = {"field": "meta.doc_id", "operator": "in", "value": ["c", "a"]}  # the user's order
-    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="What is the tick spacing in the second chart?")
+    chosen = ["c", "a"]  # the user's order
+    out = retriever.run(**QUERY, top_k=50, doc_ids=chosen, query="What is the tick spacing in the second chart?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a"} and out["scope"] == ["a.png"]
-    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="Which chart is highest?")
+    out = retriever.run(**QUERY, top_k=50, doc_ids=chosen, query="Which chart is highest?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a", "c"} and out["scope"] == []
