@@ -26,6 +26,7 @@ from pipelines.batch.report import FAILED
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
 from pipelines.store import open_store
+from retrievers.filters import COMMITTED
 
 SYSTEMS = (
     "docsight",
@@ -81,10 +82,11 @@ def image_ranking(documents, n: int = 10) -> list[str]:
 def evaluate_charts(settings: Settings, questions: list[ChartQuestion], *, top_k: int = 10, console=None) -> dict:
     files = dataset_files(questions)
     failed = [r for r in ingest_documents(settings, files, console) if r.status == FAILED]
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     try:
         ocr_text: dict[str, list[str]] = defaultdict(list)
-        for doc in store.filter_documents({"field": "meta.committed", "operator": "==", "value": True}):
+        for doc in store.filter_documents(COMMITTED):
             ocr_text[doc.meta.get("source", "")].append(doc.content or "")
         bm25 = PlainBM25({(name, 1): "\n".join(texts) for name, texts in ocr_text.items()})
         dense = PlainDenseText({name: "\n".join(texts) for name, texts in ocr_text.items()})

@@ -14,19 +14,11 @@ from ingest.chart_colours import colour_names
 from ingest.documents import block_documents, file_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
-from ingest.image_prep import decode_error, prepare_for_ocr
+from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
 from ingest.layout.blocks import PAGE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
+from ingest.schema import Meta
 from ingest.timing import timed
-
-
-def _register_heif() -> bool:
-    try:
-        import pi_heif
-    except ImportError:
-        return False
-    pi_heif.register_heif_opener()
-    return True
 
 
 @component
@@ -103,7 +95,7 @@ class ImageOCRConverter:
 
     def _convert(self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None) -> list[Document]:
         kind = detect_type(path)
-        if kind == HEIC and not _register_heif():
+        if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
         page_sizes: dict[int, tuple[float, float]] = {}
@@ -167,4 +159,4 @@ def _name_colours(blocks: list[Block], image: Image.Image) -> None:
     for block in blocks:
         if block.kind == PAGE and block.text.strip():
             with timed("colours"):
-                block.extra["colours"] = colour_names(image)
+                block.extra[Meta.COLOURS] = colour_names(image)
