@@ -44,20 +44,21 @@ def backfill_identity(settings: Settings, *, first: int = 0, last: int | None = 
     """Identify, re-embed and re-record the documents of the configured collection (those from ``first`` to
     before ``last`` in the order of their sources: several processes can share the work on copies of the store,
     see :func:`copy_documents`); returns one summary per document (source and identity fields)."""
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry, haystack_store = store.registry, store.haystack_store
     dense, sparse, identifier = document_embedder(settings), BM25SparseDocumentEmbedder(), DocumentIdentifier()
     dense.warm_up()
-    client, summaries = store._client, []
+    client, summaries = store.client, []
     try:
         records = registry.all(point_ids=True)[first:last]
         for number, record in enumerate(records, start=1):
-            points = client.retrieve(store.index, record.point_ids, with_payload=True, with_vectors=False)
+            points = client.retrieve(store.collection, record.point_ids, with_payload=True, with_vectors=False)
             chunks = [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
             chunks.sort(key=lambda c: int(c.meta.get("chunk_index", 0)))
             chunks = [dataclasses.replace(c, embedding=None, sparse_embedding=None) for c in chunks]
             chunks = identifier.run(documents=chunks)["documents"]
             chunks = sparse.run(documents=dense.run(documents=chunks)["documents"])["documents"]
-            store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
+            haystack_store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
             fields = {key: chunks[0].meta.get(field) for field, key in _RECORD_FIELDS.items()}
             client.set_payload(registry.name, payload=fields, points=[_record_id(record.doc_id)])
             summaries.append({"source": record.source, **fields, "label": chunks[0].meta["title"]})
@@ -71,17 +72,17 @@ def backfill_identity(settings: Settings, *, first: int = 0, last: int | None = 
 def copy_documents(source: Settings, target: Settings, first: int, last: int | None = None) -> int:
     """Copy the points and records of documents ``first`` to before ``last`` (by source) from the collection of
     ``source`` to that of ``target`` (the same collection, elsewhere); returns the number of points copied."""
-    from_store, from_registry = open_store(source)
-    to_store, to_registry = open_store(target)
+    from_store, to_store = open_store(source), open_store(target)
+    from_registry, to_registry = from_store.registry, to_store.registry
     copied = 0
     try:
         for record in from_registry.all(point_ids=True)[first:last]:
-            points = from_store._client.retrieve(
-                from_store.index, record.point_ids, with_payload=True, with_vectors=True
+            points = from_store.client.retrieve(
+                from_store.collection, record.point_ids, with_payload=True, with_vectors=True
             )
             structs = [models.PointStruct(id=p.id, vector=p.vector, payload=p.payload) for p in points]
             for start in range(0, len(structs), 256):
-                to_store._client.upsert(to_store.index, structs[start : start + 256], wait=True)
+                to_store.client.upsert(to_store.collection, structs[start : start + 256], wait=True)
             entry = from_registry.client.retrieve(from_registry.name, [_record_id(record.doc_id)], with_payload=True)
             to_registry.client.set_payload(
                 to_registry.name, payload=entry[0].payload, points=[_record_id(record.doc_id)]
@@ -128,19 +129,19 @@ def rename_sources(settings: Settings, renamed: dict[str, str], folder: Path) ->
 
     :raises ValueError: a document's embedded label is its file name (its vectors would have to be recomputed).
     """
-    store, registry = open_store(settings)
-    client, count = store._client, 0
+    store = open_store(settings)
+    registry, client, count = store.registry, store.client, 0
     try:
         for record in registry.all(point_ids=True):
             new = renamed.get(record.source)
             if not new:
                 continue
             path = str((folder / new).resolve())
-            points = client.retrieve(store.index, record.point_ids, with_payload=["meta"])
+            points = client.retrieve(store.collection, record.point_ids, with_payload=["meta"])
             if any(p.payload["meta"].get("title") == title_from_name(record.source) for p in points):
                 raise ValueError(f"{record.source}: its embedded title is its file name; re-ingest it instead")
             ids = [p.id for p in points]
-            client.set_payload(store.index, payload={"source": new, "path": path}, points=ids, key="meta")
+            client.set_payload(store.collection, payload={"source": new, "path": path}, points=ids, key="meta")
             client.set_payload(registry.name, payload={"source": new, "path": path}, points=[_record_id(record.doc_id)])
             registry._set_versions(path, [record.doc_id])
             count += 1

@@ -3,11 +3,14 @@ citation maps back to."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
-CROP_KINDS = ("figure", "table", "page")
+from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
+from ingest.schema import Kind, Meta
+
+CROP_KINDS = (Kind.FIGURE, Kind.TABLE, Kind.PAGE)
 
 
 @dataclass
@@ -26,6 +29,8 @@ class Source:
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
+    table_unit: str = ""  # the unit line of the table whose rows the chunk holds ("in millions, except per share")
+    table_columns: list[str] | None = None  # that table's column headers (its periods)
     document: str = ""  # what the document is, from its content: "3M COMPANY Form 10-K FY2018" (ingest.identity)
 
     @classmethod
@@ -33,19 +38,26 @@ class Source:
         meta = doc.meta
         return cls(
             n=n,
-            source=meta.get("source", ""),
-            doc_id=meta.get("doc_id", ""),
-            page=int(meta.get("page", 0)),
-            kind=meta.get("kind", "text"),
-            bbox=list(meta.get("bbox", [])),
-            section=meta.get("section", ""),
+            source=meta.get(Meta.SOURCE, ""),
+            doc_id=meta.get(Meta.DOC_ID, ""),
+            page=int(meta.get(Meta.PAGE, 0)),
+            kind=meta.get(Meta.KIND, Kind.TEXT.value),
+            bbox=list(meta.get(Meta.BBOX, [])),
+            section=meta.get(Meta.SECTION, ""),
             text=doc.content or "",
             score=float(doc.score or 0.0),
-            crop_jpeg_b64=meta.get("crop_jpeg_b64"),
-            page_size=list(meta.get("page_size") or []) or None,
-            ocr=bool(meta.get("ocr", False)),
-            document=meta.get("doc_title", ""),
+            crop_jpeg_b64=meta.get(Meta.CROP),
+            page_size=list(meta.get(Meta.PAGE_SIZE) or []) or None,
+            ocr=bool(meta.get(Meta.OCR, False)),
+            table_unit=meta.get(TABLE_UNIT_FIELD) or "",
+            table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
+            document=meta.get(Meta.DOC_TITLE, ""),
         )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Source:
+        """The source of a :meth:`to_dict` form (what the pipeline's components pass on); ``has_crop`` is derived."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     @property
     def has_crop(self) -> bool:
@@ -54,6 +66,6 @@ class Source:
     def to_dict(self, *, with_crop: bool = False) -> dict:
         data = asdict(self)
         if not with_crop:
-            data.pop("crop_jpeg_b64")
+            data.pop(Meta.CROP)
             data["has_crop"] = self.has_crop
         return data

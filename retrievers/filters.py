@@ -1,15 +1,18 @@
-"""Haystack filters for retrieval: only committed chunks, optionally narrowed by document, kind and page range."""
+"""Haystack filters for retrieval: only committed chunks, optionally narrowed by source file, kind and page range.
+
+(Chosen documents are not a filter: they reach the retriever as its ordered ``doc_ids`` input.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-COMMITTED = {"field": "meta.committed", "operator": "==", "value": True}
+from ingest.schema import Meta, meta_key
+
+COMMITTED = {"field": meta_key(Meta.COMMITTED), "operator": "==", "value": True}
 
 
 def retrieval_filters(
     *,
-    doc_ids: list[str] | None = None,
     sources: list[str] | None = None,
     kinds: list[str] | None = None,
     page_from: int | None = None,
@@ -17,14 +20,12 @@ def retrieval_filters(
 ) -> dict[str, Any]:
     """An AND of the committed flag and the given restrictions (None means no restriction)."""
     conditions: list[dict[str, Any]] = [COMMITTED]
-    if doc_ids:
-        conditions.append({"field": "meta.doc_id", "operator": "in", "value": list(doc_ids)})
     if sources:
-        conditions.append({"field": "meta.source", "operator": "in", "value": list(sources)})
+        conditions.append({"field": meta_key(Meta.SOURCE), "operator": "in", "value": list(sources)})
     if kinds:
-        conditions.append({"field": "meta.kind", "operator": "in", "value": list(kinds)})
+        conditions.append({"field": meta_key(Meta.KIND), "operator": "in", "value": list(kinds)})
     if page_from is not None:
-        conditions.append({"field": "meta.page", "operator": ">=", "value": page_from})
+        conditions.append({"field": meta_key(Meta.PAGE), "operator": ">=", "value": page_from})
     if page_to is not None:
-        conditions.append({"field": "meta.page", "operator": "<=", "value": page_to})
+        conditions.append({"field": meta_key(Meta.PAGE), "operator": "<=", "value": page_to})
     return {"operator": "AND", "conditions": conditions}

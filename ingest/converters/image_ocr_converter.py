@@ -10,22 +10,15 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ingest.chart_colours import colour_names
 from ingest.documents import block_documents, file_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, MIME_TYPES, detect_type
-from ingest.image_prep import decode_error, prepare_for_ocr
-from ingest.layout.blocks import Block
+from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
+from ingest.layout.blocks import PAGE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
+from ingest.schema import Meta
 from ingest.timing import timed
-
-
-def _register_heif() -> bool:
-    try:
-        import pi_heif
-    except ImportError:
-        return False
-    pi_heif.register_heif_opener()
-    return True
 
 
 @component
@@ -102,7 +95,7 @@ class ImageOCRConverter:
 
     def _convert(self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None) -> list[Document]:
         kind = detect_type(path)
-        if kind == HEIC and not _register_heif():
+        if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
         page_sizes: dict[int, tuple[float, float]] = {}
@@ -123,6 +116,7 @@ class ImageOCRConverter:
                         crop_quality=self.crop_jpeg_quality,
                         file=path.name,
                     )
+                _name_colours(page_blocks, rgb)
                 blocks.extend(page_blocks)
                 if on_page is not None:
                     on_page(number, frames)
@@ -157,3 +151,12 @@ class ImageOCRConverter:
                 path.name, f"{image.width}x{image.height} pixels (the limit is {self.max_image_pixels:,})"
             )
         return image
+
+
+def _name_colours(blocks: list[Block], image: Image.Image) -> None:
+    """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``): questions
+    about charts name series by colour ("the dark brown bar"), which OCR does not read."""
+    for block in blocks:
+        if block.kind == PAGE and block.text.strip():
+            with timed("colours"):
+                block.extra[Meta.COLOURS] = colour_names(image)

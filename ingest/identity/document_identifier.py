@@ -11,10 +11,13 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from ingest.documents import plain_text
 from ingest.identity.identify import DocumentIdentity, identify
 from ingest.identity.title import pdf_title
+from ingest.schema import Meta
 
 FIRST_PAGES = 8  # the cover and, in a quarterly report, the statements that say which quarter it is
 _MAX_TEXT = 60_000
-IDENTITY_FIELDS = ("doc_title", "organisation", "organisation_aliases", "period", "period_years", "doc_kind")
+IDENTITY_FIELDS = (
+    Meta.DOC_TITLE, Meta.ORGANISATION, Meta.ORGANISATION_ALIASES, Meta.PERIOD, Meta.PERIOD_YEARS, Meta.DOC_KIND,
+)  # fmt: skip
 
 
 @component
@@ -50,27 +53,27 @@ class DocumentIdentifier:
         """:returns: ``documents``: copies of the input with the identity fields in their meta."""
         groups: dict[str, list[Document]] = {}
         for doc in documents:
-            groups.setdefault(doc.meta.get("doc_id", ""), []).append(doc)
+            groups.setdefault(doc.meta.get(Meta.DOC_ID, ""), []).append(doc)
         out: list[Document] = []
         for chunks in groups.values():
             identity = identify_chunks(chunks)
-            fields = identity_meta(identity, fallback=chunks[0].meta.get("title", ""))
+            fields = identity_meta(identity, fallback=chunks[0].meta.get(Meta.TITLE, ""))
             out += [dataclasses.replace(c, meta={**c.meta, **fields}) for c in chunks]
         return {"documents": out}
 
 
 def identify_chunks(chunks: list[Document]) -> DocumentIdentity:
     """The identity of the document whose chunks (in document order) are ``chunks``."""
-    first = [c for c in chunks if int(c.meta.get("page", 1) or 1) <= FIRST_PAGES] or chunks[:50]
+    first = [c for c in chunks if int(c.meta.get(Meta.PAGE, 1) or 1) <= FIRST_PAGES] or chunks[:50]
     text = "\n".join(plain_text(c) for c in first)[:_MAX_TEXT]
     meta = chunks[0].meta
     metadata_title = prominent = ""
-    path = meta.get("path", "")
-    if str(meta.get("mime_type", "")).endswith("pdf") and path and Path(path).is_file():
+    path, mime = meta.get(Meta.PATH, ""), str(meta.get(Meta.MIME_TYPE, ""))
+    if mime.endswith("pdf") and path and Path(path).is_file():
         metadata_title, prominent = pdf_title(path)
-    heading = next((str(c.meta["section"]) for c in first if c.meta.get("section")), "")
-    image = str(meta.get("mime_type", "")).startswith("image/")
-    ocr_only = all(c.meta.get("ocr") for c in chunks)
+    heading = next((str(c.meta[Meta.SECTION]) for c in first if c.meta.get(Meta.SECTION)), "")
+    image = mime.startswith("image/")
+    ocr_only = all(c.meta.get(Meta.OCR) for c in chunks)
     return identify(
         text, metadata_title=metadata_title, prominent=prominent, heading=heading, image=image, ocr_only=ocr_only
     )
@@ -79,11 +82,11 @@ def identify_chunks(chunks: list[Document]) -> DocumentIdentity:
 def identity_meta(identity: DocumentIdentity, *, fallback: str = "") -> dict[str, Any]:
     """The chunk meta fields of ``identity``; ``title`` (embedded with the chunk) is its label or ``fallback``."""
     return {
-        "doc_title": identity.title or fallback,
-        "organisation": identity.organisation,
-        "organisation_aliases": list(identity.aliases),
-        "period": identity.period,
-        "period_years": list(identity.years),
-        "doc_kind": identity.kind,
-        "title": identity.label(fallback),
+        Meta.DOC_TITLE: identity.title or fallback,
+        Meta.ORGANISATION: identity.organisation,
+        Meta.ORGANISATION_ALIASES: list(identity.aliases),
+        Meta.PERIOD: identity.period,
+        Meta.PERIOD_YEARS: list(identity.years),
+        Meta.DOC_KIND: identity.kind,
+        Meta.TITLE: identity.label(fallback),
     }

@@ -23,7 +23,8 @@ def meaningful(title: str) -> bool:
     """Whether a metadata title says what the document is (not a file name, an accession number, a stamp or one
     identifier-like word such as "SingleTable")."""
     title = " ".join(title.split())
-    return " " in title and 4 <= len(title) <= _MAX_TITLE and sum(c.isalpha() for c in title) >= 4 and not _NOT_A_TITLE.search(title)
+    letters = sum(c.isalpha() for c in title)
+    return " " in title and 4 <= len(title) <= _MAX_TITLE and letters >= 4 and not _NOT_A_TITLE.search(title)
 
 
 def pdf_title(path: str | Path, password: str | None = None) -> tuple[str, str]:

@@ -34,10 +34,10 @@ def test_opaque_dataset_renames_every_document_and_its_questions(tmp_path: Path)
 
 
 def test_assembled_store_holds_the_documents_under_their_new_names(settings: Settings, tmp_path: Path) -> None:
-    store, registry = open_store(settings)
+    store = open_store(settings)
     source = corpus_file("parsers", "samplefiles__multicolumn.pdf")
     build_indexing_pipeline(settings, store).run({"router": {"sources": [str(source)]}})
-    record = registry.all()[0]
+    record = store.registry.all()[0]
     store.close()
 
     out = tmp_path / "renamed"
@@ -45,12 +45,13 @@ def test_assembled_store_holds_the_documents_under_their_new_names(settings: Set
     written = assemble_store(out, [(Path(settings.qdrant_path), {record.doc_id})], settings.collection, renamed)
     assert written == record.chunks
 
-    store, registry = open_store(Settings.from_env(environ={}, qdrant_path=str(out), collection=settings.collection))
+    store = open_store(Settings.from_env(environ={}, qdrant_path=str(out), collection=settings.collection))
+    registry = store.registry
     try:
         (copy,) = registry.all()
         assert (copy.source, copy.path, copy.doc_id) == (*renamed[record.source], record.doc_id)
         assert copy.title == record.title and copy.title  # the identity from the content stays
-        chunks = store.filter_documents()
+        chunks = store.haystack_store.filter_documents()
         assert len(chunks) == record.chunks and {c.meta["source"] for c in chunks} == {"0123456789abcdef0123.pdf"}
         assert registry.get(record.doc_id) is not None
     finally:
