@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.identity import cover
 from ingest.identity.names import short_forms
-from ingest.identity.title import first_line, meaningful
+from ingest.identity.title import first_line, headline, meaningful
 
 FILING_KINDS = ("10-K", "10-Q", "8-K", "20-F", "6-K", "40-F")
 KINDS = (*FILING_KINDS, "earnings release", "paper", "invoice", "chart", "scan", "other")
@@ -94,6 +94,7 @@ def _title(kind, organisation, period, metadata_title, prominent, heading, text)
         return " ".join(p for p in (organisation, f"Form {kind}", period) if p)
     if kind == "earnings release" and organisation:
         return " ".join(p for p in (organisation, "earnings release", period) if p)
+    heading = heading if headline(heading) else ""  # an OCR'd "heading" is often a legend or a publisher's line
     for candidate in (metadata_title if meaningful(metadata_title) else "", prominent, heading, first_line(text)):
         candidate = " ".join(candidate.split())
         if candidate and sum(c.isalpha() for c in candidate) >= 3:

@@ -58,10 +58,22 @@ def largest_text(page) -> str:
     return " ".join(w["text"] for line in lines for w in line)[:_MAX_TITLE]
 
 
+_NOT_A_HEADLINE = re.compile(
+    r"^(data\s+)?sources?\b|^notes?\b|research\s+center|ourworldindata|https?://|www\.|\.org\b|\.com\b", re.I
+)
+
+
+def headline(line: str) -> bool:
+    """Whether a line reads like a title: three or more words of letters, more letters than digits, not a
+    publisher's or source line ("PEW RESEARCH CENTER", "Data source: ...") or a note."""
+    words = re.findall(r"[^\W\d_]{2,}", line)
+    letters, digits = sum(c.isalpha() for c in line), sum(c.isdigit() for c in line)
+    return len(words) >= 3 and letters > 2 * digits and not _NOT_A_HEADLINE.search(line)
+
+
 def first_line(text: str) -> str:
-    """The first line of ``text`` with at least two words of letters (an OCR'd chart's title is usually there)."""
-    for line in text.splitlines():
-        line = " ".join(line.strip(" |#*").split())
-        if len(re.findall(r"[^\W\d_]{2,}", line)) >= 2:
-            return line[:_MAX_TITLE]
-    return ""
+    """The first line of ``text`` that is a :func:`headline` (an OCR'd chart's title is usually there); else the
+    first line with two words of letters."""
+    lines = [" ".join(line.strip(" |#*").split()) for line in text.splitlines()]
+    found = next((line for line in lines if headline(line)), "")
+    return (found or next((line for line in lines if len(re.findall(r"[^\W\d_]{2,}", line)) >= 2), ""))[:_MAX_TITLE]
