@@ -260,6 +260,24 @@ def run_claims(args: argparse.Namespace) -> Path:
         f"False alarms on the unchanged answers: {share(s['false_alarm_figures'])} of reference figures, "
         f"{share(s['false_alarm_answers'])} of answers with figures.",
         "",
+        "By cross-validation half (eval/splits.py):",
+        "",
+        *report.table(
+            ["half", "answers", "figures", "recall", "planted", "detection", *PLANTS],
+            [
+                [
+                    half,
+                    h["answers"],
+                    h["figures"],
+                    share(h["recall"]),
+                    h["planted"],
+                    share(h["detection"]),
+                    *(share(h["planted_by_kind"][k]["share"]) for k in PLANTS),
+                ]
+                for half, h in s.get("halves", {}).items()
+            ],
+        ),
+        "",
         "## Misses",
         "",
         *report.table(

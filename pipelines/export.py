@@ -18,7 +18,7 @@ from pipelines.query import QUESTION_SOCKETS, build_query_pipeline
 from pipelines.settings import Settings
 from pipelines.store import store_config
 from retrievers.encoders import minilm
-from retrievers.store import document_store_for
+from retrievers.store import DocsightStore
 
 ALLOWED_MODULES = ["ingest", "retrievers", "pipelines"]
 
@@ -48,7 +48,7 @@ def pipeline_yamls(settings: Settings) -> dict[str, str]:
     """``{"indexing.yaml": ..., "query.yaml": ...}`` for ``settings`` (nothing is connected or downloaded)."""
     dimension = minilm.DIMENSION if not settings.embedder.startswith("ollama:") else settings.embedding_dim
     spec = EmbeddingSpec(embedding_model_name(settings), dimension)
-    store = document_store_for(store_config(settings, spec))
+    store = DocsightStore(store_config(settings, spec))
     return {
         "indexing.yaml": _with_io(build_indexing_pipeline(settings, store), INDEXING_INPUTS, INDEXING_OUTPUTS),
         "query.yaml": _with_io(build_query_pipeline(settings, store), QUERY_INPUTS, QUERY_OUTPUTS),

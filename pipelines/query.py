@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from haystack import Pipeline
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from pipelines.answer import Answer
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
@@ -15,12 +14,13 @@ from pipelines.generation.claim_checker import ClaimChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
 from pipelines.retrieval import build_retrieval_pipeline, question_inputs, run_pipeline
 from pipelines.settings import Settings
+from retrievers.store import DocsightStore
 
 # the query pipeline's inputs that take the question (what the YAML export's ``question`` input feeds)
 QUESTION_SOCKETS = ("expander.query", "prompt_builder.question", "retriever.query", "claims.question")
 
 
-def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
+def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_k: int = 8) -> Pipeline:
     """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations`` -> ``claims``.
 
     Inputs: ``expander.query``, ``prompt_builder.question``, ``retriever.query`` and ``claims.question`` (the

@@ -11,21 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from haystack import Document, Pipeline
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from ingest.errors import find_cause
-from pipelines.embedders import embedding_model_name, text_embedder
+from pipelines.embedders import text_embedder
 from pipelines.settings import Settings
 from retrievers.encoders.bm25_text_embedder import BM25SparseTextEmbedder
 from retrievers.errors import StoreError
 from retrievers.filters import retrieval_filters
 from retrievers.hybrid_retriever import DocsightHybridRetriever
 from retrievers.query_expansion.query_expander import QueryExpander
+from retrievers.store import DocsightStore
 
 QUESTION_SOCKETS = ("expander.query", "retriever.query")  # the retrieval pipeline's inputs that take the question
 
 
-def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 10) -> Pipeline:
+def build_retrieval_pipeline(settings: Settings, document_store: DocsightStore, top_k: int = 10) -> Pipeline:
     """Inputs: ``expander.query`` and ``retriever.query`` (the question; the retriever scopes the search to the
     documents it names), optionally ``retriever.doc_ids`` (the documents chosen, in order), ``retriever.filters``
     and ``retriever.top_k``. The expander turns the question
@@ -35,9 +35,7 @@ def build_retrieval_pipeline(settings: Settings, document_store: QdrantDocumentS
     pipe.add_component("expander", QueryExpander(glossary_path=settings.glossary_path or None))
     pipe.add_component("dense_embedder", text_embedder(settings))
     pipe.add_component("sparse_embedder", BM25SparseTextEmbedder())
-    retriever = DocsightHybridRetriever(
-        document_store=document_store, top_k=top_k, embedding_model=embedding_model_name(settings)
-    )
+    retriever = DocsightHybridRetriever(document_store=document_store, top_k=top_k)
     pipe.add_component("retriever", retriever)
     pipe.connect("expander.dense_text", "dense_embedder.text")
     pipe.connect("expander.sparse_text", "sparse_embedder.text")

@@ -98,7 +98,8 @@ class DocsightService:
     def __init__(self, settings: Settings) -> None:
         """:raises StoreLockedError, StoreUnavailableError, EmbeddingModelMismatchError: see ``open_store``."""
         self.settings = settings
-        self.store, self.registry = open_store(settings)
+        self.store = open_store(settings)
+        self.registry = self.store.registry
         self._pipelines: dict[tuple, object] = {}
         self._pipelines_lock = threading.Lock()
         self._ollama: tuple[float, OllamaReport] | None = None
@@ -410,10 +411,10 @@ class DocsightService:
     def store_status(self) -> dict:
         info = self.registry.info() or {}
         return {
-            "mode": "server" if self.settings.qdrant_url else "embedded",
+            "mode": "embedded" if self.store.embedded else "server",
             "location": self.settings.qdrant_location,
             "collection": self.settings.collection,
-            "points": self.store.count_documents(),
+            "points": self.store.point_count(),
             "documents": len(self.documents()),
             "embedding_model": info.get("embedding_model") or embedding_model_name(self.settings),
         }

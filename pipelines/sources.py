@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
+from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
+
 CROP_KINDS = ("figure", "table", "page")
 
 
@@ -26,6 +28,8 @@ class Source:
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
+    table_unit: str = ""  # the unit line of the table whose rows the chunk holds ("in millions, except per share")
+    table_columns: list[str] | None = None  # that table's column headers (its periods)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
@@ -43,6 +47,8 @@ class Source:
             crop_jpeg_b64=meta.get("crop_jpeg_b64"),
             page_size=list(meta.get("page_size") or []) or None,
             ocr=bool(meta.get("ocr", False)),
+            table_unit=meta.get(TABLE_UNIT_FIELD) or "",
+            table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
         )
 
     @classmethod

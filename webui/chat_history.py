@@ -23,10 +23,6 @@ class Turn:
     claims: dict = field(default_factory=dict)  # the figure checks of the answer (pipelines.generation.claims)
     answer_id: str = field(default_factory=lambda: uuid4().hex)  # what a thumbs up/down is stored under
 
-    @property
-    def retrieval_only(self) -> bool:
-        return not self.answer
-
 
 @dataclass
 class ChatHistory:

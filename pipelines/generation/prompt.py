@@ -28,6 +28,11 @@ def source_header(source: Source) -> str:
     where = f"{source.source}, page {source.page}, {source.kind}"
     if source.section:
         where += f", section: {source.section[:80]}"
+    head = source.text[:400]
+    if source.table_unit and source.table_unit not in head:
+        where += f", table {source.table_unit.strip('()')}"  # a window inside a table has lost its unit line
+    if source.table_columns and not all(c in head for c in source.table_columns):
+        where += f", columns: {' | '.join(source.table_columns)}"
     return f"[{source.n}] ({where})"
 
 

@@ -42,7 +42,7 @@ def test_injected_instructions_stay_data(settings, tmp_path: Path) -> None:
 
     with FakeOllama(answer_fn=obedient_model) as server:
         ollama_settings = settings.__class__(**{**settings.__dict__, "ollama_url": server.url})
-        store, _ = open_store(ollama_settings)
+        store = open_store(ollama_settings)
         try:
             answer = ask(build_query_pipeline(ollama_settings, store), "What was the quarterly revenue?", mode="text")
         finally:

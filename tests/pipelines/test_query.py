@@ -50,7 +50,7 @@ def server():
 @pytest.fixture
 def pipeline(store_path, server):
     settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-    store, _ = open_store(settings)
+    store = open_store(settings)
     yield build_query_pipeline(settings, store)
     store.close()
 
@@ -103,7 +103,7 @@ def test_auto_routes_figures_to_vision_and_prose_to_text(pipeline, server) -> No
 def test_citations_outside_the_sources_are_dropped(store_path) -> None:
     with FakeOllama(answer_fn=lambda prompt, body: "Checks rose [1]. Also [42] and [2, 77].") as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         result = ask(build_query_pipeline(settings, store, top_k=3), "firearm background checks", mode="text")
         store.close()
     assert result.answer == "Checks rose [1]. Also and [2]."
@@ -113,7 +113,7 @@ def test_citations_outside_the_sources_are_dropped(store_path) -> None:
 def test_uncited_answer_is_flagged(store_path) -> None:
     with FakeOllama(answer_fn=lambda prompt, body: "There were many checks.") as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         result = ask(build_query_pipeline(settings, store), "firearm background checks", mode="text")
         store.close()
     assert result.uncited is True and result.citations == []
@@ -199,7 +199,7 @@ def test_an_ollama_api_key_is_sent_as_a_bearer_token(store_path, monkeypatch) ->
         assert check_ollama(server.url, ["llama3.2:3b"], api_key="s3cret").version
         monkeypatch.setenv("DOCSIGHT_OLLAMA_API_KEY", "s3cret")
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         pipeline = build_query_pipeline(settings, store, top_k=3)
         result = ask(pipeline, "firearm background checks", mode="text")
         store.close()

@@ -45,7 +45,7 @@ def test_real_model_output_goes_through_citation_checks(gemma, tmp_path) -> None
     BatchIngest(settings).run([str(corpus_file("parsers", f)) for f in files])
     with FakeOllama(answer_fn=gemma) as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(tmp_path / "q"), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         pipeline = build_query_pipeline(settings, store, top_k=3)
         repairs = 0
         for question in QUESTIONS:

@@ -18,7 +18,8 @@ QUERY = {"query_embedding": [1.0, 0.0, 0.5, 0.25], "query_sparse_embedding": Spa
 @pytest.fixture
 def embedded(tmp_path: Path):
     """An embedded store with its registry, a writer and a retriever sharing it (as the web UI's process does)."""
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     yield store, registry, DocsightDocumentWriter(document_store=store), DocsightHybridRetriever(document_store=store)
     store.close()
 
@@ -58,10 +59,10 @@ def test_a_commit_loads_only_the_new_documents_points_and_a_re_ingest_replaces_t
     store, registry, writer, retriever = embedded
     writer.run(documents=_chunks("a", 40, path="/data/a.pdf"))
     assert _doc_ids(retriever) == {"a"}
-    index = retriever._index
+    index = store.hybrid_search.index
     fetched: list[tuple[str, int]] = []
     scrolled: list[str] = []
-    client = store._client
+    client = store.client
     original_retrieve, original_scroll = client.retrieve, client.scroll
     client.retrieve = lambda name, ids, **kw: fetched.append((name, len(ids))) or original_retrieve(name, ids, **kw)
     client.scroll = lambda name, **kw: scrolled.append(name) or original_scroll(name, **kw)
