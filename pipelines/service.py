@@ -77,6 +77,14 @@ class OllamaReport:
         return self.models.get(model, False) or model in self.available or f"{model}:latest" in self.available
 
 
+class _Unsaved:
+    """A conversation store that keeps turns in memory only."""
+
+    def save_turn(self, conversation: Conversation, turn: Turn) -> None:
+        if not any(t is turn for t in conversation.turns):
+            conversation.turns.append(turn)
+
+
 def _display_name(source: str) -> str:
     """How a question writes a document: its title's words before the first year ("3M", "AMCOR")."""
     words = title_from_name(source).split()
@@ -316,6 +324,7 @@ class DocsightService:
         vision_model: str = "",
         temperature: float | None = None,
         save_every_s: float = 1.0,
+        save: bool = True,
     ) -> Turn:
         """Answer ``question`` as the next turn of ``conversation``, saved as it goes: the question at once, the
         sources when retrieval finishes (``on_sources`` is then called with the turn), the answer while it streams
@@ -324,9 +333,10 @@ class DocsightService:
 
         The question is made standalone first (:meth:`rewrite`); retrieval sees the standalone question, limited to
         ``doc_ids`` (the conversation's filter) or else to the documents it inherits; the answer prompt carries the
-        last ``DOCSIGHT_HISTORY_TURNS`` turns. ``generate=False``: retrieval only (Ollama is not there).
+        last ``DOCSIGHT_HISTORY_TURNS`` turns. ``generate=False``: retrieval only (Ollama is not there);
+        ``save=False``: the turn is only added to ``conversation`` (the API's conversations live in its client).
         """
-        store = self.conversations
+        store = self.conversations if save else _Unsaved()
         history = conversation.history(self.settings.history_turns)
         earlier = conversation.earlier_questions(self.settings.history_turns)
         previous = conversation.context()
