@@ -22,6 +22,7 @@ from pipelines.batch.report import FAILED
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
 from pipelines.store import open_store
+from retrievers.filters import COMMITTED
 
 SYSTEMS = ("docsight", "bm25_ocr", "docsight_group", "docsight_group_content", "bm25_ocr_group")
 
@@ -44,7 +45,7 @@ def evaluate_charts(settings: Settings, questions: list[ChartQuestion], *, top_k
     registry = store.registry
     try:
         ocr_text: dict[str, list[str]] = defaultdict(list)
-        for doc in store.filter_documents({"field": "meta.committed", "operator": "==", "value": True}):
+        for doc in store.filter_documents(COMMITTED):
             ocr_text[doc.meta.get("source", "")].append(doc.content or "")
         bm25 = PlainBM25({(name, 1): "\n".join(texts) for name, texts in ocr_text.items()})
         pipeline = build_retrieval_pipeline(settings, store)

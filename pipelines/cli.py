@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from ingest.schema import Kind
 from pipelines.display import markup_safe, plain, plain_text
 from pipelines.settings import Settings, SettingsError
 
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument(
         "--kind",
         action="append",
-        choices=["text", "table", "figure", "page"],
+        choices=[Kind.TEXT, Kind.TABLE, Kind.FIGURE, Kind.PAGE],
         help="only this kind of chunk; repeatable",
     )
     retrieve.add_argument("--pages", metavar="FIRST-LAST", help="only this page range, e.g. 3-7 or 12")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from haystack.dataclasses import StreamingChunk
 
 from ingest.documents import title_from_name
+from ingest.schema import Meta, meta_key
 from pipelines.answer import Answer
 from pipelines.conversation.followup import Rewrite, TurnContext, rewrite_followup
 from pipelines.conversation.model_rewrite import ModelRewriter
@@ -31,6 +32,7 @@ from pipelines.store import open_store
 from retrievers.document_registry import DocumentRecord
 from retrievers.document_scope import named_document
 from retrievers.errors import CollectionNotFoundError
+from retrievers.filters import COMMITTED
 
 log = logging.getLogger("docsight.service")
 
@@ -173,13 +175,10 @@ class DocsightService:
         docs = self.store.filter_documents(
             filters={
                 "operator": "AND",
-                "conditions": [
-                    {"field": "meta.doc_id", "operator": "==", "value": doc_id},
-                    {"field": "meta.committed", "operator": "==", "value": True},
-                ],
+                "conditions": [{"field": meta_key(Meta.DOC_ID), "operator": "==", "value": doc_id}, COMMITTED],
             }
         )
-        docs.sort(key=lambda d: (int(d.meta.get("page", 0)), int(d.meta.get("chunk_index", 0))))
+        docs.sort(key=lambda d: (int(d.meta.get(Meta.PAGE, 0)), int(d.meta.get(Meta.CHUNK_INDEX, 0))))
         return [Source.from_document(n, doc) for n, doc in enumerate(docs, start=1)]
 
     def with_crops(self, sources: list[Source]) -> list[Source]:
@@ -192,17 +191,16 @@ class DocsightService:
             filters={
                 "operator": "AND",
                 "conditions": [
-                    {"field": "meta.doc_id", "operator": "in", "value": sorted({s.doc_id for s in missing})},
-                    {"field": "meta.kind", "operator": "in", "value": list(CROP_KINDS)},
-                    {"field": "meta.committed", "operator": "==", "value": True},
+                    {"field": meta_key(Meta.DOC_ID), "operator": "in", "value": sorted({s.doc_id for s in missing})},
+                    {"field": meta_key(Meta.KIND), "operator": "in", "value": [str(k) for k in CROP_KINDS]},
+                    COMMITTED,
                 ],
             }
         )
+        meta = [d.meta for d in docs]
         crops = {
-            (d.meta.get("doc_id"), int(d.meta.get("page", 0)), tuple(d.meta.get("bbox") or [])): d.meta.get(
-                "crop_jpeg_b64"
-            )
-            for d in docs
+            (m.get(Meta.DOC_ID), int(m.get(Meta.PAGE, 0)), tuple(m.get(Meta.BBOX) or [])): m.get(Meta.CROP)
+            for m in meta
         }
         for source in missing:
             source.crop_jpeg_b64 = crops.get((source.doc_id, source.page, tuple(source.bbox)))

@@ -12,6 +12,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
+from ingest.schema import Kind, Meta
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.server_retry import WRITE_DELAYS_S
 from retrievers.store import DocsightStore, with_deserialized_store
@@ -62,10 +63,10 @@ class DocsightDocumentWriter:
         """
         by_doc: dict[str, list[Document]] = defaultdict(list)
         for doc in documents:
-            by_doc[doc.meta["doc_id"]].append(doc)
+            by_doc[doc.meta[Meta.DOC_ID]].append(doc)
         written, records = 0, []
         for doc_id, chunks in by_doc.items():
-            name = chunks[0].meta.get("source") or doc_id
+            name = chunks[0].meta.get(Meta.SOURCE) or doc_id
             self.document_store.ensure_room(chunks, name)
             record = record_for(chunks)
             count, replaced = self.document_store.with_retries(
@@ -83,7 +84,7 @@ class DocsightDocumentWriter:
             Document(
                 id=c.id,
                 content=c.content,
-                meta={**c.meta, "committed": False},
+                meta={**c.meta, Meta.COMMITTED: False},
                 embedding=c.embedding,
                 sparse_embedding=c.sparse_embedding,
             )
@@ -104,21 +105,21 @@ class DocsightDocumentWriter:
 
 def record_for(chunks: list[Document]) -> DocumentRecord:
     first = chunks[0].meta
-    kinds = [c.meta.get("kind") for c in chunks]
-    pages = int(first.get("pages") or max(c.meta.get("page", 0) for c in chunks))
+    kinds = [c.meta.get(Meta.KIND) for c in chunks]
+    pages = int(first.get(Meta.PAGES) or max(c.meta.get(Meta.PAGE, 0) for c in chunks))
     return DocumentRecord(
         point_ids=[str(uuid.UUID(convert_id(c.id))) for c in chunks],
-        doc_id=first["doc_id"],
-        source=first.get("source", ""),
-        path=first.get("path", first.get("source", "")),
+        doc_id=first[Meta.DOC_ID],
+        source=first.get(Meta.SOURCE, ""),
+        path=first.get(Meta.PATH, first.get(Meta.SOURCE, "")),
         pages=pages,
         empty_pages=sorted(
-            set(range(1, pages + 1)) - {int(c.meta.get("page", 0)) for c in chunks if (c.content or "").strip()}
+            set(range(1, pages + 1)) - {int(c.meta.get(Meta.PAGE, 0)) for c in chunks if (c.content or "").strip()}
         ),
-        unreadable_pages={str(c.meta["page"]): c.meta["no_text"] for c in chunks if c.meta.get("no_text")},
-        language=first.get("document_language", ""),
+        unreadable_pages={str(c.meta[Meta.PAGE]): c.meta[Meta.NO_TEXT] for c in chunks if c.meta.get(Meta.NO_TEXT)},
+        language=first.get(Meta.DOCUMENT_LANGUAGE, ""),
         chunks=len(chunks),
-        figures=kinds.count("figure"),
-        tables=kinds.count("table"),
-        mime_type=first.get("mime_type", ""),
+        figures=kinds.count(Kind.FIGURE),
+        tables=kinds.count(Kind.TABLE),
+        mime_type=first.get(Meta.MIME_TYPE, ""),
     )

@@ -10,8 +10,10 @@ import re
 
 from haystack import Document
 
-TABLE_UNIT_FIELD = "table_unit"
-TABLE_COLUMNS_FIELD = "table_columns"
+from ingest.schema import Meta
+
+TABLE_UNIT_FIELD = Meta.TABLE_UNIT
+TABLE_COLUMNS_FIELD = Meta.TABLE_COLUMNS
 
 _SCALE = r"\b(?:thousands|millions|billions)\b"
 _PAREN_UNIT = re.compile(r"\([^()]{0,80}" + _SCALE + r"[^()]{0,80}\)", re.IGNORECASE)

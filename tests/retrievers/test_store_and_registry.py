@@ -216,3 +216,11 @@ def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(RuntimeError, match="disk went away"):
         writer.run(documents=_chunks("doc1", 3))
     assert _points(store, "doc1") == [] and writer.registry.get("doc1") is None
+
+
+def test_the_schema_names_the_vectors_as_qdrant_haystack_writes_them() -> None:
+    from haystack_integrations.document_stores.qdrant.converters import DENSE_VECTORS_NAME, SPARSE_VECTORS_NAME
+
+    from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR
+
+    assert (DENSE_VECTOR, SPARSE_VECTOR) == (DENSE_VECTORS_NAME, SPARSE_VECTORS_NAME)
