@@ -47,6 +47,13 @@ def test_an_openai_client_holds_a_conversation_with_docsight(store, tmp_path, mo
         monkeypatch.setenv("HAYHOOKS_PIPELINES_DIR", str(pipelines_dir))
         monkeypatch.chdir(tmp_path)
         from hayhooks.server.app import create_app
+        from hayhooks.server.pipelines.registry import registry
+        from hayhooks.settings import settings as hayhooks_settings
+
+        # hayhooks reads its settings once, when first imported (another test may have): point them here, and
+        # forget pipelines deployed before (the query YAML is deployed as "docsight" elsewhere)
+        monkeypatch.setattr(hayhooks_settings, "pipelines_dir", str(pipelines_dir))
+        registry.clear()
 
         with TestClient(create_app()) as http:
             client = OpenAI(base_url=f"{http.base_url}/v1", api_key="unused", http_client=http)
