@@ -73,9 +73,12 @@ def test_query_yaml_deploys_with_hayhooks(exported, monkeypatch, tmp_path) -> No
     monkeypatch.chdir(tmp_path)
     from fastapi.testclient import TestClient
     from hayhooks.server.app import create_app
+    from hayhooks.server.pipelines.registry import registry
     from hayhooks.settings import settings as hayhooks_settings
 
-    assert hayhooks_settings.pipelines_dir == str(tmp_path)
+    # hayhooks reads its settings once, when first imported, and another test may have imported it already
+    monkeypatch.setattr(hayhooks_settings, "pipelines_dir", str(tmp_path))
+    registry.clear()
     with TestClient(create_app()) as client:
         deployed = client.post(
             "/deploy-yaml",
