@@ -99,6 +99,13 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
         "language": "",
         "ingested_at": None,
         "replaced": [],
+        # the identity from content (ingest.identity): these test chunks carry none
+        "title": "",
+        "organisation": "",
+        "aliases": [],
+        "period": "",
+        "years": [],
+        "kind": "",
     }
     assert all(p.payload["meta"]["committed"] for p in _points(store))
     writer.run(documents=_chunks("doc1", 3))
