@@ -24,9 +24,9 @@ from retrievers.encoders.bm25_document_embedder import BM25SparseDocumentEmbedde
 def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentStore | None = None) -> Pipeline:
     """Build the indexing pipeline; without ``document_store`` it ends at the embedded chunks (``sparse_embedder``).
 
-    Inputs: ``router.sources`` (file paths); optionally ``pdf_converter.passwords``, ``*_converter.meta`` and
-    ``*_converter.on_page``. Output: ``writer.documents_written`` and ``writer.records``, or, without a store,
-    ``sparse_embedder.documents``.
+    Inputs: ``router.sources`` (file paths); optionally ``router.file_types``, ``pdf_converter.passwords``,
+    ``*_converter.meta`` and ``*_converter.on_page``. Output: ``writer.documents_written`` and ``writer.records``,
+    or, without a store, ``sparse_embedder.documents`` and ``*_converter.page_counts``.
     """
     pipe = Pipeline()
     pipe.add_component("router", ContentTypeRouter())
@@ -69,4 +69,6 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
         writer = DocsightDocumentWriter(document_store=document_store, embedding_model=embedding_model_name(settings))
         pipe.add_component("writer", writer)
         pipe.connect("sparse_embedder.documents", "writer.documents")
+        pipe.connect("pdf_converter.page_counts", "writer.page_counts")
+        pipe.connect("image_converter.page_counts", "writer.page_counts")
     return pipe
