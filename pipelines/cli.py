@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, plain_text(value))
         elif isinstance(value, list):
             setattr(args, name, [plain_text(v) for v in value])
-    from pipelines.generation.ollama_status import OllamaError
+    from pipelines.generation.errors import OllamaError
     from retrievers.errors import StoreError
 
     try:
