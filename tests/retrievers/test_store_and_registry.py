@@ -210,3 +210,21 @@ def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(RuntimeError, match="disk went away"):
         writer.run(documents=_chunks("doc1", 3))
     assert _points(store, "doc1") == [] and writer.registry.get("doc1") is None
+
+
+def test_a_page_count_from_the_converter_counts_empty_trailing_pages(tmp_path: Path) -> None:
+    store, registry = open_document_store(_config(tmp_path))
+    chunks = [
+        Document(
+            id=c.id,
+            content=c.content,
+            meta={k: v for k, v in c.meta.items() if k != "pages"},
+            embedding=c.embedding,
+            sparse_embedding=c.sparse_embedding,
+        )
+        for c in _chunks("doc1", 2)
+    ]
+    [record] = DocsightDocumentWriter(document_store=store).run(documents=chunks, page_counts=[{"doc1": 5}])["records"]
+    assert record["pages"] == 5 and record["empty_pages"] == [3, 4, 5]
+    assert record_for(chunks).pages == 2  # without one: up to the last page with a chunk
+    assert registry.get("doc1").pages == 5
