@@ -19,9 +19,8 @@ from eval.metrics import answer_correct, citation_quality, percentile
 from eval.retrieval_eval import ingest_documents
 from pipelines.generation.ollama_chat_generator import auth_headers
 from pipelines.generation.ollama_status import check_ollama
-from pipelines.query import ask, build_query_pipeline
+from pipelines.service import DocsightService
 from pipelines.settings import Settings
-from pipelines.store import open_store
 
 JUDGE_PROMPT = (
     "You grade answers to questions about documents.\nQuestion: {question}\nReference answer: {gold}\n"
@@ -67,31 +66,28 @@ def evaluate_answers(
     check_ollama(settings.ollama_url, needed + ([judge_model] if judge_model else []), api_key=settings.ollama_api_key)
     files = dataset_files(questions)
     ingest_documents(settings, files, console)
-    store, registry = open_store(settings)
+    service = DocsightService(settings)
     try:
-        doc_ids = {r.source: r.doc_id for r in registry.all()}
-        pipeline = build_query_pipeline(settings, store, top_k=top_k)
-        rows = [_ask_one(settings, pipeline, q, doc_ids, charts, mode, top_k, judge_model) for q in questions]
+        doc_ids = {d.source: d.doc_id for d in service.documents()}
+        rows = [_ask_one(settings, service, q, doc_ids, charts, mode, top_k, judge_model) for q in questions]
     finally:
-        store.close()
+        service.close()
     return {"rows": rows, "summary": summarise(rows), "questions": len(rows)}
 
 
-def _ask_one(settings, pipeline, q, doc_ids, charts, mode, top_k, judge_model) -> dict:
+def _ask_one(settings, service: DocsightService, q, doc_ids, charts, mode, top_k, judge_model) -> dict:
     first_token: list[float] = []
     start = time.perf_counter()
 
-    def on_token(_chunk) -> None:
+    def on_token(_text: str) -> None:
         if not first_token:
             first_token.append(time.perf_counter() - start)
 
-    narrow = {"doc_ids": [doc_ids[p.name] for p in q.images if p.name in doc_ids]} if charts else {}
-    result = ask(
-        pipeline, q.question, mode="vision" if charts else mode, top_k=top_k, streaming_callback=on_token, **narrow
-    )
+    chosen = [doc_ids[p.name] for p in q.images if p.name in doc_ids] if charts else None
+    result = service.ask(q.question, mode="vision" if charts else mode, top_k=top_k, on_token=on_token, doc_ids=chosen)
     total = time.perf_counter() - start
-    cited = [(c["source"], int(c["page"])) for c in result["citations"]]
-    claims = result.get("claims") or {"total": 0, "found": 0}
+    cited = [(c.source, c.page) for c in result.citations]
+    claims = result.claims or {"total": 0, "found": 0}
     first = claims.get("first", {}).get("claims", claims)
     evidence = {(p.name, 1) for p in q.evidence} if charts else {(q.source, p) for p in q.evidence_pages}
     row = {
@@ -99,13 +95,13 @@ def _ask_one(settings, pipeline, q, doc_ids, charts, mode, top_k, judge_model) -
         "task": getattr(q, "task", ""),
         "question": q.question,
         "gold": q.answer,
-        "answer": result["answer"],
-        "correct": answer_correct(result["answer"], q.answer),
-        "judge": judge(settings, judge_model, q.question, q.answer, result["answer"]) if judge_model else None,
+        "answer": result.answer,
+        "correct": answer_correct(result.answer, q.answer),
+        "judge": judge(settings, judge_model, q.question, q.answer, result.answer) if judge_model else None,
         "cited": [f"{s} p.{p}" for s, p in cited],
         "no_citation": not cited,
-        "route": result["route"],
-        "model": result["model"],
+        "route": result.route,
+        "model": result.model,
         "figures": claims["total"],
         "figures_found": claims["found"],
         "figures_before_repair": first["total"],

@@ -153,20 +153,21 @@ def bench_retrieval(args: argparse.Namespace) -> str:
     noise on the dense vectors. Each size is loaded into an embedded in-memory Qdrant collection (the same engine
     as the on-disk embedded store, without write costs).
     """
+    from dataclasses import replace
+
     import numpy as np
     from haystack import Document
     from haystack.dataclasses import SparseEmbedding
-    from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
     from pipelines.retrieval import build_retrieval_pipeline, retrieve
     from pipelines.store import open_store
-    from retrievers.document_registry import DocumentRegistry
     from retrievers.encoders.minilm_onnx import shared_onnx_encoder
+    from retrievers.store import IN_MEMORY, open_document_store
 
     settings = Settings.from_env(collection=args.collection, qdrant_path=args.qdrant_path)
-    source, registry = open_store(settings)
+    source = open_store(settings)
     base = source.filter_documents()
-    records = registry.all()
+    records = source.registry.all()
     source.close()
     questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
     questions = questions[: args.queries]
@@ -202,20 +203,10 @@ def bench_retrieval(args: argparse.Namespace) -> str:
                     sparse_embedding=original.sparse_embedding or SparseEmbedding(indices=[0], values=[0.0]),
                 )
             )
-        store = QdrantDocumentStore(
-            location=":memory:",
-            index="bench",
-            embedding_dim=384,
-            use_sparse_embeddings=True,
-            sparse_idf=True,
-            progress_bar=False,
-        )
+        store = open_document_store(replace(source.config, collection="bench", path=IN_MEMORY, url=""))
         store.write_documents(docs)
-        store._initialize_client()
-        registry_mem = DocumentRegistry(store._client, "bench")
-        registry_mem.create()
         for record in records:  # every document counts as completely ingested
-            registry_mem.record(record)
+            store.registry.record(record)
         pipeline = build_retrieval_pipeline(settings, store)
         retrieve(pipeline, questions[0], top_k=10)  # warm up
         timings = []
@@ -311,7 +302,7 @@ def bench_responsiveness(args: argparse.Namespace) -> str:
     settings = Settings.from_env(collection=args.collection, qdrant_path=args.qdrant_path, workers=args.workers)
     questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
     questions = questions[: args.queries]
-    store, _ = open_store(settings)
+    store = open_store(settings)
     folder = Path(tempfile.mkdtemp(prefix="docsight-bench-upload-"))
     try:
         (folder / args.ingest_file.name).symlink_to(args.ingest_file.resolve())

@@ -40,7 +40,8 @@ def image_ranking(documents, n: int = 10) -> list[str]:
 def evaluate_charts(settings: Settings, questions: list[ChartQuestion], *, top_k: int = 10, console=None) -> dict:
     files = dataset_files(questions)
     failed = [r for r in ingest_documents(settings, files, console) if r.status == FAILED]
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     try:
         ocr_text: dict[str, list[str]] = defaultdict(list)
         for doc in store.filter_documents({"field": "meta.committed", "operator": "==", "value": True}):

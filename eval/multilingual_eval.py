@@ -131,7 +131,7 @@ def retrieval_rows(files: list[str], settings, embedder: str, questions: list[di
             "chunks": sum(r.chunks or 0 for r in results),
             "failed": [f"{Path(r.file).name}: {r.error}" for r in results if r.status == "failed"],
         }
-        store, _ = open_store(run_settings)
+        store = open_store(run_settings)
         try:
             pipeline = build_retrieval_pipeline(run_settings, store)
             rows = []

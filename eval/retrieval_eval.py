@@ -77,7 +77,8 @@ def evaluate(
         bm25 = PlainBM25({(f.name, i): text for f in files for i, text in enumerate(page_texts(f), start=1)})
         cache = Path(settings.cache_dir or Path.home() / ".cache" / "docsight") / "eval"
         dense = PlainDense(files, cache_dir=cache)
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     try:
         doc_ids = {r.source: r.doc_id for r in registry.all()}
         pipeline = build_retrieval_pipeline(settings, store)

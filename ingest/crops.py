@@ -41,7 +41,17 @@ def render_region(page, bbox: BBox, *, max_side: int, quality: int, pad: float =
     px0, ptop, px1, pbottom = page.bbox
     region = (max(px0, x0 - pad), max(ptop, top - pad), min(px1, x1 + pad), min(pbottom, bottom + pad))
     long_side_pt = max(region[2] - region[0], region[3] - region[1], 1.0)
-    dpi = max(36, min(MAX_RENDER_DPI, int(max_side * 72 / long_side_pt)))
-    dpi = min(dpi, 4 * max_side * 72 / long_side_pt)  # a region of a vast page: never render over 4x max_side
+    dpi = min(fitting_dpi(long_side_pt, max_side), 4 * max_side * 72 / long_side_pt)  # a vast page: at most 4x
     image = page.crop(region, strict=False).to_image(resolution=dpi, antialias=True).original
     return encode_jpeg(image, max_side=max_side, quality=quality)
+
+
+def render_page(page, *, max_side: int) -> Image.Image:
+    """A whole pdfplumber ``page`` as an image at the resolution that fits ``max_side`` (36 to 200 dpi)."""
+    long_side_pt = max(float(page.width), float(page.height), 1.0)
+    return page.to_image(resolution=fitting_dpi(long_side_pt, max_side)).original.copy()
+
+
+def fitting_dpi(long_side_pt: float, max_side: int) -> int:
+    """The resolution at which ``long_side_pt`` points are ``max_side`` pixels, kept within 36 to 200 dpi."""
+    return max(36, min(MAX_RENDER_DPI, int(max_side * 72 / long_side_pt)))

@@ -97,11 +97,3 @@ class NoTextError(IngestError):
 
 class OCRUnavailableError(IngestError):
     reason = "OCR unavailable"
-
-
-class FileTimeoutError(IngestError):
-    reason = "timeout"
-
-
-class WorkerCrashError(IngestError):
-    reason = "parser crashed"

@@ -39,6 +39,16 @@ def prepare_for_ocr(frame: Image.Image, *, file: str = "") -> Image.Image:
         raise decode_error(file, exc) from None
 
 
+def register_heif() -> bool:
+    """Teach Pillow to open HEIC/HEIF images; False when the pi-heif package is not installed."""
+    try:
+        import pi_heif
+    except ImportError:
+        return False
+    pi_heif.register_heif_opener()
+    return True
+
+
 def decode_error(file: str, exc: BaseException) -> CorruptFileError | TooLargeError:
     """The IngestError for an exception Pillow raised while opening or decoding an image."""
     if isinstance(exc, MemoryError):

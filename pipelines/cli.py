@@ -194,15 +194,15 @@ class _UsageError(Exception):
     pass
 
 
-_opened: list = []  # stores opened by this command, closed by main() before the interpreter shuts down
+_opened: list = []  # services opened by this command, closed by main() before the interpreter shuts down
 
 
-def _open_store(settings: Settings):
-    from pipelines.store import open_store
+def _open_service(settings: Settings):
+    from pipelines.service import DocsightService
 
-    store, registry = open_store(settings)
-    _opened.append(store)
-    return store, registry
+    service = DocsightService(settings)
+    _opened.append(service)
+    return service
 
 
 def _close_stores() -> None:
@@ -316,24 +316,13 @@ def _page_range(value: str | None) -> tuple[int | None, int | None]:
 
 
 def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.retrieval import build_retrieval_pipeline, retrieve
-    from pipelines.sources import Source
-
     if args.top_k < 1:
         raise _UsageError("--top-k must be at least 1")
     page_from, page_to = _page_range(args.pages)
-    store, doc_ids = _open_collection(settings, args.doc)
-    pipeline = build_retrieval_pipeline(settings, store)
-    docs = retrieve(
-        pipeline,
-        args.question,
-        top_k=args.top_k,
-        doc_ids=doc_ids,
-        kinds=args.kind,
-        page_from=page_from,
-        page_to=page_to,
+    service, doc_ids = _open_collection(settings, args.doc)
+    hits = service.retrieve(
+        args.question, top_k=args.top_k, doc_ids=doc_ids, kinds=args.kind, page_from=page_from, page_to=page_to
     )
-    hits = [Source.from_document(rank, doc) for rank, doc in enumerate(docs, start=1)]
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -353,48 +342,34 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _open_collection(settings: Settings, only: list[str] | None):
-    """Open the store; refuse an empty collection; resolve --doc names to doc ids."""
-    from retrievers.errors import CollectionNotFoundError
+    """The service over a collection that has documents, and the doc ids --doc names (None: all)."""
+    from pipelines.service import NoDocumentMatchError
 
-    store, registry = _open_store(settings)
-    records = registry.all()
-    if not records:
-        raise CollectionNotFoundError(
-            f"collection '{settings.collection}' at {settings.qdrant_location} has no documents; "
-            f"ingest some first: docsight ingest PATH... --collection {settings.collection}"
-        )
-    doc_ids = None
-    if only:
-        # in the order given: "the second chart" means the second --doc
-        doc_ids = list(dict.fromkeys(r.doc_id for name in only for r in records if name in (r.doc_id, r.source)))
-        if not doc_ids:
-            raise _UsageError(f"no document matches {', '.join(only)} in collection {settings.collection}")
-    return store, doc_ids
+    service = _open_service(settings)
+    service.require_documents()
+    if not only:
+        return service, None
+    try:
+        return service, [d.doc_id for d in service.resolve(only)]
+    except NoDocumentMatchError as exc:
+        raise _UsageError(str(exc)) from None
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.generation.ollama_status import check_ollama, explain_failure
-    from pipelines.query import ask, build_query_pipeline
 
     models = {"text": [settings.text_model], "vision": [settings.vision_model]}.get(
         args.mode, [settings.text_model, settings.vision_model]
     )
     check_ollama(settings.ollama_url, models, api_key=settings.ollama_api_key)
-    store, doc_ids = _open_collection(settings, args.doc)
-    pipeline = build_query_pipeline(settings, store, top_k=args.top_k)
+    service, doc_ids = _open_collection(settings, args.doc)
 
-    cut_off: list[bool] = []  # the model stopped at DOCSIGHT_OLLAMA_NUM_PREDICT tokens
-
-    def stream(chunk) -> None:
-        if (chunk.meta or {}).get("done_reason") == "length":
-            cut_off.append(True)
+    def stream(text: str) -> None:
         if not args.json:
-            print(plain(chunk.content, keep_lines=True), end="", flush=True)
+            print(plain(text, keep_lines=True), end="", flush=True)
 
     try:
-        result = ask(
-            pipeline, args.question, mode=args.mode, top_k=args.top_k, doc_ids=doc_ids, streaming_callback=stream
-        )
+        answer = service.ask(args.question, mode=args.mode, top_k=args.top_k, doc_ids=doc_ids, on_token=stream)
     except Exception as exc:
         explained = explain_failure(exc, settings.ollama_url, settings.ollama_timeout, settings.ollama_deadline_s)
         if explained is not None:
@@ -402,36 +377,28 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise
     length_note = (
         f"the answer was cut off at {settings.ollama_num_predict} tokens (DOCSIGHT_OLLAMA_NUM_PREDICT)"
-        if cut_off
+        if answer.cut_off
         else None
     )
-    claims = result["claims"]
+    claims = answer.claims
     failed = EXIT_UNSUPPORTED if args.strict and claims["unsupported"] else EXIT_OK
     if args.json:
-        payload = {
-            **result,
-            "cut_off": length_note,
-            "mode": args.mode,
-            "citations": [{k: v for k, v in c.items() if k != "crop_jpeg_b64"} for c in result["citations"]],
-            "sources": [{k: v for k, v in s.items() if k != "crop_jpeg_b64"} for s in result["sources"]],
-        }
+        payload = {**answer.to_dict(with_crop=False), "cut_off": length_note, "mode": args.mode}
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return failed
-    if result["route"] == "none":
-        print(plain(result["answer"], keep_lines=True))
+    if answer.route == "none":
+        print(plain(answer.answer, keep_lines=True))
     elif "first" in claims:
-        print(
-            "\n\nCorrected after checking its figures against the sources:\n" + plain(result["answer"], keep_lines=True)
-        )
+        print("\n\nCorrected after checking its figures against the sources:\n" + plain(answer.answer, keep_lines=True))
     print()
     if length_note:
         print(f"note: {length_note}", file=sys.stderr)
-    if result["uncited"]:
+    if answer.uncited:
         print("warning: this answer cites no source; treat it as unverified", file=sys.stderr)
-    if result["scope"]:
-        print(f"(searched only {plain(', '.join(result['scope']))}: the question points at it)", file=sys.stderr)
-    for c in result["citations"]:
-        print(f"[{c['n']}] {plain(c['source'])}, page {c['page']} ({c['kind']})")
+    if answer.scope:
+        print(f"(searched only {plain(', '.join(answer.scope))}: the question points at it)", file=sys.stderr)
+    for c in answer.citations:
+        print(f"[{c.n}] {plain(c.source)}, page {c.page} ({c.kind})")
     if claims["total"]:
         print(claims["line"])
     for sentence in claims["sentences"]:
@@ -491,10 +458,9 @@ def _ui_overrides(settings: Settings) -> dict:
 
 
 def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
-    _, registry = _open_store(settings)
-    records = registry.all()
+    documents = _open_service(settings).documents()
     if args.json:
-        print(json.dumps([r.summary() for r in records], indent=2))
+        print(json.dumps([d.to_dict() for d in documents], indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -503,45 +469,37 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
     table = Table(title=f"collection {markup_safe(settings.collection)} ({markup_safe(settings.qdrant_location)})")
     for column in ("doc_id", "source", "pages", "chunks", "figures", "tables", "ingested"):
         table.add_column(column)
-    for r in records:
+    for d in documents:
         table.add_row(
-            plain(r.doc_id[:12]),
-            Text(plain(r.source)),
-            str(r.pages),
-            str(r.chunks),
-            str(r.figures),
-            str(r.tables),
-            r.ingested_at[:19].replace("T", " "),
+            plain(d.doc_id[:12]),
+            Text(plain(d.source)),
+            str(d.pages),
+            str(d.chunks),
+            str(d.figures),
+            str(d.tables),
+            d.ingested_at[:19].replace("T", " "),
         )
     Console().print(table)
     return EXIT_OK
 
 
 def _docs_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.service import NoDocumentMatchError
+
     if bool(args.target) == bool(args.all):
         raise _UsageError("give either DOC_ID_OR_SOURCE or --all")
-    _, registry = _open_store(settings)
-    records = registry.all()
-    if args.all:
-        targets = records
-    else:
-        targets = [
-            r
-            for r in records
-            if r.doc_id == args.target
-            or r.source == args.target
-            or (len(args.target) >= 8 and r.doc_id.startswith(args.target))
-        ]
-    if not targets:
-        print(
-            f"docsight: error: no document matches {plain(repr(args.target))} "
-            f"in collection {plain(settings.collection)}",
-            file=sys.stderr,
-        )
+    service = _open_service(settings)
+    try:
+        targets = service.documents() if args.all else service.resolve([args.target])
+    except NoDocumentMatchError as exc:
+        print(f"docsight: error: {plain(exc)}", file=sys.stderr)
         return EXIT_PARTIAL
-    for record in targets:
-        registry.delete(record.doc_id)
-        print(f"deleted {plain(record.source)} ({plain(record.doc_id[:12])}, {record.chunks} chunks)")
+    if not targets:
+        print(f"docsight: error: collection {plain(settings.collection)} has no documents", file=sys.stderr)
+        return EXIT_PARTIAL
+    for document in targets:
+        service.delete(document.doc_id)
+        print(f"deleted {plain(document.source)} ({plain(document.doc_id[:12])}, {document.chunks} chunks)")
     return EXIT_OK
 
 

@@ -14,16 +14,16 @@ from haystack import Pipeline
 
 from pipelines.embedders import EmbeddingSpec, embedding_model_name
 from pipelines.indexing import build_indexing_pipeline
-from pipelines.query import build_query_pipeline
+from pipelines.query import QUESTION_SOCKETS, build_query_pipeline
 from pipelines.settings import Settings
 from pipelines.store import store_config
 from retrievers.encoders import minilm
-from retrievers.store import document_store_for
+from retrievers.store import DocsightStore
 
 ALLOWED_MODULES = ["ingest", "retrievers", "pipelines"]
 
 QUERY_INPUTS = {
-    "question": ["expander.query", "prompt_builder.question", "retriever.query", "claims.question"],
+    "question": list(QUESTION_SOCKETS),
     "mode": "prompt_builder.mode",
 }
 QUERY_OUTPUTS = {
@@ -48,7 +48,7 @@ def pipeline_yamls(settings: Settings) -> dict[str, str]:
     """``{"indexing.yaml": ..., "query.yaml": ...}`` for ``settings`` (nothing is connected or downloaded)."""
     dimension = minilm.DIMENSION if not settings.embedder.startswith("ollama:") else settings.embedding_dim
     spec = EmbeddingSpec(embedding_model_name(settings), dimension)
-    store = document_store_for(store_config(settings, spec))
+    store = DocsightStore(store_config(settings, spec))
     return {
         "indexing.yaml": _with_io(build_indexing_pipeline(settings, store), INDEXING_INPUTS, INDEXING_OUTPUTS),
         "query.yaml": _with_io(build_query_pipeline(settings, store), QUERY_INPUTS, QUERY_OUTPUTS),

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from haystack import Pipeline
 from haystack.components.joiners import DocumentJoiner
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
 from ingest.chunking.layout_chunker import LayoutChunker
 from ingest.classifiers.chunk_language_classifier import ChunkLanguageClassifier
 from ingest.converters.image_ocr_converter import ImageOCRConverter
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
 from ingest.routers.content_type_router import ContentTypeRouter
-from pipelines.embedders import document_embedder, embedding_model_name
+from pipelines.embedders import document_embedder
 from pipelines.settings import Settings
 from retrievers.document_writer import DocsightDocumentWriter
 from retrievers.encoders.bm25_document_embedder import BM25SparseDocumentEmbedder
+from retrievers.store import DocsightStore
 
 
-def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentStore | None = None) -> Pipeline:
+def build_indexing_pipeline(settings: Settings, document_store: DocsightStore | None = None) -> Pipeline:
     """Build the indexing pipeline; without ``document_store`` it ends at the embedded chunks (``sparse_embedder``).
 
     Inputs: ``router.sources`` (file paths); optionally ``router.file_types``, ``pdf_converter.passwords``,
@@ -66,7 +66,7 @@ def build_indexing_pipeline(settings: Settings, document_store: QdrantDocumentSt
     pipe.connect("language_classifier.documents", "dense_embedder.documents")
     pipe.connect("dense_embedder.documents", "sparse_embedder.documents")
     if document_store is not None:
-        writer = DocsightDocumentWriter(document_store=document_store, embedding_model=embedding_model_name(settings))
+        writer = DocsightDocumentWriter(document_store=document_store)
         pipe.add_component("writer", writer)
         pipe.connect("sparse_embedder.documents", "writer.documents")
         pipe.connect("pdf_converter.page_counts", "writer.page_counts")

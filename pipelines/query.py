@@ -6,27 +6,34 @@ from __future__ import annotations
 from typing import Any
 
 from haystack import Pipeline
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 
+from pipelines.answer import Answer
 from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
 from pipelines.generation.claim_checker import ClaimChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
 from pipelines.retrieval import build_retrieval_pipeline, question_inputs, run_pipeline
 from pipelines.settings import Settings
+from retrievers.store import DocsightStore
+
+# the query pipeline's inputs that take the question (what the YAML export's ``question`` input feeds)
+QUESTION_SOCKETS = ("expander.query", "prompt_builder.question", "retriever.query", "claims.question")
 
 
-def build_query_pipeline(settings: Settings, document_store: QdrantDocumentStore, top_k: int = 8) -> Pipeline:
+def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_k: int = 8) -> Pipeline:
     """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations`` -> ``claims``.
 
     Inputs: ``expander.query``, ``prompt_builder.question``, ``retriever.query`` and ``claims.question`` (the
-    same question), optionally ``retriever.filters``/``top_k``, ``prompt_builder.mode`` and the generators'
-    ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``, ``claims.uncited``, ``claims.claims``
-    (the answer after the figure checks and the repair round), ``citations.model``, ``prompt_builder.sources``,
-    ``prompt_builder.route`` and ``retriever.scope``.
+    same question), optionally ``retriever.doc_ids``/``filters``/``top_k``, ``prompt_builder.mode`` and the
+    generators' ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``,
+    ``claims.uncited``, ``claims.claims`` (the answer after the figure checks and the repair round),
+    ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
-    pipe.add_component("prompt_builder", AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max))
+    pipe.add_component(
+        "prompt_builder",
+        AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max),
+    )
     for name, model in (("text_llm", settings.text_model), ("vision_llm", settings.vision_model)):
         pipe.add_component(
             name,
@@ -74,37 +81,20 @@ def ask(
     top_k: int = 8,
     streaming_callback=None,
     temperature: float | None = None,
+    doc_ids: list[str] | None = None,
     **narrow: Any,
-) -> dict[str, Any]:
-    """Run the query pipeline once; ``narrow`` takes the keyword arguments of ``retrieval_filters``;
-    ``temperature`` overrides the prompt builder's.
+) -> Answer:
+    """Run the query pipeline once; ``doc_ids`` and ``narrow`` are those of
+    :func:`pipelines.retrieval.question_inputs`; ``temperature`` overrides the prompt builder's.
 
-    :returns: ``answer``, ``citations``, ``uncited``, ``model``, ``route``, ``sources`` (all numbered sources),
-        ``scope`` (the documents the question named and the search was limited to; empty: all) and ``claims`` (see
-        :class:`pipelines.generation.claim_checker.ClaimChecker`; after a repair, ``answer`` is the repaired one and
-        ``claims["first"]`` the first).
     :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
-    data: dict[str, Any] = {
-        **question_inputs(question, top_k=top_k, **narrow),
-        "prompt_builder": {"question": question, "mode": mode},
-        "claims": {"question": question},
-    }
+    data = question_inputs(question, top_k=top_k, doc_ids=doc_ids, sockets=QUESTION_SOCKETS, **narrow)
+    data["prompt_builder"]["mode"] = mode
     if temperature is not None:
         data["prompt_builder"]["temperature"] = temperature
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}
     out = run_pipeline(pipeline, data, include_outputs_from={"prompt_builder", "retriever", "citations"})
-    checked, claims = out["citations"], out["claims"]
-    return {
-        "answer": claims["answer"],
-        "citations": claims["citations"],
-        "uncited": claims["uncited"],
-        "dropped": checked["dropped"],
-        "model": checked["model"],
-        "claims": claims["claims"],
-        "route": out["prompt_builder"]["route"],
-        "sources": out["prompt_builder"]["sources"],
-        "scope": out["retriever"]["scope"],
-    }
+    return Answer.from_outputs(out)

@@ -3,7 +3,7 @@ citation maps back to."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
@@ -44,6 +44,11 @@ class Source:
             page_size=list(meta.get("page_size") or []) or None,
             ocr=bool(meta.get("ocr", False)),
         )
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Source:
+        """The source of a :meth:`to_dict` form (what the pipeline's components pass on); ``has_crop`` is derived."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     @property
     def has_crop(self) -> bool:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
-
 from pipelines.embedders import SPARSE_MODEL, EmbeddingSpec, embedding_spec
 from pipelines.settings import Settings
-from retrievers.document_registry import DocumentRegistry
-from retrievers.store import StoreConfig, open_document_store
+from retrievers.store import DocsightStore, StoreConfig, open_document_store
 
 
 def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> StoreConfig:
@@ -27,6 +24,6 @@ def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> Store
     )
 
 
-def open_store(settings: Settings, spec: EmbeddingSpec | None = None) -> tuple[QdrantDocumentStore, DocumentRegistry]:
-    """Open the configured store; see :func:`retrievers.store.open_document_store` for the errors."""
+def open_store(settings: Settings, spec: EmbeddingSpec | None = None) -> DocsightStore:
+    """Open the configured store; see :meth:`retrievers.store.DocsightStore.open` for the errors."""
     return open_document_store(store_config(settings, spec))

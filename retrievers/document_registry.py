@@ -21,14 +21,15 @@ id; deleting the document removes them.)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from qdrant_client import QdrantClient, models
 
-from retrievers.client_lock import client_lock
 from retrievers.errors import EmbeddingModelMismatchError
 
 SCHEMA_VERSION = 1
@@ -63,14 +64,19 @@ class DocumentRecord:
 
 
 def _locked(method):
-    """Run a registry method under the client's lock (see :mod:`retrievers.client_lock`)."""
+    """Run a registry method under the store's lock (see :meth:`retrievers.store.DocsightStore.lock`)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with client_lock(self.client):
+        with self.lock:
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+def registry_name(collection: str) -> str:
+    """The name of ``collection``'s registry collection."""
+    return f"{collection}__docsight"
 
 
 def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
@@ -81,14 +87,26 @@ def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
 
 
 class DocumentRegistry:
-    """Reads and writes the companion collection ``<collection>__docsight`` through the store's client."""
+    """Reads and writes the companion collection ``<collection>__docsight`` through the store's client (built by
+    :class:`retrievers.store.DocsightStore`)."""
 
-    def __init__(self, client: QdrantClient, collection: str, *, replication_factor: int | None = None) -> None:
-        """:param replication_factor: copies of the registry on a Qdrant cluster (as for the chunks' collection)."""
+    def __init__(
+        self,
+        client: QdrantClient,
+        collection: str,
+        *,
+        replication_factor: int | None = None,
+        lock: AbstractContextManager | None = None,
+    ) -> None:
+        """
+        :param replication_factor: copies of the registry on a Qdrant cluster (as for the chunks' collection).
+        :param lock: taken around each operation (the embedded store's lock); none by default.
+        """
         self.client = client
         self.collection = collection
-        self.name = f"{collection}__docsight"
+        self.name = registry_name(collection)
         self.replication_factor = replication_factor
+        self.lock = lock if lock is not None else contextlib.nullcontext()
         self._path_index_ready = False  # the per-path entries exist (checked once per registry object)
 
     # -- the collection's embedding model -------------------------------------------------------------------------

@@ -7,46 +7,39 @@ import contextlib
 import functools
 import uuid
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.core.component.types import Variadic
 from haystack.document_stores.types import DuplicatePolicy
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
-from retrievers.client_lock import client_lock
-from retrievers.disk_space import ensure_room
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
-from retrievers.encoders import bm25
-from retrievers.server_retry import WRITE_DELAYS_S, with_retries
-from retrievers.store import with_deserialized_store
+from retrievers.server_retry import WRITE_DELAYS_S
+from retrievers.store import DocsightStore, with_deserialized_store
 
 WRITE_SLICE = 256  # chunks per store write; queries in other threads of an embedded store wait at most one slice
 
 
 @component
 class DocsightDocumentWriter:
-    """Writes chunks to a QdrantDocumentStore following docsight's ingestion protocol (see
+    """Writes chunks to a docsight store following docsight's ingestion protocol (see
     :mod:`retrievers.document_registry`): leftovers of an interrupted run are removed, the chunks are written hidden
     (``committed=False``), then made visible in one operation and recorded; older versions of the same file (same
     ``path`` meta, other ``doc_id``) are removed. Ids are deterministic, so writing the same chunks twice changes
     nothing.
     """
 
-    def __init__(self, *, document_store: QdrantDocumentStore, embedding_model: str | None = None) -> None:
+    def __init__(self, *, document_store: DocsightStore) -> None:
         """
-        :param document_store: the store whose collection receives the chunks.
-        :param embedding_model: the dense model that made the chunks' vectors; recorded in a new collection and
-            checked against an existing one (a mismatch raises ``EmbeddingModelMismatchError``).
+        :param document_store: the store whose collection receives the chunks; its configuration names the dense
+            model that made the chunks' vectors, recorded in a new collection and checked against an existing one
+            (a mismatch raises ``EmbeddingModelMismatchError``).
         """
         self.document_store = document_store
-        self.embedding_model = embedding_model
-        self._registry: DocumentRegistry | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict(), embedding_model=self.embedding_model)
+        return default_to_dict(self, document_store=self.document_store.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "DocsightDocumentWriter":
@@ -54,16 +47,7 @@ class DocsightDocumentWriter:
 
     @property
     def registry(self) -> DocumentRegistry:
-        if self._registry is None:
-            self.document_store._initialize_client()
-            assert self.document_store._client is not None
-            registry = DocumentRegistry(self.document_store._client, self.document_store.index)
-            if self.embedding_model:
-                registry.ensure(self.embedding_model, self.document_store.embedding_dim, bm25.MODEL_NAME)
-            else:
-                registry.create()
-            self._registry = registry
-        return self._registry
+        return self.document_store.registry
 
     @component.output_types(documents_written=int, records=list[dict])
     def run(self, documents: list[Document], page_counts: Variadic[dict[str, int]] = ()) -> dict[str, Any]:
@@ -88,14 +72,10 @@ class DocsightDocumentWriter:
         written, records = 0, []
         for doc_id, chunks in by_doc.items():
             name = chunks[0].meta.get("source") or doc_id
-            if self.document_store.path:  # embedded: a server checks its own disk
-                ensure_room(Path(self.document_store.path), chunks, name)
+            self.document_store.ensure_room(chunks, name)
             record = record_for(chunks, pages.get(doc_id))
-            count, replaced = with_retries(
-                functools.partial(self._write_document, chunks, record),
-                store=self.document_store,
-                what=f"writing {name}",
-                delays=WRITE_DELAYS_S,
+            count, replaced = self.document_store.with_retries(
+                functools.partial(self._write_document, chunks, record), what=f"writing {name}", delays=WRITE_DELAYS_S
             )
             written += count
             records.append({**record.summary(), "replaced": [r.doc_id for r in replaced]})
@@ -117,11 +97,10 @@ class DocsightDocumentWriter:
         ]
         written = 0
         try:
-            for start in range(0, len(hidden), WRITE_SLICE):  # the lock is released between slices
-                with client_lock(registry.client):
-                    written += self.document_store.write_documents(
-                        hidden[start : start + WRITE_SLICE], policy=DuplicatePolicy.OVERWRITE
-                    )
+            for start in range(0, len(hidden), WRITE_SLICE):  # the store's lock is released between slices
+                written += self.document_store.write_documents(
+                    hidden[start : start + WRITE_SLICE], policy=DuplicatePolicy.OVERWRITE
+                )
             return written, registry.commit(record)
         except Exception:
             with contextlib.suppress(Exception):  # if this fails too, the next run's begin() clears them

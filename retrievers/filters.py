@@ -1,4 +1,6 @@
-"""Haystack filters for retrieval: only committed chunks, optionally narrowed by document, kind and page range."""
+"""Haystack filters for retrieval: only committed chunks, optionally narrowed by source file, kind and page range.
+
+(Chosen documents are not a filter: they reach the retriever as its ordered ``doc_ids`` input.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ COMMITTED = {"field": "meta.committed", "operator": "==", "value": True}
 
 def retrieval_filters(
     *,
-    doc_ids: list[str] | None = None,
     sources: list[str] | None = None,
     kinds: list[str] | None = None,
     page_from: int | None = None,
@@ -17,8 +18,6 @@ def retrieval_filters(
 ) -> dict[str, Any]:
     """An AND of the committed flag and the given restrictions (None means no restriction)."""
     conditions: list[dict[str, Any]] = [COMMITTED]
-    if doc_ids:
-        conditions.append({"field": "meta.doc_id", "operator": "in", "value": list(doc_ids)})
     if sources:
         conditions.append({"field": "meta.source", "operator": "in", "value": list(sources)})
     if kinds:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
 from ingest.errors import find_cause
@@ -32,15 +31,12 @@ def is_transient(exc: BaseException) -> bool:
     return response is not None and response.status_code in _GATEWAY_STATUSES
 
 
-def with_retries(operation: Callable[[], T], *, store: QdrantDocumentStore, what: str, delays: tuple[float, ...]) -> T:
-    """``operation()`` on ``store``; when the store is a Qdrant server, again after each of ``delays`` while it
-    fails transiently (the embedded store has no transport to fail).
+def with_retries(operation: Callable[[], T], *, location: str, what: str, delays: tuple[float, ...]) -> T:
+    """``operation()`` on the Qdrant server at ``location``, again after each of ``delays`` while it fails
+    transiently (:meth:`retrievers.store.DocsightStore.with_retries` calls it for a server only).
 
     :raises StoreUnavailableError: it still failed transiently after the last attempt.
     """
-    if not store.url:
-        return operation()
-    location = store.url
     for attempt, delay in enumerate((*delays, None), start=1):
         try:
             return operation()

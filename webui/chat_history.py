@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import uuid4
 
+from pipelines.sources import Source
+
 
 @dataclass
 class Turn:
     question: str
     answer: str = ""
-    sources: list[dict] = field(default_factory=list)  # numbered sources given to the model (with crops)
+    sources: list[Source] = field(default_factory=list)  # numbered sources given to the model (with crops)
     cited: list[int] = field(default_factory=list)
     route: str = ""
     model: str = ""
@@ -20,10 +22,6 @@ class Turn:
     seconds: float = 0.0
     claims: dict = field(default_factory=dict)  # the figure checks of the answer (pipelines.generation.claims)
     answer_id: str = field(default_factory=lambda: uuid4().hex)  # what a thumbs up/down is stored under
-
-    @property
-    def retrieval_only(self) -> bool:
-        return not self.answer
 
 
 @dataclass

@@ -7,7 +7,7 @@ import streamlit as st
 
 from pipelines.settings import Settings, SettingsError
 from webui.chat_history import ChatHistory
-from webui.service import DocsightService
+from webui.service import WebService
 
 
 def settings() -> Settings:
@@ -19,9 +19,9 @@ def settings() -> Settings:
         raise  # not reached
 
 
-def service() -> DocsightService:
+def service() -> WebService:
     try:
-        return DocsightService.shared(settings())
+        return WebService.shared(settings())
     except Exception as exc:  # StoreLockedError, StoreUnavailableError, EmbeddingModelMismatchError, ...
         st.error(f"Cannot open the document store: {exc}")
         st.stop()

@@ -21,7 +21,7 @@ from pathlib import Path
 from ingest.filetypes import PDF, detect_type
 from pipelines.batch.report import FAILED, INGESTED, UNCHANGED, FileResult
 from pipelines.batch.runner import BatchIngest, BatchProgress
-from pipelines.page_view import page_count
+from webui.page_view import page_count
 
 QUEUED, RUNNING, DONE, CRASHED = "queued", "running", "done", "crashed"
 # a file's phases

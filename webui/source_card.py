@@ -8,16 +8,16 @@ import base64
 
 import streamlit as st
 
-from pipelines.page_view import PageUnavailableError
 from pipelines.sources import Source
 from webui.markdown import escape_markdown, source_anchor
-from webui.service import DocsightService
+from webui.page_view import PageUnavailableError
+from webui.service import WebService
 from webui.viewer import open_viewer
 
 TEXT_PREVIEW_CHARS = 1500
 
 
-def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
+def source_card(service: WebService, source: Source, *, turn: int) -> None:
     """Render ``source`` in a bordered box whose anchor is ``#source-<turn>-<n>`` (citation links point here)."""
     with st.container(border=True):
         st.subheader(
@@ -41,7 +41,7 @@ def source_card(service: DocsightService, source: Source, *, turn: int) -> None:
             st.rerun()
 
 
-def _image_of(service: DocsightService, source: Source):
+def _image_of(service: WebService, source: Source):
     """(image, caption) of a source that comes from an image, or (None, "") for a text chunk of a text layer."""
     if source.has_crop and source.crop_jpeg_b64:
         return base64.b64decode(source.crop_jpeg_b64), f"{source.kind} crop, page {source.page}"

@@ -1,7 +1,7 @@
 """The document viewer beside the chat: a cited document opened at the cited page with the cited region outlined,
 zoom (into the region), previous/next page and the original file to download.
 
-Pages are rendered on the server from the ingested file (see :mod:`pipelines.page_view`) and shown as images: the
+Pages are rendered on the server from the ingested file (see :mod:`webui.page_view`) and shown as images: the
 same view for PDFs and image files, nothing for the browser to fetch, and no whole PDF sent to it.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 import streamlit as st
 from PIL import Image
 
-from pipelines.page_view import PageUnavailableError
 from pipelines.sources import Source
 from webui.markdown import escape_markdown
-from webui.service import DocsightService
+from webui.page_view import PageUnavailableError
+from webui.service import WebService
 
 STATE = "docsight_viewer"
 ZOOMS = {"Whole page": 1.0, "150 %": 1.5, "200 %": 2.0, "300 %": 3.0}
@@ -57,7 +57,7 @@ def zoomed(image: Image.Image, zoom: float, bbox: list[float], page_size: list[f
     return image.crop((left, top, left + width, top + height))
 
 
-def document_viewer(service: DocsightService) -> None:
+def document_viewer(service: WebService) -> None:
     """The viewer panel for the document in this session's viewer state."""
     state = ViewerState(**st.session_state[STATE])
     pages = service.page_count(state.doc_id)

@@ -13,21 +13,12 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ingest.documents import block_documents, file_meta, source_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, IMAGE_TYPES, MIME_TYPES, detect_type
-from ingest.image_prep import decode_error, prepare_for_ocr
+from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
 from ingest.layout.blocks import Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.timing import timed
 
 _TYPES_BY_MIME = {MIME_TYPES[kind]: kind for kind in IMAGE_TYPES}
-
-
-def _register_heif() -> bool:
-    try:
-        import pi_heif
-    except ImportError:
-        return False
-    pi_heif.register_heif_opener()
-    return True
 
 
 @component
@@ -113,7 +104,7 @@ class ImageOCRConverter:
     ) -> tuple[list[Document], str, int]:
         """:returns: the file's blocks, its doc id and its page count."""
         kind = _TYPES_BY_MIME.get(meta.get("mime_type", "")) or detect_type(path)
-        if kind == HEIC and not _register_heif():
+        if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
         page_sizes: dict[int, tuple[float, float]] = {}

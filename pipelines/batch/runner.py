@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
-
 from ingest.discovery import SKIPPED as SKIPPED_PREFIX
 from ingest.discovery import discover
 from ingest.documents import sha256_file
@@ -27,9 +25,9 @@ from pipelines.batch.sharding import in_shard
 from pipelines.batch.worker import worker_main
 from pipelines.settings import Settings
 from pipelines.store import open_store
-from retrievers.document_registry import DocumentRegistry
 from retrievers.document_writer import DocsightDocumentWriter
 from retrievers.errors import StoreError
+from retrievers.store import DocsightStore
 
 
 @dataclass
@@ -104,7 +102,7 @@ class BatchIngest:
         self,
         settings: Settings,
         *,
-        store: QdrantDocumentStore | None = None,
+        store: DocsightStore | None = None,
         on_progress: Callable[[BatchProgress, FileResult | None], None] | None = None,
         shard: tuple[int, int] | None = None,
         follow_symlinks: bool = False,
@@ -133,10 +131,8 @@ class BatchIngest:
         if self.shard is not None:
             files = in_shard(files, paths, *self.shard)
         results: dict[str, FileResult] = {p: _problem(p, why) for p, why in problems}
-        if self.store is not None:
-            store, registry = self.store, DocumentRegistry(self.store._client, self.store.index)
-        else:
-            store, registry = open_store(self.settings)
+        store = self.store if self.store is not None else open_store(self.settings)
+        registry = store.registry
         order = [str(p) for p in files]
         try:
             self._ingest(files, passwords or {}, store, registry, results)

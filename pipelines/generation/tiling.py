@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import math
 
@@ -40,7 +39,3 @@ def tile_crops(crops: list[tuple[int, bytes]], *, max_pixels: int = MAX_PIXELS) 
     buf = io.BytesIO()
     sheet.save(buf, format="JPEG", quality=85)
     return buf.getvalue()
-
-
-def decode(b64: str) -> bytes:
-    return base64.b64decode(b64)

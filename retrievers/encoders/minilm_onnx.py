@@ -164,7 +164,8 @@ def _quantize(source: Path, target: Path) -> None:
 
 
 class MiniLMOnnxEncoder:
-    """Same interface as :class:`retrievers.encoders.minilm.MiniLMEncoder`, running the ONNX model."""
+    """Encodes texts into L2-normalised 384-d vectors with the ONNX model (checked against the NumPy oracle in
+    tests/support/minilm_numpy.py)."""
 
     def __init__(
         self,

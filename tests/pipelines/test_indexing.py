@@ -33,7 +33,8 @@ def test_pipeline_round_trips_through_yaml(settings) -> None:
 
 
 def test_pipeline_with_writer_ingests_and_reingests_without_duplicates(settings) -> None:
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     pipeline = build_indexing_pipeline(settings, store)
     source = str(corpus_file("parsers", "samplefiles__multicolumn.pdf"))
     first = pipeline.run({"router": {"sources": [source]}})

@@ -42,7 +42,7 @@ def test_injected_instructions_stay_data(settings, tmp_path: Path) -> None:
 
     with FakeOllama(answer_fn=obedient_model) as server:
         ollama_settings = settings.__class__(**{**settings.__dict__, "ollama_url": server.url})
-        store, _ = open_store(ollama_settings)
+        store = open_store(ollama_settings)
         try:
             answer = ask(build_query_pipeline(ollama_settings, store), "What was the quarterly revenue?", mode="text")
         finally:
@@ -53,5 +53,5 @@ def test_injected_instructions_stay_data(settings, tmp_path: Path) -> None:
     assert "ignore previous instructions" not in system["content"].lower()
     sources_part, question_part = user["content"].split("Question:", 1)
     assert "HACKED" in sources_part and "HACKED" not in question_part  # the injection is inside a numbered source
-    assert answer["citations"] == [] and answer["dropped"] == [99]  # nothing but real sources can be cited
-    assert answer["uncited"] is True  # the UI and CLI flag it as unverified
+    assert answer.citations == [] and answer.dropped == [99]  # nothing but real sources can be cited
+    assert answer.uncited is True  # the UI and CLI flag it as unverified

@@ -50,7 +50,7 @@ def server():
 @pytest.fixture
 def pipeline(store_path, server):
     settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-    store, _ = open_store(settings)
+    store = open_store(settings)
     yield build_query_pipeline(settings, store)
     store.close()
 
@@ -63,12 +63,12 @@ def test_text_route_streams_cites_and_sets_num_ctx(pipeline, server) -> None:
         mode="text",
         streaming_callback=lambda chunk: streamed.append(chunk.content),
     )
-    assert result["route"] == "text" and result["model"] == "llama3.2:3b"
-    assert "".join(streamed).strip() == result["answer"]
-    assert result["citations"] and not result["uncited"]
-    cited = result["citations"][0]
-    assert cited["source"] == "pdfplumber__nics-background-checks-2015-11.pdf" and cited["page"] == 1
-    assert cited["n"] in parse_citations(result["answer"])
+    assert result.route == "text" and result.model == "llama3.2:3b"
+    assert "".join(streamed).strip() == result.answer
+    assert result.citations and not result.uncited
+    cited = result.citations[0]
+    assert cited.source == "pdfplumber__nics-background-checks-2015-11.pdf" and cited.page == 1
+    assert cited.n in parse_citations(result.answer)
     (chat,) = server.chats()
     assert chat["model"] == "llama3.2:3b" and chat["stream"] is True and chat["keep_alive"] == "10m"
     prompt = chat["messages"][1]["content"]
@@ -80,48 +80,48 @@ def test_text_route_streams_cites_and_sets_num_ctx(pipeline, server) -> None:
 
 def test_vision_route_sends_one_tiled_labelled_image(pipeline, server) -> None:
     result = ask(pipeline, FIGURE_QUESTION, mode="vision")
-    assert result["route"] == "vision" and result["model"] == "llama3.2-vision:11b"
+    assert result.route == "vision" and result.model == "llama3.2-vision:11b"
     (chat,) = server.chats()
     assert chat["model"] == "llama3.2-vision:11b"
     images = [img for m in chat["messages"] for img in (m.get("images") or [])]
     assert len(images) == 1 and all(len(m.get("images") or []) <= 1 for m in chat["messages"])
     tiled = Image.open(io.BytesIO(base64.b64decode(images[0])))
     assert tiled.format == "JPEG" and tiled.width * tiled.height <= MAX_PIXELS
-    crop_sources = [s for s in result["sources"] if s["kind"] in ("figure", "table", "page") and s["crop_jpeg_b64"]]
+    crop_sources = [s for s in result.sources if s.kind in ("figure", "table", "page") and s.crop_jpeg_b64]
     assert (
-        "The attached image shows sources " + ", ".join(f"[{s['n']}]" for s in crop_sources[:4])
+        "The attached image shows sources " + ", ".join(f"[{s.n}]" for s in crop_sources[:4])
         in (chat["messages"][1]["content"])
     )
 
 
 def test_auto_routes_figures_to_vision_and_prose_to_text(pipeline, server) -> None:
-    assert ask(pipeline, FIGURE_QUESTION)["route"] == "vision"
-    assert ask(pipeline, "Lorem ipsum dolor sit amet two column document", kinds=["text"])["route"] == "text"
+    assert ask(pipeline, FIGURE_QUESTION).route == "vision"
+    assert ask(pipeline, "Lorem ipsum dolor sit amet two column document", kinds=["text"]).route == "text"
     assert [c["model"] for c in server.chats()] == ["llama3.2-vision:11b", "llama3.2:3b"]
 
 
 def test_citations_outside_the_sources_are_dropped(store_path) -> None:
     with FakeOllama(answer_fn=lambda prompt, body: "Checks rose [1]. Also [42] and [2, 77].") as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         result = ask(build_query_pipeline(settings, store, top_k=3), "firearm background checks", mode="text")
         store.close()
-    assert result["answer"] == "Checks rose [1]. Also and [2]."
-    assert [c["n"] for c in result["citations"]] == [1, 2] and result["dropped"] == [42, 77]
+    assert result.answer == "Checks rose [1]. Also and [2]."
+    assert [c.n for c in result.citations] == [1, 2] and result.dropped == [42, 77]
 
 
 def test_uncited_answer_is_flagged(store_path) -> None:
     with FakeOllama(answer_fn=lambda prompt, body: "There were many checks.") as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         result = ask(build_query_pipeline(settings, store), "firearm background checks", mode="text")
         store.close()
-    assert result["uncited"] is True and result["citations"] == []
+    assert result.uncited is True and result.citations == []
 
 
 def test_nothing_relevant_means_no_guess(pipeline, server) -> None:
     result = ask(pipeline, "quantum chromodynamics of neutron stars")
-    assert result["answer"] == NOTHING_RELEVANT and result["route"] == "none"
+    assert result.answer == NOTHING_RELEVANT and result.route == "none"
     assert server.chats() == []
 
 
@@ -199,11 +199,11 @@ def test_an_ollama_api_key_is_sent_as_a_bearer_token(store_path, monkeypatch) ->
         assert check_ollama(server.url, ["llama3.2:3b"], api_key="s3cret").version
         monkeypatch.setenv("DOCSIGHT_OLLAMA_API_KEY", "s3cret")
         settings = Settings.from_env(environ={}, qdrant_path=str(store_path), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         pipeline = build_query_pipeline(settings, store, top_k=3)
         result = ask(pipeline, "firearm background checks", mode="text")
         store.close()
-        assert result["citations"] and server.chats()
+        assert result.citations and server.chats()
         assert server.authorizations[-1] == "Bearer s3cret"
     generator = pipeline.get_component("text_llm")
     data = generator.to_dict()

@@ -45,23 +45,23 @@ def test_real_model_output_goes_through_citation_checks(gemma, tmp_path) -> None
     BatchIngest(settings).run([str(corpus_file("parsers", f)) for f in files])
     with FakeOllama(answer_fn=gemma) as server:
         settings = Settings.from_env(environ={}, qdrant_path=str(tmp_path / "q"), ollama_url=server.url)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         pipeline = build_query_pipeline(settings, store, top_k=3)
         repairs = 0
         for question in QUESTIONS:
             result = ask(pipeline, question, mode="text", top_k=3)
-            repairs += result["claims"]["repair"]["attempted"]  # one repair round when a figure was not found
+            repairs += result.claims["repair"]["attempted"]  # one repair round when a figure was not found
             print(
-                f"\n{question}\n-> {result['answer']!r} citations={[c['n'] for c in result['citations']]} "
-                f"dropped={result['dropped']}"
+                f"\n{question}\n-> {result.answer!r} citations={[c.n for c in result.citations]} "
+                f"dropped={result.dropped}"
             )
-            numbers = [s["n"] for s in result["sources"]]
-            assert result["answer"].strip()
-            assert all(c["n"] in numbers for c in result["citations"])  # nothing outside [1]..[k] survives
-            for citation in result["citations"]:
-                source = next(s for s in result["sources"] if s["n"] == citation["n"])
-                assert (citation["source"], citation["page"]) == (source["source"], source["page"])
-            said_not_found = NOT_FOUND.rstrip(".").lower() in result["answer"].lower()
-            assert result["uncited"] == (not result["citations"] and not said_not_found)
+            numbers = [s.n for s in result.sources]
+            assert result.answer.strip()
+            assert all(c.n in numbers for c in result.citations)  # nothing outside [1]..[k] survives
+            for citation in result.citations:
+                source = next(s for s in result.sources if s.n == citation.n)
+                assert (citation.source, citation.page) == (source.source, source.page)
+            said_not_found = NOT_FOUND.rstrip(".").lower() in result.answer.lower()
+            assert result.uncited == (not result.citations and not said_not_found)
         store.close()
     assert len(server.chats()) == len(QUESTIONS) + repairs

@@ -36,7 +36,7 @@ def ingested(tmp_path_factory):
 
 @pytest.fixture
 def pipeline(ingested):
-    store, _ = open_store(ingested)
+    store = open_store(ingested)
     yield build_retrieval_pipeline(ingested, store), store
     store.close()
 
@@ -141,14 +141,12 @@ def test_embedded_fast_path_ranks_like_qdrant(pipeline, question, narrow) -> Non
     dense = pipe.get_component("dense_embedder").run(text=question)["embedding"]
     sparse = pipe.get_component("sparse_embedder").run(text=question)["sparse_embedding"]
     flt = {"operator": "AND", "conditions": [retrieval_filters(**narrow)]}
-    fast_sparse, fast_dense = EmbeddedHybridIndex(store._client, "test").search(
+    fast_sparse, fast_dense = EmbeddedHybridIndex(store.client, "test").search(
         dense, sparse.indices, sparse.values, flt, 20
     )
     qdrant_filter = convert_filters_to_qdrant(flt)
-    ref_dense = store._client.query_points(
-        "test", query=dense, using="text-dense", query_filter=qdrant_filter, limit=20
-    )
-    ref_sparse = store._client.query_points(
+    ref_dense = store.client.query_points("test", query=dense, using="text-dense", query_filter=qdrant_filter, limit=20)
+    ref_sparse = store.client.query_points(
         "test",
         query=models.SparseVector(indices=sparse.indices, values=sparse.values),
         using="text-sparse",
@@ -174,7 +172,7 @@ def test_a_qdrant_server_lost_mid_session_is_a_store_error_not_a_pipeline_traceb
 
     with QdrantRecorder() as server:
         settings = Settings.from_env(environ={}, qdrant_url=server.url, qdrant_timeout=2)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         pipeline = build_retrieval_pipeline(settings, store)
         assert retrieve(pipeline, "anything") == []
     with pytest.raises(StoreUnavailableError, match=f"the Qdrant server at {server.url} failed a search"):

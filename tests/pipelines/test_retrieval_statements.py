@@ -17,7 +17,7 @@ def pipeline(tmp_path_factory):
     settings = Settings.from_env(environ={}, qdrant_path=str(path / "q"), workers=2, collection="test")
     results = BatchIngest(settings).run([str(corpus_file("financebench", "pdfs", f)) for f in FILINGS])
     assert all(r.status == "ingested" for r in results)
-    store, _ = open_store(settings)
+    store = open_store(settings)
     yield build_retrieval_pipeline(settings, store)
     store.close()
 
@@ -48,7 +48,7 @@ def test_on_a_server_the_statement_ranking_is_a_third_prefetch() -> None:
 
     with QdrantRecorder() as server:
         settings = Settings.from_env(environ={}, qdrant_url=server.url, qdrant_timeout=5)
-        store, _ = open_store(settings)
+        store = open_store(settings)
         retrieve(build_retrieval_pipeline(settings, store), "What was the FY2018 capex? Use the cash flow statement.")
         store.close()
     query = next(b for m, p, _, b in server.requests if p.startswith("/collections/docsight/points/query"))

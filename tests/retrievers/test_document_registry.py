@@ -14,10 +14,10 @@ from tests.retrievers.test_store_and_registry import _chunks
 
 @pytest.fixture
 def opened(tmp_path: Path):
-    store, registry = open_document_store(
+    store = open_document_store(
         StoreConfig(collection="c", embedding_model="test/model", embedding_dim=4, path=str(tmp_path / "q"))
     )
-    yield store, registry
+    yield store, store.registry
     store.close()
 
 
@@ -47,8 +47,12 @@ def test_a_collection_without_path_entries_is_indexed_once(opened) -> None:
     # as written before per-path entries existed: no entry, no flag
     registry.client.delete(registry.name, points_selector=models.PointIdsList(points=[_path_id("/data/report.pdf")]))
     registry.client.delete_payload(registry.name, keys=["path_index"], points=[_INFO_ID])
+    store.close()
+    store = open_document_store(store.config)  # the next run opens the store afresh
+    registry = store.registry
     [record] = DocsightDocumentWriter(document_store=store).run(documents=_chunks("new", 2, path="/data/report.pdf"))[
         "records"
     ]
     assert record["replaced"] == ["old"] and registry.info()["path_index"] == 1
     assert [r.doc_id for r in registry.all()] == ["new"]
+    store.close()

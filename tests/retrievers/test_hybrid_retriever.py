@@ -18,7 +18,8 @@ QUERY = {"query_embedding": [1.0, 0.0, 0.5, 0.25], "query_sparse_embedding": Spa
 @pytest.fixture
 def embedded(tmp_path: Path):
     """An embedded store with its registry, a writer and a retriever sharing it (as the web UI's process does)."""
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     yield store, registry, DocsightDocumentWriter(document_store=store), DocsightHybridRetriever(document_store=store)
     store.close()
 
@@ -58,10 +59,10 @@ def test_a_commit_loads_only_the_new_documents_points_and_a_re_ingest_replaces_t
     store, registry, writer, retriever = embedded
     writer.run(documents=_chunks("a", 40, path="/data/a.pdf"))
     assert _doc_ids(retriever) == {"a"}
-    index = retriever._index
+    index = store.hybrid_search.index
     fetched: list[tuple[str, int]] = []
     scrolled: list[str] = []
-    client = store._client
+    client = store.client
     original_retrieve, original_scroll = client.retrieve, client.scroll
     client.retrieve = lambda name, ids, **kw: fetched.append((name, len(ids))) or original_retrieve(name, ids, **kw)
     client.scroll = lambda name, **kw: scrolled.append(name) or original_scroll(name, **kw)
@@ -121,6 +122,8 @@ def test_a_question_naming_a_document_is_searched_in_it(embedded) -> None:
     chosen = {"field": "meta.doc_id", "operator": "in", "value": ["nike"]}  # the user's choice wins
     out = retriever.run(**QUERY, top_k=50, query="3M capex", filters=chosen)
     assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
+    out = retriever.run(**QUERY, top_k=50, query="3M capex", doc_ids=["nike"])
+    assert {d.meta["doc_id"] for d in out["documents"]} == {"nike"}
     off = DocsightHybridRetriever(document_store=store, top_k=10, scope_by_name=False)
     assert {d.meta["doc_id"] for d in off.run(**QUERY, top_k=50, query="3M capex")["documents"]} == {"nike", "mmm"}
 
@@ -129,8 +132,8 @@ def test_the_second_chart_of_the_chosen_documents(embedded) -> None:
     _, _, writer, retriever = embedded
     for name in ("a", "b", "c"):
         writer.run(documents=_chunks(name, 2, path=f"/charts/{name}.png"))
-    chosen = {"field": "meta.doc_id", "operator": "in", "value": ["c", "a"]}  # the user's order
-    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="What is the tick spacing in the second chart?")
+    chosen = ["c", "a"]  # the user's order
+    out = retriever.run(**QUERY, top_k=50, doc_ids=chosen, query="What is the tick spacing in the second chart?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a"} and out["scope"] == ["a.png"]
-    out = retriever.run(**QUERY, top_k=50, filters=chosen, query="Which chart is highest?")
+    out = retriever.run(**QUERY, top_k=50, doc_ids=chosen, query="Which chart is highest?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a", "c"} and out["scope"] == []

@@ -40,12 +40,13 @@ def _chunks(doc_id: str, n: int, path: str = "/data/a.pdf") -> list[Document]:
 
 def _points(store, doc_id: str | None = None) -> list:
     flt = doc_filter(doc_id) if doc_id else None
-    points, _ = store._client.scroll("c", scroll_filter=flt, limit=1000, with_payload=True)
+    points, _ = store.client.scroll("c", scroll_filter=flt, limit=1000, with_payload=True)
     return points
 
 
 def test_collection_records_its_model_and_refuses_another(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     info = registry.info()
     assert info["embedding_model"] == "test/model" and info["embedding_dim"] == 4
     store.close()
@@ -65,7 +66,7 @@ def test_record_keeps_pages_without_readable_text_and_the_document_language() ->
 
 
 def test_a_different_dimension_is_the_same_clear_error(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
     store.close()
     with pytest.raises(EmbeddingModelMismatchError, match=r"indexed with the embedding model test/model \(4-d\)"):
         open_document_store(_config(tmp_path, model="big/model", dim=8))
@@ -75,11 +76,12 @@ def test_second_opener_of_an_embedded_store_gets_a_clear_message(tmp_path: Path)
     first = open_document_store(_config(tmp_path))
     with pytest.raises(StoreLockedError, match="DOCSIGHT_QDRANT_URL"):
         open_document_store(_config(tmp_path))
-    first[0].close()
+    first.close()
 
 
 def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     writer = DocsightDocumentWriter(document_store=store)
     out = writer.run(documents=_chunks("doc1", 3))
     assert out["documents_written"] == 3
@@ -105,7 +107,8 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     # an interrupted run: marked as being written, 5 hidden points written, never committed or recorded
     registry.begin("doc1")
     partial = [
@@ -123,13 +126,14 @@ def test_leftovers_of_an_interrupted_write_are_replaced(tmp_path: Path) -> None:
     DocsightDocumentWriter(document_store=store).run(documents=_chunks("doc1", 2))
     points = _points(store, "doc1")
     assert len(points) == 2 and all(p.payload["meta"]["committed"] for p in points)
-    marks = [p for p in store._client.scroll("c__docsight", limit=100)[0] if p.payload.get("type") == "pending"]
+    marks = [p for p in store.client.scroll("c__docsight", limit=100)[0] if p.payload.get("type") == "pending"]
     assert marks == []  # removed with the commit
 
 
 def test_a_document_never_interrupted_is_written_without_a_collection_wide_delete(tmp_path: Path) -> None:
     """The leftover delete is a filter the embedded store evaluates over every point: only marked documents pay it."""
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     writer = DocsightDocumentWriter(document_store=store)
     purged: list[str] = []
     original = DocumentRegistry.purge
@@ -145,7 +149,8 @@ def test_a_document_never_interrupted_is_written_without_a_collection_wide_delet
 
 
 def test_changed_file_replaces_its_old_version_and_delete_removes_everything(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     writer = DocsightDocumentWriter(document_store=store)
     writer.run(documents=_chunks("v1", 3, path="/data/report.pdf"))
     writer.run(documents=_chunks("other", 2, path="/data/other.pdf"))
@@ -159,7 +164,7 @@ def test_changed_file_replaces_its_old_version_and_delete_removes_everything(tmp
 
 
 def test_uncommitted_points_are_invisible_to_committed_filter(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
     store.write_documents(
         [
             Document(
@@ -172,18 +177,19 @@ def test_uncommitted_points_are_invisible_to_committed_filter(tmp_path: Path) ->
         ]
     )
     visible = models.Filter(must=[models.FieldCondition(key="meta.committed", match=models.MatchValue(value=True))])
-    assert store._client.count("c", count_filter=visible).count == 0
+    assert store.client.count("c", count_filter=visible).count == 0
 
 
 def test_writer_to_dict_from_dict_round_trip(tmp_path: Path) -> None:
-    store, _ = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
     data = DocsightDocumentWriter(document_store=store).to_dict()
     again = DocsightDocumentWriter.from_dict(data)
-    assert again.document_store.path == store.path and again.to_dict() == data
+    assert again.document_store.config == store.config and again.to_dict() == data
 
 
 def test_remove_superseded_finishes_an_interrupted_replacement(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     writer = DocsightDocumentWriter(document_store=store)
     writer.run(documents=_chunks("v1", 2, path="/data/report.pdf"))
     writer.run(documents=_chunks("v2", 3, path="/data/elsewhere.pdf"))
@@ -200,7 +206,7 @@ def test_remove_superseded_finishes_an_interrupted_replacement(tmp_path: Path) -
 
 
 def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
-    store, _ = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
     writer = DocsightDocumentWriter(document_store=store)
 
     def broken_commit(record):

@@ -29,7 +29,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("healthy") / "q"
-    store, _ = open_document_store(_config(path))
+    store = open_document_store(_config(path))
     writer = DocsightDocumentWriter(document_store=store)
     for n in range(20):
         writer.run(documents=_chunks(f"doc{n}", 3, path=f"/data/{n}.pdf"))
@@ -109,5 +109,5 @@ def test_a_collection_docsight_did_not_create_is_refused_untouched(tmp_path) -> 
             open_document_store(_config(path))
         assert "Choose another collection (--collection NAME" in str(raised.value)
         assert _snapshot(path) == before, name  # no registry created, nothing changed
-        store, _ = open_document_store(_config(path, collection="mine"))  # another collection works
+        store = open_document_store(_config(path, collection="mine"))  # another collection works
         store.close()

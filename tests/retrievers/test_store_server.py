@@ -25,7 +25,7 @@ def test_new_collections_get_the_cluster_layout_indexes_and_api_key(monkeypatch)
             replication_factor=2,
             write_consistency_factor=1,
         )
-        store, _ = open_document_store(config)
+        store = open_document_store(config)
         chunks = server.created("docs")
         assert (chunks["shard_number"], chunks["replication_factor"], chunks["write_consistency_factor"]) == (6, 2, 1)
         assert chunks["sparse_vectors"]["text-sparse"]["modifier"] == "idf"
@@ -67,7 +67,7 @@ def _config(url: str) -> StoreConfig:
 
 def test_a_write_dropped_by_a_restarting_server_is_retried_from_the_start_of_the_document() -> None:
     with QdrantRecorder(drop_first={("PUT", "/collections/docs/points"): 2}) as server:
-        store, _ = open_document_store(_config(server.url))
+        store = open_document_store(_config(server.url))
         out = DocsightDocumentWriter(document_store=store).run(documents=_chunks(3))
         writes = [p for m, p, _, _ in server.requests if m == "PUT" and p.split("?")[0] == "/collections/docs/points"]
         commits = [p for m, p, _, _ in server.requests if p.startswith("/collections/docs/points/payload")]
@@ -79,7 +79,7 @@ def test_a_write_dropped_by_a_restarting_server_is_retried_from_the_start_of_the
 def test_a_server_that_stays_down_fails_writes_and_searches_with_a_clear_error() -> None:
     with QdrantRecorder() as server:
         url = server.url
-        store, _ = open_document_store(_config(url))
+        store = open_document_store(_config(url))
         retriever = DocsightHybridRetriever(document_store=store)
         retriever.run(query_embedding=[0.1, 0.2, 0.3, 0.4], query_sparse_embedding=SparseEmbedding([1], [1.0]))
     # the server is gone now (refused connections)

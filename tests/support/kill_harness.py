@@ -41,7 +41,10 @@ from retrievers.document_registry import DocumentRegistry  # noqa: E402
 
 
 def snapshot(store: Path) -> dict:
-    """Chunk id -> digest of (content, meta without ``committed``, rounded vector), plus visibility and records."""
+    """Chunk id -> digest of (content, meta without ``committed``) and its dense vector, plus visibility and records.
+
+    The vectors are kept apart from the digest: a re-run embeds on its own schedule, and ONNX Runtime's float sums
+    may differ in the last bits, which a digest of rounded values turns into a mismatch now and then."""
     client = QdrantClient(path=str(store))
     try:
         points, offset = [], None
@@ -55,20 +58,20 @@ def snapshot(store: Path) -> dict:
         records, _ = client.scroll("docsight__docsight", limit=1000, with_payload=True)
     finally:
         client.close()
-    chunks, visible = {}, {}
+    chunks, vectors, visible = {}, {}, {}
     for p in points:
         meta = dict(p.payload["meta"])
         committed = meta.pop("committed")
-        vector = [round(v, 4) for v in p.vector["text-dense"]]
-        body = json.dumps([p.payload.get("content"), meta, vector], sort_keys=True)
+        body = json.dumps([p.payload.get("content"), meta], sort_keys=True)
         chunks[str(p.id)] = hashlib.sha256(body.encode()).hexdigest()
+        vectors[str(p.id)] = p.vector["text-dense"]
         visible[str(p.id)] = (meta["doc_id"], committed)
     docs = {
         r.payload["doc_id"]: {k: v for k, v in r.payload.items() if k != "ingested_at"}
         for r in records
         if r.payload.get("type") == "document"
     }
-    return {"chunks": chunks, "visible": visible, "docs": docs}
+    return {"chunks": chunks, "vectors": vectors, "visible": visible, "docs": docs}
 
 
 def consistent(snap: dict) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from pipelines.settings import Settings
 from tests.conftest import corpus_file
 from tests.support.ollama_server import FakeOllama
-from webui.service import DocsightService
+from webui.service import WebService
 
 TABLE_PDF = "pdfplumber__nics-background-checks-2015-11.pdf"  # one page, one ruled table (a crop)
 APP = Path(__file__).resolve().parents[2] / "webui" / "app.py"
@@ -44,4 +44,4 @@ def ui_env(tmp_path: Path, monkeypatch, ollama) -> Settings:
     for name, value in ui_environment(tmp_path, ollama.url).items():
         monkeypatch.setenv(name, value)
     yield Settings.from_env()
-    DocsightService.close_all()
+    WebService.close_all()

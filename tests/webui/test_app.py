@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import corpus_file
 from tests.support.ollama_server import FakeOllama, deterministic_answer
 from tests.webui.conftest import APP, table_pdf
-from webui.service import DocsightService
+from webui.service import WebService
 
 QUESTION = "How many handgun background checks were there in Wyoming?"
 
@@ -32,7 +32,7 @@ def _texts(at: AppTest, kind: str) -> list[str]:
 
 
 def _ingest(settings) -> None:
-    service = DocsightService.shared(settings)
+    service = WebService.shared(settings)
     service.ingest_uploads([table_pdf()])
     assert service.ingests.wait(timeout=300)
 
@@ -49,7 +49,7 @@ def test_documents_page_ingests_uploads_with_progress_and_lists_failures(ui_env)
     ingest.click().run()
     saw_progress = bool(at.get("progress"))
     deadline = time.monotonic() + 300
-    while DocsightService.shared(ui_env).ingests.active() and time.monotonic() < deadline:
+    while WebService.shared(ui_env).ingests.active() and time.monotonic() < deadline:
         time.sleep(0.5)
         at.run()
         saw_progress = saw_progress or bool(at.get("progress"))
@@ -66,7 +66,7 @@ def test_documents_page_ingests_uploads_with_progress_and_lists_failures(ui_env)
     # delete asks for confirmation, then removes the document
     next(b for b in at.button if b.label == "Delete").click().run()
     next(b for b in at.button if b.label == "Yes, delete").click().run()
-    assert "0 document(s)" in _texts(at, "subheader") and DocsightService.shared(ui_env).documents() == []
+    assert "0 document(s)" in _texts(at, "subheader") and WebService.shared(ui_env).documents() == []
 
 
 def test_chat_streams_a_cited_answer_with_source_cards_and_the_full_page(ui_env, ollama) -> None:
@@ -97,12 +97,12 @@ def test_chat_streams_a_cited_answer_with_source_cards_and_the_full_page(ui_env,
     # thumbs up is stored under the answer and exported as JSONL
     next(b for b in at.button if b.help == "Good answer").click().run()
     assert "Rated helpful. Thank you." in _texts(at, "caption")
-    [row] = DocsightService.shared(ui_env).feedback.rows()
+    [row] = WebService.shared(ui_env).feedback.rows()
     assert row["rating"] == 1 and row["question"] == QUESTION and row["cited"] == cited
-    exported = json.loads(DocsightService.shared(ui_env).feedback.export_jsonl())
+    exported = json.loads(WebService.shared(ui_env).feedback.export_jsonl())
     assert exported["sources"][0]["source"] == table_pdf()[0] and "crop_jpeg_b64" not in exported["sources"][0]
     next(b for b in at.button if b.help == "Bad answer").click().run()
-    assert [r["rating"] for r in DocsightService.shared(ui_env).feedback.rows()] == [-1]
+    assert [r["rating"] for r in WebService.shared(ui_env).feedback.rows()] == [-1]
 
     next(b for b in at.button if b.label == "Clear chat").click().run()
     assert not [m for m in _texts(at, "markdown") if m.startswith("According to the documents")]
@@ -110,7 +110,7 @@ def test_chat_streams_a_cited_answer_with_source_cards_and_the_full_page(ui_env,
 
 def test_without_ollama_questions_get_the_ranked_sources(ui_env, monkeypatch) -> None:
     _ingest(ui_env)
-    DocsightService.close_all()
+    WebService.close_all()
     monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", "http://127.0.0.1:9")
     at = _app()
     assert "Ollama: not reachable — search only" in _texts(at, "caption")
@@ -163,7 +163,7 @@ def test_password_gate(ui_env, monkeypatch, attempt: str) -> None:
 def _wait_for_ingestion(at: AppTest, settings, seen: list[str] | None = None) -> None:
     """Rerun the page until the ingestion queue is idle, collecting the progress texts it showed."""
     deadline = time.monotonic() + 300
-    while DocsightService.shared(settings).ingests.active() and time.monotonic() < deadline:
+    while WebService.shared(settings).ingests.active() and time.monotonic() < deadline:
         time.sleep(0.3)
         at.run()
         if seen is not None:
@@ -219,20 +219,20 @@ def test_an_encrypted_pdf_is_retried_with_its_password_and_failed_uploads_are_re
     next(t for t in at.text_input if t.label == f"Password for {locked.name}").input("test")
     next(b for b in at.button if b.label == "Retry").click().run()
     _wait_for_ingestion(at, ui_env)
-    assert [r.source for r in DocsightService.shared(ui_env).documents()] == [locked.name]
+    assert [r.source for r in WebService.shared(ui_env).documents()] == [locked.name]
     assert "1 document(s)" in _texts(at, "subheader")
 
     uploaded = next(Path(ui_env.upload_dir).rglob(corrupt.name))
     remove = next(b for b in at.button if b.label == "Remove 1 failed file(s)")
     remove.click().run()
     assert not uploaded.exists() and not any(corrupt.name.replace("-", "\\-") in e for e in _texts(at, "error"))
-    assert Path(DocsightService.shared(ui_env).documents()[0].path).is_file()  # the stored document's file stays
+    assert Path(WebService.shared(ui_env).documents()[0].path).is_file()  # the stored document's file stays
 
 
 def test_documents_table_sorts_inspects_and_deletes_in_bulk(ui_env) -> None:
     _ingest(ui_env)
     chart = corpus_file("charts", "png", "group_189_chart1.png")
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     service.ingest_uploads([(chart.name, chart.read_bytes())])
     assert service.ingests.wait(timeout=300)
     at = _app("documents")
@@ -278,7 +278,7 @@ def test_models_and_generation_settings_come_from_the_sidebar(ui_env, monkeypatc
 
 def test_a_source_read_by_ocr_shows_its_image_not_its_text(ui_env) -> None:
     chart = corpus_file("charts", "png", "group_189_chart1.png")  # its OCR text is mostly noise
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     service.ingest_uploads([(chart.name, chart.read_bytes())])
     assert service.ingests.wait(timeout=300)
     at = _app()

@@ -171,7 +171,7 @@ def _progress_values(page, until, timeout_s: float) -> list[int]:
 
 
 def _red_pixels(png: bytes) -> int:
-    """Pixels of the outline colour (pipelines.page_view.OUTLINE) in a screenshot."""
+    """Pixels of the outline colour (webui.page_view.OUTLINE) in a screenshot."""
     import io
 
     import numpy as np

@@ -10,22 +10,21 @@ from PIL import Image
 
 from pipelines.batch.report import FAILED, INGESTED
 from pipelines.settings import Settings
-from pipelines.sources import Source
 from tests.conftest import REPO, corpus_file
 from tests.support.ollama_server import FakeOllama
 from tests.webui.conftest import table_pdf
 from webui.ingest_jobs import DONE, RUNNING
-from webui.service import DocsightService
+from webui.service import WebService
 
 
-def _ingested(service: DocsightService, uploads) -> list:
+def _ingested(service: WebService, uploads) -> list:
     job = service.ingest_uploads(uploads)
     assert service.ingests.wait(timeout=300)
     return job.snapshot().all_results
 
 
 def test_upload_ingest_ask_page_view_delete(ui_env, ollama) -> None:
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     results = _ingested(service, [table_pdf(), ("empty.pdf", b""), ("notes.txt", b"just some text\n")])
     by_name = {Path(r.file).name: r for r in results}
     assert by_name["empty.pdf"].status == FAILED and by_name["empty.pdf"].error.startswith("empty file")
@@ -37,13 +36,13 @@ def test_upload_ingest_ask_page_view_delete(ui_env, ollama) -> None:
 
     tokens: list[str] = []
     result = service.ask("How many handgun background checks were there in Wyoming?", on_token=tokens.append)
-    assert len(tokens) > 1 and "".join(tokens).strip() == result["answer"]
-    assert result["citations"] and result["citations"][0]["source"] == table_pdf()[0]
-    table_source = next(s for s in result["sources"] if s["kind"] == "table")
-    assert table_source["crop_jpeg_b64"]
+    assert len(tokens) > 1 and "".join(tokens).strip() == result.answer
+    assert result.citations and result.citations[0].source == table_pdf()[0]
+    table_source = next(s for s in result.sources if s.kind == "table")
+    assert table_source.crop_jpeg_b64
     assert any(body.get("stream") for body in ollama.chats())
 
-    page = service.page_with_region(Source(**table_source))
+    page = service.page_with_region(table_source)
     assert isinstance(page, Image.Image) and max(page.size) > 500
     pixels = np.asarray(page)
     reds = ((pixels[..., 0] > 200) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)).sum()
@@ -55,7 +54,7 @@ def test_upload_ingest_ask_page_view_delete(ui_env, ollama) -> None:
 
 
 def test_a_long_ingestion_does_not_block_questions(ui_env) -> None:
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     _ingested(service, [table_pdf()])
     assert service.retrieve("Wyoming")  # encoders loaded
     filing = corpus_file("financebench", "pdfs", "BESTBUY_2024Q2_10Q.pdf")
@@ -65,7 +64,7 @@ def test_a_long_ingestion_does_not_block_questions(ui_env) -> None:
         time.sleep(0.1)
     answer = service.ask("How many handgun background checks were there in Wyoming?")
     hits = service.retrieve("handgun permits Wyoming")
-    assert answer["citations"] and hits
+    assert answer.citations and hits
     assert job.snapshot().state == RUNNING  # both answered while the 30-page filing was being parsed
     assert service.ingests.wait(timeout=600) and job.snapshot().state == DONE
     assert {r.source for r in service.documents()} == {table_pdf()[0], filing.name}
@@ -73,7 +72,7 @@ def test_a_long_ingestion_does_not_block_questions(ui_env) -> None:
 
 
 def test_batch_ingest_against_the_ui_store_is_refused_clearly(ui_env, tmp_path: Path) -> None:
-    DocsightService.shared(ui_env)
+    WebService.shared(ui_env)
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "ingest", str(corpus_file("parsers", table_pdf()[0]))],
         cwd=REPO,
@@ -86,7 +85,7 @@ def test_batch_ingest_against_the_ui_store_is_refused_clearly(ui_env, tmp_path: 
 
 
 def test_reingest_replaces_the_chunks_and_keeps_the_file(ui_env) -> None:
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     _ingested(service, [table_pdf()])
     [before] = service.documents()
     service.reingest(before.doc_id)
@@ -99,16 +98,16 @@ def test_reingest_replaces_the_chunks_and_keeps_the_file(ui_env) -> None:
 def test_ollama_status_names_missing_models_and_unreachable_servers(ui_env, monkeypatch) -> None:
     with FakeOllama(models=["llama3.2:3b"], vision_models=["llava:7b"]) as partial:
         monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", partial.url)
-        report = DocsightService.shared(Settings.from_env()).ollama_status()
-    DocsightService.close_all()  # one service per store per process
+        report = WebService.shared(Settings.from_env()).ollama_status()
+    WebService.close_all()  # one service per store per process
     assert report.reachable and report.models == {"llama3.2:3b": True, "llama3.2-vision:11b": False}
     monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", "http://127.0.0.1:9")
-    down = DocsightService.shared(Settings.from_env()).ollama_status()
+    down = WebService.shared(Settings.from_env()).ollama_status()
     assert not down.reachable and "cannot reach Ollama at http://127.0.0.1:9" in down.error
 
 
 def test_a_source_read_by_ocr_is_shown_as_its_image_and_chunks_list_in_order(ui_env) -> None:
-    service = DocsightService.shared(ui_env)
+    service = WebService.shared(ui_env)
     chart = corpus_file("charts", "png", "group_189_chart1.png")  # OCR text that is mostly noise, and the chart
     _ingested(service, [(chart.name, chart.read_bytes())])
     [record] = service.documents()

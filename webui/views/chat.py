@@ -9,14 +9,14 @@ import streamlit as st
 
 from pipelines.generation.citation_checker import NOTHING_RELEVANT
 from pipelines.generation.ollama_status import explain_failure
-from pipelines.sources import Source
+from pipelines.service import OllamaReport
 from retrievers.errors import StoreError
 from webui.chat_history import Turn
 from webui.claim_marks import answer_with_marks, show_claims
 from webui.context import chat_history, service
 from webui.feedback import DOWN, UP
 from webui.markdown import escape_markdown, short_name
-from webui.service import DocsightService, OllamaReport
+from webui.service import WebService
 from webui.source_card import source_card
 from webui.viewer import document_viewer, viewer_open
 
@@ -46,11 +46,11 @@ def generation_mode(
     return mode, ""
 
 
-def render_turn(svc: DocsightService, turn: Turn, index: int) -> None:
+def render_turn(svc: WebService, turn: Turn, index: int) -> None:
     with st.chat_message("user"):
         st.markdown(escape_markdown(turn.question))
     with st.chat_message("assistant"):
-        sources = [Source(**s) for s in turn.sources]
+        sources = turn.sources
         cited = [s for s in sources if s.n in turn.cited]
         if turn.answer:
             st.markdown(answer_with_marks(turn.answer, turn.claims, index, set(turn.cited)))
@@ -78,7 +78,7 @@ def render_turn(svc: DocsightService, turn: Turn, index: int) -> None:
                     source_card(svc, source, turn=index)
 
 
-def rating_buttons(svc: DocsightService, turn: Turn) -> None:
+def rating_buttons(svc: WebService, turn: Turn) -> None:
     """Thumbs up/down, stored in the feedback database under the answer's id (rating again replaces it)."""
     rated = svc.feedback.rating(turn.answer_id)
     up, down, said = st.columns([1, 1, 6], vertical_alignment="center")
@@ -95,7 +95,7 @@ def rating_buttons(svc: DocsightService, turn: Turn) -> None:
                 model=turn.model,
                 route=turn.route,
                 cited=turn.cited,
-                sources=turn.sources,
+                sources=[s.to_dict() for s in turn.sources],
             )
             st.rerun()
     if rated is not None:
@@ -103,7 +103,7 @@ def rating_buttons(svc: DocsightService, turn: Turn) -> None:
 
 
 def answer(
-    svc: DocsightService,
+    svc: WebService,
     question: str,
     mode: str,
     top_k: int,
@@ -150,11 +150,10 @@ def answer(
                 svc.ollama_status(max_age_s=0)  # refresh the status panel
                 turn.notice = f"{explained} Showing the best matching sources only."
             else:
-                turn.answer, turn.cited = result["answer"], [c["n"] for c in result["citations"]]
-                turn.route, turn.model, turn.uncited = result["route"], result["model"], result["uncited"]
-                turn.sources, turn.scope = result["sources"], result["scope"]
-                turn.claims = result.get("claims") or {}
-                if result["route"] == "none":
+                turn.answer, turn.cited = result.answer, result.cited
+                turn.route, turn.model, turn.uncited = result.route, result.model, result.uncited
+                turn.sources, turn.scope, turn.claims = result.sources, result.scope, result.claims
+                if result.route == "none":
                     turn.answer = NOTHING_RELEVANT
         if not turn.sources:
             try:
@@ -163,7 +162,7 @@ def answer(
             except StoreError as exc:
                 turn.notice = str(exc)
             else:
-                turn.sources = [s.to_dict(with_crop=True) for s in found]
+                turn.sources = found
     turn.seconds = time.monotonic() - start
     return turn
 

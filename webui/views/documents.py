@@ -14,7 +14,7 @@ from pipelines.batch.report import FAILED, INGESTED, UNCHANGED
 from webui.context import service
 from webui.ingest_jobs import CRASHED, RUNNING, STATUS_LABELS, IngestJob
 from webui.markdown import escape_markdown, readable_reason
-from webui.service import DocsightService
+from webui.service import WebService
 
 SUPPORTED = "PDF, PNG, JPEG, TIFF, HEIC"
 SORTS = {
@@ -80,7 +80,7 @@ def progress_text(job: IngestJob) -> str:
     return text + (f" · about {left:.0f} s left" if left is not None else "")
 
 
-def show_job(svc: DocsightService, job: IngestJob) -> None:
+def show_job(svc: WebService, job: IngestJob) -> None:
     if job.active:
         st.progress(min(job.fraction, 1.0), text=progress_text(job))
     elif job.state == CRASHED:
@@ -100,7 +100,7 @@ def show_job(svc: DocsightService, job: IngestJob) -> None:
         st.dataframe(file_rows(job), hide_index=True, width="stretch")
 
 
-def failed_file(svc: DocsightService, job: IngestJob, result) -> None:
+def failed_file(svc: WebService, job: IngestJob, result) -> None:
     """The reason a file failed; for an encrypted PDF, a password field and a retry."""
     name = Path(result.file).name
     reason = readable_reason(result.error or "failed")
@@ -115,7 +115,7 @@ def failed_file(svc: DocsightService, job: IngestJob, result) -> None:
             st.rerun()
 
 
-def jobs_panel(svc: DocsightService) -> None:
+def jobs_panel(svc: WebService) -> None:
     jobs = [job.snapshot() for job in svc.ingests.jobs[-5:]][::-1]
     for job in jobs:
         show_job(svc, job)
@@ -129,7 +129,7 @@ def jobs_panel(svc: DocsightService) -> None:
             st.rerun(scope="app")
 
 
-def upload_form(svc: DocsightService) -> None:
+def upload_form(svc: WebService) -> None:
     limit = svc.settings.max_file_mb
     counter = st.session_state.setdefault("docsight_upload_counter", 0)
     files = st.file_uploader(
@@ -144,7 +144,7 @@ def upload_form(svc: DocsightService) -> None:
         st.rerun()
 
 
-def document_table(svc: DocsightService) -> None:
+def document_table(svc: WebService) -> None:
     records = svc.documents()
     st.subheader(f"{len(records)} document(s)")
     if not records:
@@ -188,7 +188,7 @@ def document_table(svc: DocsightService) -> None:
                 f"Delete {len(selected)} selected", "bulk")  # fmt: skip
 
 
-def confirm(svc: DocsightService, where, doc_ids: list[str], what: str, label: str, name: str) -> None:
+def confirm(svc: WebService, where, doc_ids: list[str], what: str, label: str, name: str) -> None:
     """A delete button whose confirmation appears right under it (in view, not below the fold)."""
     key = f"docsight_confirm_{name}_{'-'.join(doc_ids)}"
     if not st.session_state.get(key):
@@ -209,7 +209,7 @@ def confirm(svc: DocsightService, where, doc_ids: list[str], what: str, label: s
         st.rerun()
 
 
-def inspector(svc: DocsightService, record) -> None:
+def inspector(svc: WebService, record) -> None:
     """What docsight made of a file: its chunks in order, with kind, page, section and crop."""
     with st.expander(f"Inspect {record.source}: {record.chunks} chunks"):
         chunks = svc.chunks(record.doc_id)

@@ -64,6 +64,10 @@ def _plan() -> list[dict]:
     return plan + timed
 
 
+def _distance(a: list[float], b: list[float]) -> float:
+    return max(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
 @pytest.mark.slow
 def test_sigkill_at_24_points_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     folder = tmp_path / "in"
@@ -102,4 +106,8 @@ def test_sigkill_at_24_points_then_rerun_equals_clean_run(tmp_path: Path) -> Non
     assert outcome["final_run"]["exit"] == 0
     assert outcome["final"]["docs"] == outcome["clean"]["docs"]
     assert outcome["final"]["chunks"] == outcome["clean"]["chunks"]
+    final_vectors, clean_vectors = outcome["final"]["vectors"], outcome["clean"]["vectors"]
+    assert final_vectors.keys() == clean_vectors.keys()
+    far = {i: _distance(final_vectors[i], clean_vectors[i]) for i in clean_vectors}
+    assert max(far.values()) < 1e-4, sorted(far.items(), key=lambda kv: -kv[1])[:3]
     assert all(committed for _, committed in outcome["final"]["visible"].values())

@@ -37,7 +37,8 @@ def test_parser_corpus_ingests_or_fails_specifically_and_reruns_unchanged(settin
     ingested = [r for r in results if r.status == INGESTED]
     assert all(r.chunks > 0 and r.pages > 0 and len(r.doc_id) == 64 for r in ingested)
 
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     records = {r.source: r for r in registry.all()}
     assert set(records) == {Path(r.file).name for r in ingested}
     docs = store.filter_documents()
@@ -83,7 +84,8 @@ def test_encrypted_file_ingests_with_password_and_changed_file_replaces(settings
     shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), target)  # the file changes
     third = BatchIngest(settings).run([str(work)])
     assert third[0].status == INGESTED and third[0].note == "replaced 1 older version(s)"
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     assert [r.doc_id for r in registry.all()] == [third[0].doc_id] != [old_id]
     assert {d.meta["doc_id"] for d in store.filter_documents()} == {third[0].doc_id}
 

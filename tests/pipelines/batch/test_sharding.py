@@ -48,7 +48,8 @@ def test_two_shards_ingest_a_folder_once(settings, tmp_path: Path) -> None:
     names = [Path(r.file).name for run in runs for r in run]
     assert sorted(names) == sorted(p.name for p in folder.iterdir())  # each file in exactly one shard
     ok = {Path(r.file).name for run in runs for r in run if r.status != FAILED}
-    store, registry = open_store(settings)
+    store = open_store(settings)
+    registry = store.registry
     try:
         assert {r.source for r in registry.all()} == ok
         assert store.count_documents() == sum(r.chunks for run in runs for r in run)

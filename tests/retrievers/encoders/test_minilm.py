@@ -1,10 +1,11 @@
 import numpy as np
 
-from retrievers.encoders.minilm import DIMENSION, shared_encoder
+from retrievers.encoders.minilm import DIMENSION
 from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
 from retrievers.encoders.minilm_onnx import MiniLMOnnxEncoder, model_path, shared_onnx_encoder
 from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
 from tests.conftest import corpus_file
+from tests.support.minilm_numpy import shared_encoder
 
 # sentence-transformers' all-MiniLM-L6-v2 output for "This is an example sentence" (first 5 dimensions)
 REFERENCE = [0.0676569, 0.0634959, 0.0487131, 0.0793050, 0.0374480]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageSequence
 
+from ingest.crops import render_page
 from ingest.filetypes import HEIC, PDF, detect_type
+from ingest.image_prep import register_heif
 
 OUTLINE = (230, 30, 30)
 
@@ -64,17 +66,12 @@ def _render_pdf(path: Path, page: int, max_side: int) -> Image.Image:
     with pdfplumber.open(path) as pdf:
         if not 1 <= page <= len(pdf.pages):
             raise PageUnavailableError(f"{path.name} has {len(pdf.pages)} pages, not page {page}")
-        pdf_page = pdf.pages[page - 1]
-        long_side_pt = max(float(pdf_page.width), float(pdf_page.height), 1.0)
-        dpi = max(36, min(200, int(max_side * 72 / long_side_pt)))
-        return pdf_page.to_image(resolution=dpi).original.copy()
+        return render_page(pdf.pages[page - 1], max_side=max_side)
 
 
 def _image_frame(path: Path, page: int, kind: str) -> Image.Image:
-    if kind == HEIC:
-        from pi_heif import register_heif_opener
-
-        register_heif_opener()
+    if kind == HEIC and not register_heif():
+        raise PageUnavailableError(f"{path.name} is a HEIC image and the pi-heif package is not installed")
     with Image.open(path) as image:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if number == page:

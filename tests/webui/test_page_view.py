@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.page_view import OUTLINE, crop_region, outline_region, page_count, page_image
 from tests.conftest import corpus_file
+from webui.page_view import OUTLINE, crop_region, outline_region, page_count, page_image
 
 
 def _outlined(image) -> np.ndarray:

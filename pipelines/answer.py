@@ -1,0 +1,70 @@
+"""The answer to one question, as every front end receives it: the CLI, the web UI, eval and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.sources import Source
+
+
+@dataclass
+class Answer:
+    """What the query pipeline answered, with the numbered sources it was given and those it cited.
+
+    ``route`` is ``text``, ``vision`` or ``none`` (nothing relevant was found: ``answer`` says so and no model was
+    asked); ``scope`` lists the documents the question named and the search was limited to (empty: all);
+    ``claims`` is the figure check (see :class:`pipelines.generation.claim_checker.ClaimChecker`; after a repair,
+    ``answer`` is the repaired one and ``claims["first"]`` the first); ``cut_off``: the model stopped at its token
+    limit.
+    """
+
+    answer: str
+    sources: list[Source]
+    citations: list[Source]
+    uncited: bool
+    model: str
+    route: str
+    scope: list[str] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)  # cited numbers that are not among the sources
+    claims: dict = field(default_factory=dict)
+    cut_off: bool = False
+
+    @classmethod
+    def from_outputs(cls, out: dict[str, Any]) -> Answer:
+        """The answer of a query pipeline run that included the outputs of ``prompt_builder``, ``retriever`` and
+        ``citations``."""
+        checked, claims = out["citations"], out["claims"]
+        sources = [Source.from_dict(s) for s in out["prompt_builder"]["sources"]]
+        by_number = {s.n: s for s in sources}
+        return cls(
+            answer=claims["answer"],
+            sources=sources,
+            citations=[by_number[c["n"]] for c in claims["citations"] if c["n"] in by_number],
+            uncited=claims["uncited"],
+            model=checked["model"],
+            route=out["prompt_builder"]["route"],
+            scope=list(out["retriever"]["scope"]),
+            dropped=list(checked["dropped"]),
+            claims=claims["claims"],
+        )
+
+    @property
+    def cited(self) -> list[int]:
+        """The numbers of the cited sources."""
+        return [c.n for c in self.citations]
+
+    def to_dict(self, *, with_crop: bool = False) -> dict[str, Any]:
+        """A JSON-ready form; sources and citations without their crops unless ``with_crop``."""
+        return {
+            "answer": self.answer,
+            "citations": [c.to_dict(with_crop=with_crop) for c in self.citations],
+            "uncited": self.uncited,
+            "dropped": self.dropped,
+            "model": self.model,
+            "claims": self.claims,
+            "route": self.route,
+            "sources": [s.to_dict(with_crop=with_crop) for s in self.sources],
+            "scope": self.scope,
+            "cut_off": self.cut_off,
+        }

@@ -1,0 +1,103 @@
+"""The fused (RRF) hybrid search of a collection, one class per back end with the same ``search`` signature.
+
+:class:`QdrantHybridSearch` lets Qdrant fuse prefetched rankings (a server). :class:`EmbeddedHybridSearch` ranks on
+:class:`retrievers.hybrid_index.EmbeddedHybridIndex` (qdrant-client's local mode loops over every point in Python to
+score sparse vectors and check filters) and fuses with qdrant-client's own RRF: the same ranking. The store facade
+(:class:`retrievers.store.DocsightStore`) hands out the one that fits, so callers never ask which back end it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+from haystack_integrations.document_stores.qdrant.converters import (
+    DENSE_VECTORS_NAME,
+    SPARSE_VECTORS_NAME,
+    convert_qdrant_point_to_haystack_document,
+)
+from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
+from qdrant_client import QdrantClient, models
+from qdrant_client.hybrid.fusion import reciprocal_rank_fusion
+
+from retrievers.document_registry import DocumentRegistry
+from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
+
+
+def candidates_for(limit: int) -> int:
+    """Candidates each ranking contributes to the fusion (qdrant-haystack's hybrid retriever leaves Qdrant's 10)."""
+    return max(3 * limit, 30)
+
+
+class QdrantHybridSearch:
+    """Fusion in Qdrant: one ``query_points`` with a prefetch per ranking."""
+
+    def __init__(self, client: QdrantClient, collection: str) -> None:
+        self.client = client
+        self.collection = collection
+
+    def search(
+        self,
+        dense: list[float],
+        sparse_query: SparseEmbedding,
+        flt: dict,
+        preferred: dict | None,
+        limit: int,
+        weights: list[float],
+    ) -> list[Document]:
+        """``limit`` chunks matching ``flt`` (Haystack filters), best first: the RRF (``weights``: sparse, dense and,
+        with ``preferred``, the dense ranking of the chunks that filter selects) of the rankings."""
+        candidates = candidates_for(limit)
+        qdrant_filter = convert_filters_to_qdrant(flt)
+        sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
+        prefetch = [
+            models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+            models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+        ]
+        if preferred:
+            preferred_filter = convert_filters_to_qdrant(preferred)
+            prefetch.append(
+                models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=preferred_filter, limit=candidates)
+            )
+        points = self.client.query_points(
+            self.collection,
+            prefetch=prefetch,
+            query=models.RrfQuery(rrf=models.Rrf(weights=weights)),
+            limit=limit,
+            with_payload=True,
+        ).points
+        return [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
+
+
+class EmbeddedHybridSearch(QdrantHybridSearch):
+    """Fusion of the rankings of an in-memory index of the embedded store; filters the index cannot evaluate are
+    left to qdrant-client."""
+
+    def __init__(self, client: QdrantClient, collection: str, registry: DocumentRegistry) -> None:
+        super().__init__(client, collection)
+        self.index = EmbeddedHybridIndex(client, collection, registry=registry)
+
+    def search(
+        self,
+        dense: list[float],
+        sparse_query: SparseEmbedding,
+        flt: dict,
+        preferred: dict | None,
+        limit: int,
+        weights: list[float],
+    ) -> list[Document]:
+        candidates = candidates_for(limit)
+        try:
+            rankings = list(self.index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates))
+            if preferred:
+                rankings.append(self.index.dense_search(dense, preferred, candidates))
+        except UnsupportedFilter:
+            return super().search(dense, sparse_query, flt, preferred, limit, weights)
+        fused = reciprocal_rank_fusion(rankings, limit=limit, weights=weights)
+        records = {r.id: r for r in self.client.retrieve(self.collection, [p.id for p in fused], with_payload=True)}
+        documents = []
+        for point in fused:
+            doc = convert_qdrant_point_to_haystack_document(records[point.id], use_sparse_embeddings=True)
+            documents.append(dataclasses.replace(doc, score=point.score))
+        return documents
