@@ -17,8 +17,7 @@ from haystack.dataclasses import StreamingChunk
 
 from pipelines.answer import Answer
 from pipelines.embedders import embedding_model_name
-from pipelines.generation.ollama_status import OllamaError, check_ollama
-from pipelines.query import ask, build_query_pipeline
+from pipelines.generation.errors import OllamaError
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
 from pipelines.sources import Source
@@ -201,6 +200,8 @@ class DocsightService:
             if on_token is not None:
                 on_token(chunk.content or "")
 
+        from pipelines.query import ask  # the generation side (Ollama client) is loaded by the first question
+
         start = time.monotonic()
         answer = ask(
             self._pipeline("query", text_model or self.settings.text_model, vision_model or self.settings.vision_model),
@@ -227,6 +228,8 @@ class DocsightService:
         with self._pipelines_lock:
             if key not in self._pipelines:
                 if name == "query":
+                    from pipelines.query import build_query_pipeline
+
                     chosen = dataclasses.replace(self.settings, text_model=text_model, vision_model=vision_model)
                     self._pipelines[key] = build_query_pipeline(chosen, self.store)
                 else:
@@ -250,6 +253,8 @@ class DocsightService:
         now = time.monotonic()
         if self._ollama is not None and now - self._ollama[0] < max_age_s:
             return self._ollama[1]
+        from pipelines.generation.ollama_status import check_ollama
+
         wanted = [self.settings.text_model, self.settings.vision_model]
         url = self.settings.ollama_url
         try:
