@@ -73,6 +73,7 @@ class IngestProgressDisplay:
             pages=progress.pages,
             rate=progress.pages_per_second,
             current=current,
+            refresh=True,  # drawn now, not at the bar's next tick: the batch calls about twice a second
         )
 
     def _log_line(self, result: FileResult, progress: BatchProgress) -> None:
