@@ -1,12 +1,12 @@
-"""Benchmarks. ``python -m eval.bench ingest`` measures ingestion against raw pdfplumber text extraction.
+"""Benchmarks, run by ``docsight eval bench`` (eval/cli.py): ingestion against raw pdfplumber text extraction,
+retrieval latency by collection size, responsiveness during an ingestion, many small files.
 
 Everything runs in one invocation so that the baseline and docsight meet the same machine state; numbers go to
-stdout and to ``report.md`` in the output folder.
+``report.md`` in the output folder.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import resource
@@ -23,7 +23,6 @@ from pipelines.batch.report import INGESTED, FileResult
 from pipelines.batch.runner import BatchIngest
 from pipelines.settings import Settings
 
-DEFAULT_PDFS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "financebench" / "pdfs"
 DEFAULT_SAMPLE = [
     "BESTBUY_2024Q2_10Q.pdf",  # 30 pages: the small end of the memory comparison
     "NETFLIX_2017_10K.pdf",
@@ -61,16 +60,16 @@ def docsight_ingest(files: list[Path], workers: int, store: Path) -> tuple[list[
     return results, time.perf_counter() - start
 
 
-def bench_ingest(args: argparse.Namespace) -> str:
-    pdfs = Path(args.pdfs)
-    sample = getattr(args, "sample", None) or DEFAULT_SAMPLE
-    files = sorted(pdfs.glob("*.pdf")) if args.all else [pdfs / name for name in sample]
+def bench_ingest(files: list[Path], *, workers: int, out: Path, keep_store: Path | None = None) -> str:
+    """Ingest ``files`` with ``workers`` worker processes (and the smallest and largest alone, for memory) beside
+    raw pdfplumber extraction; writes ``report.md`` and ``results.json`` (per file) into ``out``; with
+    ``keep_store``, copies the store there (collection ``bench``) for the latency benchmarks."""
     work = Path(tempfile.mkdtemp(prefix="docsight-bench-"))
     try:
         raw_pages, raw_seconds = raw_extraction(files)
-        results, seconds = docsight_ingest(files, args.workers, work / "store")
-        if getattr(args, "keep_store", None):  # the retrieval benchmark reuses these chunks
-            shutil.copytree(work / "store", args.keep_store, dirs_exist_ok=True)
+        results, seconds = docsight_ingest(files, workers, work / "store")
+        if keep_store is not None:  # the retrieval benchmark reuses these chunks
+            shutil.copytree(work / "store", keep_store, dirs_exist_ok=True)
         failed = [r for r in results if r.status != INGESTED]
         pages = sum(r.pages for r in results if r.status == INGESTED)
         stages = {s: sum(r.stages.get(s, 0.0) for r in results) for s in STAGES}
@@ -88,7 +87,7 @@ def bench_ingest(args: argparse.Namespace) -> str:
         f"# docsight ingestion benchmark ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
         f"Machine: {platform.machine()}, {_cpus()} cores, Python {platform.python_version()}; "
-        f"{len(files)} filings, {pages} pages; docsight with {args.workers} worker processes.",
+        f"{len(files)} filings, {pages} pages; docsight with {workers} worker processes.",
         "",
         "| run | pages | seconds | pages/s | vs raw pdfplumber |",
         "|---|---:|---:|---:|---:|",
@@ -115,7 +114,6 @@ def bench_ingest(args: argparse.Namespace) -> str:
     if failed:
         lines += ["", "Failed files: " + "; ".join(f"{Path(r.file).name}: {r.error}" for r in failed)]
     report = "\n".join(lines) + "\n"
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(report, encoding="utf-8")
     (out / "results.json").write_text(json.dumps([r.to_json() for r in results], indent=2), encoding="utf-8")
@@ -146,12 +144,28 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def bench_retrieval(args: argparse.Namespace) -> str:
-    """Query latency of ``docsight retrieve``'s pipeline at several collection sizes, against brute-force NumPy.
+def questions_from(path: Path, limit: int) -> list[str]:
+    """The first ``limit`` questions of a FinanceBench-shaped JSONL file."""
+    return [json.loads(line)["question"] for line in path.read_text().splitlines() if line][:limit]
 
-    Points come from an ingested collection (``--collection``); sizes beyond it repeat its chunks with a little
-    noise on the dense vectors. Each size is loaded into an embedded in-memory Qdrant collection (the same engine
-    as the on-disk embedded store, without write costs).
+
+def bench_retrieval(
+    *,
+    collection: str,
+    qdrant_path: str,
+    questions: list[str],
+    sizes: list[int],
+    callers: int,
+    load_seconds: float,
+    out: Path,
+) -> str:
+    """Query latency of ``docsight retrieve``'s pipeline at several collection sizes, against brute-force NumPy;
+    at the largest size, a load test of ``callers`` concurrent callers for ``load_seconds`` (0: none). Writes
+    ``retrieval-latency.md`` into ``out``.
+
+    Points come from an ingested collection (``collection`` in the embedded store at ``qdrant_path``); sizes beyond
+    it repeat its chunks with a little noise on the dense vectors. Each size is loaded into an embedded in-memory
+    Qdrant collection (the same engine as the on-disk embedded store, without write costs).
     """
     from dataclasses import replace
 
@@ -164,13 +178,11 @@ def bench_retrieval(args: argparse.Namespace) -> str:
     from retrievers.encoders.minilm_onnx import shared_onnx_encoder
     from retrievers.store import IN_MEMORY, open_document_store
 
-    settings = Settings.from_env(collection=args.collection, qdrant_path=args.qdrant_path)
+    settings = Settings.from_env(collection=collection, qdrant_path=qdrant_path)
     source = open_store(settings)
     base = source.filter_documents()
     records = source.registry.all()
     source.close()
-    questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
-    questions = questions[: args.queries]
     rng = np.random.default_rng(0)
     lines = [
         f"# docsight retrieval latency ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
@@ -186,7 +198,7 @@ def bench_retrieval(args: argparse.Namespace) -> str:
     encoder = shared_onnx_encoder()
     query_vectors = encoder.encode(questions)
     load_lines: list[str] = []
-    for size in args.sizes:
+    for size in sizes:
         docs = []
         for i in range(size):
             original = base[i % len(base)]
@@ -224,11 +236,11 @@ def bench_retrieval(args: argparse.Namespace) -> str:
             f"| {size:,} | {percentile(timings, 0.5):.0f} | {percentile(timings, 0.95):.0f} | "
             f"{percentile(brute, 0.5):.1f} | {percentile(brute, 0.95):.1f} |"
         )
-        if size == max(args.sizes) and getattr(args, "load_seconds", 0) > 0:
-            load = load_test(pipeline, questions, callers=args.callers, seconds=args.load_seconds)
+        if size == max(sizes) and load_seconds > 0:
+            load = load_test(pipeline, questions, callers=callers, seconds=load_seconds)
             load_lines = [
                 "",
-                f"Load: {args.callers} concurrent callers for {args.load_seconds} s on {size:,} chunks "
+                f"Load: {callers} concurrent callers for {load_seconds} s on {size:,} chunks "
                 "(one shared pipeline and embedded store, as in the web UI):",
                 "",
                 "| requests | requests/s | p50 ms | p95 ms | p99 ms | errors |",
@@ -241,7 +253,6 @@ def bench_retrieval(args: argparse.Namespace) -> str:
         store.close()
     lines += load_lines
     report = "\n".join(lines) + "\n"
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "retrieval-latency.md").write_text(report, encoding="utf-8")
     return report
@@ -291,21 +302,22 @@ def load_test(pipeline, questions: list[str], *, callers: int, seconds: float) -
     }
 
 
-def bench_responsiveness(args: argparse.Namespace) -> str:
-    """Retrieve latency for one person asking questions while idle, then while a batch ingests into the same
-    embedded store from a background thread of the same process (what the web UI does with an upload)."""
+def bench_responsiveness(
+    *, collection: str, qdrant_path: str, questions: list[str], workers: int, ingest_file: Path
+) -> str:
+    """Retrieve latency for one person asking questions while idle, then while a batch (``workers`` worker
+    processes) ingests ``ingest_file`` into the same embedded store from a background thread of the same process
+    (what the web UI does with an upload)."""
     import threading
 
     from pipelines.retrieval import build_retrieval_pipeline, retrieve
     from pipelines.store import open_store
 
-    settings = Settings.from_env(collection=args.collection, qdrant_path=args.qdrant_path, workers=args.workers)
-    questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
-    questions = questions[: args.queries]
+    settings = Settings.from_env(collection=collection, qdrant_path=qdrant_path, workers=workers)
     store = open_store(settings)
     folder = Path(tempfile.mkdtemp(prefix="docsight-bench-upload-"))
     try:
-        (folder / args.ingest_file.name).symlink_to(args.ingest_file.resolve())
+        (folder / ingest_file.name).symlink_to(ingest_file.resolve())
         pipeline = build_retrieval_pipeline(settings, store)
         retrieve(pipeline, questions[0], top_k=10)  # warm up
 
@@ -341,9 +353,9 @@ def bench_responsiveness(args: argparse.Namespace) -> str:
     return "\n".join(
         [
             "",
-            f"Responsiveness: one caller asking questions back to back, idle and then while {args.ingest_file.name} "
+            f"Responsiveness: one caller asking questions back to back, idle and then while {ingest_file.name} "
             f"({pages} pages, {results[0].status if results else 'not run'}, {ingest_seconds:.0f} s with "
-            f"{args.workers} workers) is ingested into the same embedded store by a background thread, as the web "
+            f"{workers} workers) is ingested into the same embedded store by a background thread, as the web "
             "UI does:",
             "",
             "| phase | queries | p50 ms | p95 ms | max ms |",
@@ -436,37 +448,3 @@ def bench_many_files(counts: list[int], *, workers: int = 2) -> str:
         )
         print(lines[-1], flush=True)
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.bench")
-    commands = parser.add_subparsers(dest="command", required=True)
-    ingest = commands.add_parser("ingest", help="ingestion pages/s, stage split and memory vs raw pdfplumber")
-    ingest.add_argument("--pdfs", default=str(DEFAULT_PDFS))
-    ingest.add_argument("--all", action="store_true", help="every PDF in --pdfs instead of the 5-filing sample")
-    ingest.add_argument("--workers", type=int, default=2)
-    ingest.add_argument("--out", default=f"eval/results/bench-ingest-{datetime.now(UTC):%Y%m%d-%H%M%S}")
-    latency = commands.add_parser("retrieval", help="retrieve latency at several collection sizes vs brute force")
-    latency.add_argument("--collection", default="financebench")
-    latency.add_argument("--qdrant-path", default=None)
-    latency.add_argument("--questions", default=str(DEFAULT_PDFS.parent / "questions.jsonl"))
-    latency.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    latency.add_argument("--queries", type=int, default=20, help="questions timed per size")
-    latency.add_argument("--callers", type=int, default=8, help="concurrent callers of the load test")
-    latency.add_argument(
-        "--load-seconds", type=float, default=60, help="load test length at the largest size (0: none)"
-    )
-    latency.add_argument("--out", default=f"eval/results/bench-retrieval-{datetime.now(UTC):%Y%m%d-%H%M%S}")
-    many = commands.add_parser("many-files", help="files/s for batches of 100, 1,000, 5,000 one-page PDFs")
-    many.add_argument("--counts", type=int, nargs="+", default=list(MANY_FILES))
-    many.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args(argv)
-    if args.command == "many-files":
-        print(bench_many_files(args.counts, workers=args.workers))
-        return 0
-    print(bench_ingest(args) if args.command == "ingest" else bench_retrieval(args))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

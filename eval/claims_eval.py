@@ -15,6 +15,8 @@ reference answer with every chunk of those pages as a cited source (reference an
   kind. A change that yields a number the sources state for the sentence's period (a sign flip of an outflow the
   table prints in parentheses) is not an error and is counted apart.
 - **False alarms**: reference figures flagged ``unsupported`` (1 - recall) and answers with at least one.
+- **Halves**: the same numbers for each cross-validation half (``eval/splits.py``), so that a rule tuned on one half
+  can be read on the other.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from eval.datasets import Question
+from eval.splits import HALVES, halves
 from ingest.chunking.layout_chunker import LayoutChunker
+from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
-from pipelines.generation.claims import COMPUTED, SUPPORTED, UNSUPPORTED, check_claims
+from pipelines.generation.claims import COMPUTED, SUPPORTED, UNSUPPORTED, check_claims, table_context
 from pipelines.generation.figures import answer_figures, source_numbers
 
 PLANTS = ("digit swap", "scale x1000", "sign", "neighbouring column")
@@ -58,6 +62,8 @@ def evidence_sources(pdf: Path, pages: list[int]) -> list[dict]:
             "source": pdf.name,
             "page": pages[int(chunk.meta["page"]) - 1],
             "kind": chunk.meta.get("kind", "text"),
+            TABLE_UNIT_FIELD: chunk.meta.get(TABLE_UNIT_FIELD, ""),
+            TABLE_COLUMNS_FIELD: chunk.meta.get(TABLE_COLUMNS_FIELD),
         }
         for n, chunk in enumerate(chunks, start=1)
     ]
@@ -111,7 +117,7 @@ def _sign(text: str, figure) -> str:
 
 def _neighbour(checked: dict, sources: list[dict]) -> str | None:
     """The figure rewritten as the number one column over (or the same combination one column over)."""
-    numbers = {s["n"]: source_numbers(s["n"], s["text"]) for s in sources}
+    numbers = {s["n"]: source_numbers(s["n"], s["text"], **table_context(s)) for s in sources}
 
     def shifted(source: int, text: str, value: float, step: int):
         row = next((x for x in numbers[source] if x.text == text and x.value == value), None)
@@ -213,6 +219,7 @@ def _beyond_two_operands(justification: str, question: str) -> bool:
 def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], console=None) -> dict:
     """Run the checker on every reference answer and on its planted errors; returns ``rows`` and ``summary``."""
     rows, planted_rows = [], []
+    split = halves((q.id, q.kind) for q in questions)
     for index, q in enumerate(questions, start=1):
         sources = evidence_sources(q.doc_file, list(q.evidence_pages))
         claims = check_claims(q.answer, sources, question=q.question, uncited_sources="all")
@@ -235,6 +242,7 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
                 planted_rows.append(
                     {
                         "id": q.id,
+                        "half": split[q.id],
                         "kind": kind,
                         "original": checked["text"],
                         "planted": after["text"],
@@ -245,6 +253,7 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
         rows.append(
             {
                 "id": q.id,
+                "half": split[q.id],
                 "document": q.source,
                 "evidence_pages": list(q.evidence_pages),
                 "answer": q.answer,
@@ -257,7 +266,12 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
         )
         if console is not None:
             console.print(f"[{index}/{len(questions)}] {q.id}: {claims['line']}", highlight=False)
-    return {"rows": rows, "planted": planted_rows, "summary": summarise(rows, planted_rows), "questions": len(rows)}
+    summary = summarise(rows, planted_rows)
+    summary["halves"] = {
+        half: summarise([r for r in rows if r["half"] == half], [p for p in planted_rows if p["half"] == half])
+        for half in HALVES
+    }
+    return {"rows": rows, "planted": planted_rows, "summary": summary, "questions": len(rows)}
 
 
 def _states_it(after: dict) -> bool:

@@ -24,7 +24,15 @@ LABELS = {
     "dense_own_doc": "plain dense, own document",
 }
 TARGET_RECALL_AT_5, TARGET_CHART_RANK1 = 0.60, 0.80
-CHART_SYSTEMS = ("docsight", "bm25_ocr", "docsight_group", "docsight_group_content", "bm25_ocr_group")
+CHART_SYSTEMS = (
+    "docsight",
+    "bm25_ocr",
+    "dense_ocr",
+    "docsight_group",
+    "docsight_group_content",
+    "bm25_ocr_group",
+    "dense_ocr_group",
+)
 
 
 def _out(args: argparse.Namespace, kind: str) -> Path:
@@ -135,6 +143,9 @@ def _breakdown_lines(result: dict) -> list[str]:
     ]
 
 
+_CONTENT_COLUMNS = ("docsight", "bm25_ocr", "dense_ocr", "docsight_group_content", "bm25_ocr_group", "dense_ocr_group")
+
+
 def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
     def r1(scores: dict, system: str) -> float:
         return scores.get(system, {}).get("recall@1", 0.0)
@@ -155,11 +166,31 @@ def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
                 "questions",
                 "docsight, all charts",
                 "BM25 over OCR, all",
+                "dense over OCR, all",
                 "docsight, group",
                 "docsight, group, words only",
                 "BM25 over OCR, group",
+                "dense over OCR, group",
             ],
             rows,
+        ),
+        "",
+        "Content questions by cross-validation half (eval/splits.py), rank-1:",
+        "",
+        *report.table(
+            [
+                "half",
+                "docsight, all charts",
+                "BM25 over OCR, all",
+                "dense over OCR, all",
+                "docsight, group, words only",
+                "BM25 over OCR, group",
+                "dense over OCR, group",
+            ],
+            [
+                [label, *(r1(v, s) for s in _CONTENT_COLUMNS)]
+                for label, v in [*((f"half {h}", v) for h, v in result.get("by_half", {}).items()), ("all", summary)]
+            ],
         ),
         "",
         f"Content questions ({result['content_questions']}), rank-1: docsight {group:.3f} within the group "
@@ -260,6 +291,24 @@ def run_claims(args: argparse.Namespace) -> Path:
         f"False alarms on the unchanged answers: {share(s['false_alarm_figures'])} of reference figures, "
         f"{share(s['false_alarm_answers'])} of answers with figures.",
         "",
+        "By cross-validation half (eval/splits.py):",
+        "",
+        *report.table(
+            ["half", "answers", "figures", "recall", "planted", "detection", *PLANTS],
+            [
+                [
+                    half,
+                    h["answers"],
+                    h["figures"],
+                    share(h["recall"]),
+                    h["planted"],
+                    share(h["detection"]),
+                    *(share(h["planted_by_kind"][k]["share"]) for k in PLANTS),
+                ]
+                for half, h in s.get("halves", {}).items()
+            ],
+        ),
+        "",
         "## Misses",
         "",
         *report.table(
@@ -298,46 +347,43 @@ def run_bench(args: argparse.Namespace) -> Path:
             "\n".join([*report.header("docsight benchmark: many small files", settings, []), text]), encoding="utf-8"
         )
         return out / "report.md"
-    store = out / "store"
+    store, pdfs = out / "store", Path(args.pdfs)
     sample = bench.QUICK_SAMPLE if args.quick else bench.DEFAULT_SAMPLE
+    files = sorted(pdfs.glob("*.pdf")) if args.all else [pdfs / name for name in sample]
     ingest_text = bench.bench_ingest(
-        argparse.Namespace(
-            pdfs=args.pdfs, all=False, sample=sample, workers=args.workers, out=str(out), keep_store=store
-        )
-    )
-    latency_text = bench.bench_retrieval(
-        argparse.Namespace(
-            collection="bench",
-            qdrant_path=str(store),
-            questions=args.questions,
-            sizes=[1_000] if args.quick else [1_000, 10_000, 100_000],
-            queries=5 if args.quick else args.queries,
-            callers=args.callers,
-            load_seconds=5 if args.quick else args.load_seconds,
-            out=str(out),
-        )
-    )
-    responsiveness_text = bench.bench_responsiveness(
-        argparse.Namespace(
-            collection="bench",
-            qdrant_path=str(store),
-            questions=args.questions,
-            queries=5 if args.quick else args.queries,
-            workers=args.workers,
-            ingest_file=Path(args.pdfs) / (bench.QUICK_UPLOAD if args.quick else bench.UPLOAD),
-        )
+        files, workers=args.workers, out=out, keep_store=None if args.ingest_only else store
     )
     stages = bench.stage_rates(out / "results.json")
-    shutil.rmtree(store, ignore_errors=True)  # the chunks served the latency runs; the report keeps the numbers
     settings = Settings.from_env(workers=args.workers)
     lines = [
-        *report.header("docsight benchmarks", settings, [f"Sample: {', '.join(sample)}."]),
+        *report.header("docsight benchmarks", settings, [f"Sample: {', '.join(f.name for f in files)}."]),
         ingest_text,
         f"![pages/s per stage]({report.plot_bars(out, stages, 'pages/s per stage', 'pages/s', 'stages.png')})",
         "",
-        latency_text,
-        responsiveness_text,
     ]
+    if not args.ingest_only:
+        questions = bench.questions_from(Path(args.questions), 5 if args.quick else args.queries)
+        lines.append(
+            bench.bench_retrieval(
+                collection="bench",
+                qdrant_path=str(store),
+                questions=questions,
+                sizes=[1_000] if args.quick else [1_000, 10_000, 100_000],
+                callers=args.callers,
+                load_seconds=5 if args.quick else args.load_seconds,
+                out=out,
+            )
+        )
+        lines.append(
+            bench.bench_responsiveness(
+                collection="bench",
+                qdrant_path=str(store),
+                questions=questions,
+                workers=args.workers,
+                ingest_file=pdfs / (bench.QUICK_UPLOAD if args.quick else bench.UPLOAD),
+            )
+        )
+        shutil.rmtree(store, ignore_errors=True)  # the chunks served the latency runs; the report keeps the numbers
     (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
     return out / "report.md"
 
@@ -381,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--callers", type=int, default=8, help="concurrent retrieve callers in the load test")
     bench.add_argument("--load-seconds", type=float, default=60, help="load test length on the largest collection")
     bench.add_argument("--quick", action="store_true", help="one small filing, 1k chunks, 5 s of load (a smoke run)")
+    bench.add_argument("--all", action="store_true", help="ingest every PDF in --pdfs instead of the sample")
+    bench.add_argument("--ingest-only", action="store_true", help="only the ingestion benchmark")
     bench.add_argument(
         "--many-files",
         type=int,

@@ -10,8 +10,9 @@ from haystack import Document
 
 from ingest.layout.blocks import HEADING, TABLE, Block, rounded
 from ingest.layout.markdown import table_text
+from ingest.schema import Meta
 
-CROP_FIELD = "crop_jpeg_b64"
+CROP_FIELD = Meta.CROP
 
 
 def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -34,10 +35,10 @@ def file_meta(path: Path, doc_id: str | None = None) -> dict[str, str]:
     they are embedded, written as JSON and shown."""
     name = printable(path.name)
     return {
-        "source": name,
-        "path": printable(str(path.resolve())),
-        "title": title_from_name(name),
-        "doc_id": doc_id or sha256_file(path),
+        Meta.SOURCE: name,
+        Meta.PATH: printable(str(path.resolve())),
+        Meta.TITLE: title_from_name(name),
+        Meta.DOC_ID: doc_id or sha256_file(path),
     }
 
 
@@ -74,17 +75,18 @@ def block_documents(
             section = block.text[:300]
         meta = {
             **base_meta,
-            "page": block.page,
-            "bbox": rounded(block.bbox),
-            "page_size": [round(v, 2) for v in page_sizes.get(block.page, (0.0, 0.0))],
-            "kind": block.kind,
-            "section": section,
-            "ocr": block.ocr,
+            Meta.PAGE: block.page,
+            Meta.BBOX: rounded(block.bbox),
+            Meta.PAGE_SIZE: [round(v, 2) for v in page_sizes.get(block.page, (0.0, 0.0))],
+            Meta.KIND: block.kind,
+            Meta.SECTION: section,
+            Meta.OCR: block.ocr,
             **(page_meta or {}).get(block.page, {}),
         }
-        if block.extra.get("caption"):
-            meta["caption"] = block.extra["caption"]
-        for key in ("ocr_languages", "no_text"):  # how an OCR'd page was read; why it holds no text
+        if block.extra.get(Meta.CAPTION):
+            meta[Meta.CAPTION] = block.extra[Meta.CAPTION]
+        # how an OCR'd page was read; why it holds no text; an image's colours
+        for key in (Meta.OCR_LANGUAGES, Meta.NO_TEXT, Meta.COLOURS):
             if block.extra.get(key):
                 meta[key] = block.extra[key]
         if block.crop is not None:
@@ -96,7 +98,7 @@ def block_documents(
 def plain_text(doc: Document) -> str:
     """A block's or chunk's text as plain words: a table's Markdown becomes rows of cells (see ``table_text``)."""
     content = doc.content or ""
-    return table_text(content) if doc.meta.get("kind") == TABLE else content
+    return table_text(content) if doc.meta.get(Meta.KIND) == TABLE else content
 
 
 def chunk_id(doc_id: str, index: int, content: str) -> str:

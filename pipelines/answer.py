@@ -16,7 +16,7 @@ class Answer:
     asked); ``scope`` lists the documents the question named and the search was limited to (empty: all);
     ``claims`` is the figure check (see :class:`pipelines.generation.claim_checker.ClaimChecker`; after a repair,
     ``answer`` is the repaired one and ``claims["first"]`` the first); ``cut_off``: the model stopped at its token
-    limit.
+    limit; ``standalone``: what was searched for.
     """
 
     answer: str
@@ -29,6 +29,8 @@ class Answer:
     dropped: list[int] = field(default_factory=list)  # cited numbers that are not among the sources
     claims: dict = field(default_factory=dict)
     cut_off: bool = False
+    question: str = ""  # as asked
+    standalone: str = ""  # as retrieval saw it (a follow-up made standalone)
 
     @classmethod
     def from_outputs(cls, out: dict[str, Any]) -> Answer:
@@ -67,4 +69,6 @@ class Answer:
             "sources": [s.to_dict(with_crop=with_crop) for s in self.sources],
             "scope": self.scope,
             "cut_off": self.cut_off,
+            "question": self.question,
+            "standalone": self.standalone,
         }

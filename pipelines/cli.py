@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from ingest.schema import Kind
 from pipelines.display import markup_safe, plain, plain_text
 from pipelines.settings import Settings, SettingsError
 
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument(
         "--kind",
         action="append",
-        choices=["text", "table", "figure", "page"],
+        choices=[Kind.TEXT, Kind.TABLE, Kind.FIGURE, Kind.PAGE],
         help="only this kind of chunk; repeatable",
     )
     retrieve.add_argument("--pages", metavar="FIRST-LAST", help="only this page range, e.g. 3-7 or 12")
@@ -89,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--strict", action="store_true", help="exit with 4 when a figure of the answer is not in the sources it cites"
     )
+    ask.add_argument(
+        "--conversation",
+        metavar="NAME",
+        help="add the question as the next turn of this saved conversation (created if there is none)",
+    )
+
+    chat = commands.add_parser("chat", help="an interactive conversation: follow-up questions, saved as you go")
+    _store_flags(chat)
+    chat.add_argument("--conversation", metavar="NAME", help="continue this saved conversation (default: a new one)")
+    chat.add_argument("--mode", choices=["auto", "text", "vision"], default=None, help="model route (default: auto)")
+    chat.add_argument("--top-k", type=int, default=8)
+    chat.add_argument("--doc", action="append", metavar="DOC_ID_OR_SOURCE", help="only this document; repeatable")
+    chat.add_argument("--ollama-url", help="Ollama server (DOCSIGHT_OLLAMA_URL)")
 
     export = commands.add_parser("export", help="write the indexing and query pipelines as Haystack YAML")
     export.add_argument("--out", type=Path, default=Path("pipelines"), help="folder (default: ./pipelines)")
@@ -159,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return _retrieve(args, settings)
         if args.command == "ask":
             return _ask(args, settings)
+        if args.command == "chat":
+            return _chat(args, settings)
         if args.command == "ui":
             return _ui(settings)
         if args.command == "prepare":
@@ -356,7 +372,7 @@ def _open_collection(settings: Settings, only: list[str] | None):
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.generation.ollama_status import check_ollama, explain_failure
+    from pipelines.generation.ollama_status import check_ollama
 
     models = {"text": [settings.text_model], "vision": [settings.vision_model]}.get(
         args.mode, [settings.text_model, settings.vision_model]
@@ -368,22 +384,50 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if not args.json:
             print(plain(text, keep_lines=True), end="", flush=True)
 
-    try:
-        answer = service.ask(args.question, mode=args.mode, top_k=args.top_k, doc_ids=doc_ids, on_token=stream)
-    except Exception as exc:
-        explained = explain_failure(exc, settings.ollama_url, settings.ollama_timeout, settings.ollama_deadline_s)
-        if explained is not None:
-            raise explained from None
-        raise
+    with _explained_ollama_failures(settings):
+        if args.conversation:
+            conversation = service.conversations.open_or_create(args.conversation)
+            chosen = doc_ids or conversation.doc_ids
+            answer = service.answer_turn(
+                conversation, args.question, mode=args.mode, top_k=args.top_k, doc_ids=chosen, on_token=stream
+            ).to_answer()
+        else:
+            answer = service.ask(args.question, mode=args.mode, top_k=args.top_k, doc_ids=doc_ids, on_token=stream)
+    return print_answer(answer, settings, as_json=args.json, mode=args.mode, strict=args.strict)
+
+
+class _explained_ollama_failures:
+    """Raise an Ollama failure as the OllamaError that says what to do (see ``explain_failure``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, _tb) -> bool:
+        from pipelines.generation.ollama_status import explain_failure
+
+        if isinstance(exc, Exception):
+            s = self.settings
+            explained = explain_failure(exc, s.ollama_url, s.ollama_timeout, s.ollama_deadline_s)
+            if explained is not None:
+                raise explained from None
+        return False
+
+
+def print_answer(answer, settings: Settings, *, as_json: bool, mode: str, strict: bool = False) -> int:
+    """Print a streamed answer's ending (or the whole answer as JSON): corrections, notes, citations, figure
+    checks. :returns: the exit code (4: ``strict`` and a figure not in the cited sources)."""
     length_note = (
         f"the answer was cut off at {settings.ollama_num_predict} tokens (DOCSIGHT_OLLAMA_NUM_PREDICT)"
         if answer.cut_off
         else None
     )
     claims = answer.claims
-    failed = EXIT_UNSUPPORTED if args.strict and claims["unsupported"] else EXIT_OK
-    if args.json:
-        payload = {**answer.to_dict(with_crop=False), "cut_off": length_note, "mode": args.mode}
+    failed = EXIT_UNSUPPORTED if strict and claims.get("unsupported") else EXIT_OK
+    if as_json:
+        payload = {**answer.to_dict(with_crop=False), "cut_off": length_note, "mode": mode}
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return failed
     if answer.route == "none":
@@ -395,17 +439,108 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"note: {length_note}", file=sys.stderr)
     if answer.uncited:
         print("warning: this answer cites no source; treat it as unverified", file=sys.stderr)
+    if answer.standalone and answer.standalone != answer.question:
+        print(f"(searched for: {plain(answer.standalone)})", file=sys.stderr)
     if answer.scope:
         print(f"(searched only {plain(', '.join(answer.scope))}: the question points at it)", file=sys.stderr)
     for c in answer.citations:
         print(f"[{c.n}] {plain(c.source)}, page {c.page} ({c.kind})")
-    if claims["total"]:
+    if claims.get("total"):
         print(claims["line"])
-    for sentence in claims["sentences"]:
+    for sentence in claims.get("sentences", []):
         for figure in sentence["figures"]:
             if figure["status"] == "unsupported":
                 print(f"warning: {plain(figure['text'])}: {plain(figure['reason'])}", file=sys.stderr)
     return failed
+
+
+CHAT_HELP = """Ask a question, or: /new [NAME] a new conversation, /docs [DOC...] only these documents (no DOC: all),
+/mode auto|text|vision, /history, /quit. Ctrl-C stops the answer being written."""
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    """The interactive loop of ``docsight chat`` (see CHAT_HELP)."""
+    from pipelines.generation.ollama_status import OllamaError, check_ollama
+
+    service, doc_ids = _open_collection(settings, args.doc)
+    store = service.conversations
+    conversation = store.open_or_create(args.conversation) if args.conversation else store.create("Chat")
+    if doc_ids is not None or args.mode:
+        conversation.doc_ids = doc_ids if doc_ids is not None else conversation.doc_ids
+        conversation.mode = args.mode or conversation.mode
+        store.save_settings(conversation)
+    print(f"conversation {plain(conversation.name)!r} ({len(conversation.turns)} turns). {CHAT_HELP}", file=sys.stderr)
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            return EXIT_OK
+        line = plain_text(line)
+        if not line:
+            continue
+        if line.startswith("/"):
+            command, _, rest = line.partition(" ")
+            if command in ("/quit", "/exit"):
+                return EXIT_OK
+            if command == "/new":
+                conversation = store.create(
+                    rest.strip() or "Chat", doc_ids=conversation.doc_ids, mode=conversation.mode
+                )
+                print(f"new conversation {plain(conversation.name)!r}", file=sys.stderr)
+            elif command == "/docs":
+                _chat_docs(service, conversation, rest.split())
+            elif command == "/mode" and rest.strip() in ("auto", "text", "vision"):
+                conversation.mode = rest.strip()
+                store.save_settings(conversation)
+                print(f"mode {conversation.mode}", file=sys.stderr)
+            elif command == "/history":
+                for turn in conversation.turns:
+                    print(f"you: {plain(turn.question)}\ndocsight: {plain(turn.answer or turn.notice)}")
+            else:
+                print(CHAT_HELP, file=sys.stderr)
+            continue
+        try:
+            check_ollama(settings.ollama_url, [settings.text_model], api_key=settings.ollama_api_key)
+            generate = True
+        except OllamaError as exc:
+            print(f"docsight: {plain(exc)} Showing the best matching sources only.", file=sys.stderr)
+            generate = False
+        try:
+            with _explained_ollama_failures(settings):
+                turn = service.answer_turn(
+                    conversation,
+                    line,
+                    mode=conversation.mode,
+                    doc_ids=conversation.doc_ids,
+                    top_k=args.top_k,
+                    generate=generate,
+                    on_token=lambda text: print(plain(text, keep_lines=True), end="", flush=True),
+                )
+        except KeyboardInterrupt:
+            print("\n(stopped; the answer so far is saved)", file=sys.stderr)
+            continue
+        except OllamaError as exc:
+            print(f"\ndocsight: error: {plain(exc)}", file=sys.stderr)
+            continue
+        if generate:
+            print_answer(turn.to_answer(), settings, as_json=False, mode=conversation.mode)
+        else:
+            for source in turn.sources:
+                print(f"[{source.n}] {plain(source.source)}, page {source.page} ({source.kind})")
+
+
+def _chat_docs(service, conversation, names: list[str]) -> None:
+    from pipelines.service import NoDocumentMatchError
+
+    try:
+        conversation.doc_ids = [d.doc_id for d in service.resolve(names)] if names else []
+    except NoDocumentMatchError as exc:
+        print(f"docsight: {plain(exc)}", file=sys.stderr)
+        return
+    service.conversations.save_settings(conversation)
+    chosen = ", ".join(plain(d.source) for d in service.documents() if d.doc_id in conversation.doc_ids)
+    print(f"searching {chosen or 'all documents'}", file=sys.stderr)
 
 
 def streamlit_command(settings: Settings) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.settings import Settings, SettingsError
-from retrievers.encoders import bm25, e5, minilm
+from retrievers.encoders import e5, minilm
 from retrievers.encoders.e5_document_embedder import E5DocumentEmbedder
 from retrievers.encoders.e5_text_embedder import E5TextEmbedder
 from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS
@@ -96,9 +96,6 @@ def text_embedder(settings: Settings) -> MiniLMTextEmbedder | E5TextEmbedder | O
     if settings.embedder == E5_MULTILINGUAL:
         return E5TextEmbedder()
     return MiniLMTextEmbedder(quantized=settings.embedder == "minilm-int8", cache_dir=settings.cache_dir or None)
-
-
-SPARSE_MODEL = bm25.MODEL_NAME
 
 
 def prepare_embedder(settings: Settings) -> str:

@@ -24,15 +24,15 @@ def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_
     """Retrieval pipeline + ``prompt_builder`` -> ``text_llm`` | ``vision_llm`` -> ``citations`` -> ``claims``.
 
     Inputs: ``expander.query``, ``prompt_builder.question``, ``retriever.query`` and ``claims.question`` (the
-    same question), optionally ``retriever.doc_ids``/``filters``/``top_k``, ``prompt_builder.mode`` and the
-    generators' ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``,
+    same question), optionally ``retriever.doc_ids``/``filters``/``top_k``, ``prompt_builder.mode``/``history``
+    and the generators' ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``,
     ``claims.uncited``, ``claims.claims`` (the answer after the figure checks and the repair round),
     ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
     pipe.add_component(
         "prompt_builder",
-        AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max),
+        AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max, max_history_tokens=settings.history_tokens),
     )
     for name, model in (("text_llm", settings.text_model), ("vision_llm", settings.vision_model)):
         pipe.add_component(
@@ -82,15 +82,19 @@ def ask(
     streaming_callback=None,
     temperature: float | None = None,
     doc_ids: list[str] | None = None,
+    history: list[dict[str, str]] | None = None,
     **narrow: Any,
 ) -> Answer:
     """Run the query pipeline once; ``doc_ids`` and ``narrow`` are those of
-    :func:`pipelines.retrieval.question_inputs`; ``temperature`` overrides the prompt builder's.
+    :func:`pipelines.retrieval.question_inputs`; ``temperature`` overrides the prompt builder's; ``history`` holds
+    the conversation's earlier turns (``question``, ``answer``; oldest first) for the answer prompt.
 
     :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
     data = question_inputs(question, top_k=top_k, doc_ids=doc_ids, sockets=QUESTION_SOCKETS, **narrow)
     data["prompt_builder"]["mode"] = mode
+    if history:
+        data["prompt_builder"]["history"] = history
     if temperature is not None:
         data["prompt_builder"]["temperature"] = temperature
     if streaming_callback is not None:

@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 
 from haystack.dataclasses import StreamingChunk
 
+from ingest.documents import title_from_name
+from ingest.schema import Meta, meta_key
 from pipelines.answer import Answer
+from pipelines.conversation.followup import Rewrite, TurnContext, rewrite_followup
+from pipelines.conversation.model_rewrite import ModelRewriter
+from pipelines.conversation.store import ConversationStore
+from pipelines.conversation.turns import Conversation, Turn
 from pipelines.embedders import embedding_model_name
 from pipelines.generation.errors import OllamaError
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
-from pipelines.sources import Source
+from pipelines.sources import CROP_KINDS, Source
 from pipelines.store import open_store
 from retrievers.document_registry import DocumentRecord
+from retrievers.document_scope import named_document
 from retrievers.errors import CollectionNotFoundError
+from retrievers.filters import COMMITTED
 
 log = logging.getLogger("docsight.service")
 
@@ -70,6 +78,25 @@ class OllamaReport:
         return self.models.get(model, False) or model in self.available or f"{model}:latest" in self.available
 
 
+class _Unsaved:
+    """A conversation store that keeps turns in memory only."""
+
+    def save_turn(self, conversation: Conversation, turn: Turn) -> None:
+        if not any(t is turn for t in conversation.turns):
+            conversation.turns.append(turn)
+
+
+def _display_name(source: str) -> str:
+    """How a question writes a document: its title's words before the first year ("3M", "AMCOR")."""
+    words = title_from_name(source).split()
+    name = []
+    for word in words:
+        if any(ch.isdigit() for ch in word) and len(word) >= 4 and word[:2] in ("19", "20"):
+            break
+        name.append(word)
+    return " ".join(name) or title_from_name(source)
+
+
 class NoDocumentMatchError(LookupError):
     """No stored document has the doc id, id prefix or file name asked for."""
 
@@ -85,9 +112,17 @@ class DocsightService:
         self._pipelines: dict[tuple, object] = {}
         self._pipelines_lock = threading.Lock()
         self._ollama: tuple[float, OllamaReport] | None = None
+        self._conversations: ConversationStore | None = None
 
     def close(self) -> None:
         self.store.close()
+
+    @property
+    def conversations(self) -> ConversationStore:
+        """The saved conversations (``DOCSIGHT_CONVERSATIONS_DB``), opened on first use."""
+        if self._conversations is None:
+            self._conversations = ConversationStore(self.settings.conversations_db)
+        return self._conversations
 
     # -- documents ------------------------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -139,14 +174,36 @@ class DocsightService:
         docs = self.store.filter_documents(
             filters={
                 "operator": "AND",
+                "conditions": [{"field": meta_key(Meta.DOC_ID), "operator": "==", "value": doc_id}, COMMITTED],
+            }
+        )
+        docs.sort(key=lambda d: (int(d.meta.get(Meta.PAGE, 0)), int(d.meta.get(Meta.CHUNK_INDEX, 0))))
+        return [Source.from_document(n, doc) for n, doc in enumerate(docs, start=1)]
+
+    def with_crops(self, sources: list[Source]) -> list[Source]:
+        """``sources`` with the crops of their tables, figures and page images read again from the store (a
+        saved conversation keeps sources without them)."""
+        missing = [s for s in sources if s.kind in CROP_KINDS and not s.crop_jpeg_b64]
+        if not missing:
+            return sources
+        docs = self.store.filter_documents(
+            filters={
+                "operator": "AND",
                 "conditions": [
-                    {"field": "meta.doc_id", "operator": "==", "value": doc_id},
-                    {"field": "meta.committed", "operator": "==", "value": True},
+                    {"field": meta_key(Meta.DOC_ID), "operator": "in", "value": sorted({s.doc_id for s in missing})},
+                    {"field": meta_key(Meta.KIND), "operator": "in", "value": [str(k) for k in CROP_KINDS]},
+                    COMMITTED,
                 ],
             }
         )
-        docs.sort(key=lambda d: (int(d.meta.get("page", 0)), int(d.meta.get("chunk_index", 0))))
-        return [Source.from_document(n, doc) for n, doc in enumerate(docs, start=1)]
+        meta = [d.meta for d in docs]
+        crops = {
+            (m.get(Meta.DOC_ID), int(m.get(Meta.PAGE, 0)), tuple(m.get(Meta.BBOX) or [])): m.get(Meta.CROP)
+            for m in meta
+        }
+        for source in missing:
+            source.crop_jpeg_b64 = crops.get((source.doc_id, source.page, tuple(source.bbox)))
+        return sources
 
     # -- questions --------------------------------------------------------------------------------------------------
     def retrieve(
@@ -185,9 +242,11 @@ class DocsightService:
         text_model: str = "",
         vision_model: str = "",
         temperature: float | None = None,
+        history: list[dict[str, str]] | None = None,
     ) -> Answer:
         """Answer with the query pipeline (see :func:`pipelines.query.ask`); the answer streams into ``on_token``;
-        ``text_model``/``vision_model`` replace the configured models for this question.
+        ``text_model``/``vision_model`` replace the configured models for this question; ``history`` holds earlier
+        turns of its conversation for the answer prompt (see :meth:`answer_turn`).
 
         :raises StoreError: the store failed; an Ollama failure is raised as it came (see
             :func:`pipelines.generation.ollama_status.explain_failure`).
@@ -211,8 +270,9 @@ class DocsightService:
             streaming_callback=stream,
             temperature=temperature,
             doc_ids=doc_ids or None,
+            history=history,
         )
-        answer.cut_off = bool(cut_off)
+        answer.cut_off, answer.question, answer.standalone = bool(cut_off), question, question
         log.info(
             "question answered in %.1f s: route %s, model %s, %d sources, %d cited",
             time.monotonic() - start,
@@ -222,6 +282,128 @@ class DocsightService:
             len(answer.citations),
         )
         return answer
+
+    # -- conversations ------------------------------------------------------------------------------------------------
+    def rewrite(
+        self, question: str, previous: TurnContext | None, *, earlier: list[str] | None = None, text_model: str = ""
+    ) -> Rewrite:
+        """``question`` made standalone after ``previous``: by the rules (:mod:`pipelines.conversation.followup`),
+        then, with ``DOCSIGHT_REWRITE=auto``, by the text model given the ``earlier`` questions (its form is used
+        when it gives one; the documents it names, else the rules' documents, are searched)."""
+        rules = self.rewrite_by_rules(question, previous)
+        if previous is None or self.settings.rewrite != "auto":
+            return rules
+        rewriter = ModelRewriter(
+            model=text_model or self.settings.text_model,
+            url=self.settings.ollama_url,
+            timeout_s=self.settings.rewrite_timeout_s,
+            num_predict=self.settings.rewrite_num_predict,
+            keep_alive=self.settings.keep_alive,
+        )
+        standalone = rewriter.rewrite(earlier or [previous.standalone], question)
+        if not standalone:
+            return rules
+        own = self.rewrite_by_rules(standalone, None)
+        return Rewrite(
+            question, standalone, own.doc_ids or rules.doc_ids, own.years or rules.years, rules.inherited, "model"
+        )
+
+    def answer_turn(
+        self,
+        conversation: Conversation,
+        question: str,
+        *,
+        mode: str = "auto",
+        top_k: int = 8,
+        doc_ids: list[str] | None = None,
+        generate: bool = True,
+        on_sources: Callable[[Turn], None] | None = None,
+        on_token: Callable[[str], None] | None = None,
+        text_model: str = "",
+        vision_model: str = "",
+        temperature: float | None = None,
+        save_every_s: float = 1.0,
+        save: bool = True,
+    ) -> Turn:
+        """Answer ``question`` as the next turn of ``conversation``, saved as it goes: the question at once, the
+        sources when retrieval finishes (``on_sources`` is then called with the turn), the answer while it streams
+        and when it is complete. If anything stops it — an error, Ctrl-C, a click in the UI — the turn stays saved
+        with what arrived (``complete`` False) and the exception goes on.
+
+        The question is made standalone first (:meth:`rewrite`); retrieval sees the standalone question, limited to
+        ``doc_ids`` (the conversation's filter) or else to the documents it inherits; the answer prompt carries the
+        last ``DOCSIGHT_HISTORY_TURNS`` turns. ``generate=False``: retrieval only (Ollama is not there);
+        ``save=False``: the turn is only added to ``conversation`` (the API's conversations live in its client).
+        """
+        store = self.conversations if save else _Unsaved()
+        history = conversation.history(self.settings.history_turns)
+        earlier = conversation.earlier_questions(self.settings.history_turns)
+        previous = conversation.context()
+        turn = Turn(question=question, mode=mode, complete=False)
+        store.save_turn(conversation, turn)
+        start = time.monotonic()
+        try:
+            rewrite = (
+                self.rewrite(question, previous, earlier=earlier, text_model=text_model)
+                if generate
+                else (self.rewrite_by_rules(question, previous))
+            )
+            turn.standalone, turn.rewrite, turn.years = rewrite.standalone, rewrite.how, rewrite.years
+            search = list(doc_ids or []) or (rewrite.doc_ids if previous is not None else [])
+            turn.sources = self.retrieve(rewrite.standalone, top_k=top_k, doc_ids=search)
+            turn.doc_ids = search or self._ids_of(rewrite.doc_ids)
+            store.save_turn(conversation, turn)
+            if on_sources is not None:
+                on_sources(turn)
+            if not generate:
+                turn.complete = True
+                return turn
+            saved = [time.monotonic()]
+
+            def stream(text: str) -> None:
+                turn.answer += text
+                if on_token is not None:
+                    on_token(text)
+                if time.monotonic() - saved[0] >= save_every_s:
+                    store.save_turn(conversation, turn)
+                    saved[0] = time.monotonic()
+
+            answer = self.ask(
+                rewrite.standalone,
+                mode=mode,
+                top_k=top_k,
+                doc_ids=search,
+                on_token=stream,
+                text_model=text_model,
+                vision_model=vision_model,
+                temperature=temperature,
+                history=history,
+            )
+            turn.answer, turn.citations, turn.sources = answer.answer, answer.cited, answer.sources
+            turn.model, turn.route, turn.uncited = answer.model, answer.route, answer.uncited
+            turn.claims, turn.cut_off = answer.claims, answer.cut_off
+            turn.scope = answer.scope or (self._sources_of(search) if search and not doc_ids else [])
+            turn.complete = True
+            return turn
+        finally:
+            turn.seconds = time.monotonic() - start
+            if not turn.complete and not turn.notice:
+                turn.notice = "Stopped before the answer was complete."
+            store.save_turn(conversation, turn)
+
+    def rewrite_by_rules(self, question: str, previous: TurnContext | None) -> Rewrite:
+        """``question`` made standalone after ``previous`` by the rules alone (no model; Ollama may be down)."""
+        documents = self.documents()
+        named = [n for d in documents if (n := named_document(d.doc_id, title_from_name(d.source)))]
+        return rewrite_followup(question, previous, named, {d.doc_id: _display_name(d.source) for d in documents})
+
+    def _ids_of(self, doc_ids: list[str]) -> list[str]:
+        known = {d.doc_id for d in self.documents()}
+        return [d for d in doc_ids if d in known]
+
+    def _sources_of(self, doc_ids: list[str]) -> list[str]:
+        by_id = {d.doc_id: d.source for d in self.documents()}
+        return [by_id[d] for d in doc_ids if d in by_id]
 
     def _pipeline(self, name: str, text_model: str = "", vision_model: str = ""):
         key = (name, text_model, vision_model)

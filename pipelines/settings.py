@@ -80,6 +80,13 @@ class Settings:
     ui_password: str = ""  # when set, the UI asks for it before showing anything
     upload_dir: str = "data/uploads"  # uploaded files are kept here (one folder per content hash)
     feedback_db: str = "data/feedback.sqlite3"  # thumbs up/down on answers (SQLite), exportable as JSONL
+    # Conversations
+    conversations_db: str = "data/conversations.sqlite3"  # saved conversations (SQLite)
+    rewrite: str = "auto"  # follow-ups made standalone: "auto" (the text model, rules when it fails), "rules"
+    rewrite_timeout_s: int = 15  # the whole rewrite request; on time-out the rules' form is used
+    rewrite_num_predict: int = 96  # most tokens of a rewritten question
+    history_turns: int = 4  # earlier turns (questions and answers) in the answer prompt
+    history_tokens: int = 1536  # most prompt tokens the history may take
 
     def __post_init__(self) -> None:
         for message in _problems(self):
@@ -147,6 +154,10 @@ _RANGES: dict[str, tuple[int | None, int | None, str]] = {
     "crop_max_side": (64, None, "pixels"),
     "crop_jpeg_quality": (1, 95, "JPEG quality"),
     "ui_port": (1, 65535, "a TCP port"),
+    "rewrite_timeout_s": (1, None, "seconds"),
+    "rewrite_num_predict": (8, None, "tokens"),
+    "history_turns": (0, None, "turns"),
+    "history_tokens": (0, None, "tokens"),
 }
 
 
@@ -162,6 +173,8 @@ def _problems(settings: Settings) -> list[str]:
             problems.append(f"{_var(name)}={value} is out of range: it must be {bounds} ({unit})")
     if problems:
         return problems
+    if settings.rewrite not in ("auto", "rules"):
+        problems.append(f"{_var('rewrite')}={settings.rewrite!r} must be auto or rules")
     if settings.chunk_overlap_tokens >= settings.chunk_tokens:
         problems.append(
             f"{_var('chunk_overlap_tokens')}={settings.chunk_overlap_tokens} must be smaller than "

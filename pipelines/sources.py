@@ -7,7 +7,10 @@ from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
-CROP_KINDS = ("figure", "table", "page")
+from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
+from ingest.schema import Kind, Meta
+
+CROP_KINDS = (Kind.FIGURE, Kind.TABLE, Kind.PAGE)
 
 
 @dataclass
@@ -26,23 +29,27 @@ class Source:
     crop_jpeg_b64: str | None = None
     page_size: list[float] | None = None  # the page's size in bbox units, to place bbox on a page image
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
+    table_unit: str = ""  # the unit line of the table whose rows the chunk holds ("in millions, except per share")
+    table_columns: list[str] | None = None  # that table's column headers (its periods)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> Source:
         meta = doc.meta
         return cls(
             n=n,
-            source=meta.get("source", ""),
-            doc_id=meta.get("doc_id", ""),
-            page=int(meta.get("page", 0)),
-            kind=meta.get("kind", "text"),
-            bbox=list(meta.get("bbox", [])),
-            section=meta.get("section", ""),
+            source=meta.get(Meta.SOURCE, ""),
+            doc_id=meta.get(Meta.DOC_ID, ""),
+            page=int(meta.get(Meta.PAGE, 0)),
+            kind=meta.get(Meta.KIND, Kind.TEXT.value),
+            bbox=list(meta.get(Meta.BBOX, [])),
+            section=meta.get(Meta.SECTION, ""),
             text=doc.content or "",
             score=float(doc.score or 0.0),
-            crop_jpeg_b64=meta.get("crop_jpeg_b64"),
-            page_size=list(meta.get("page_size") or []) or None,
-            ocr=bool(meta.get("ocr", False)),
+            crop_jpeg_b64=meta.get(Meta.CROP),
+            page_size=list(meta.get(Meta.PAGE_SIZE) or []) or None,
+            ocr=bool(meta.get(Meta.OCR, False)),
+            table_unit=meta.get(TABLE_UNIT_FIELD) or "",
+            table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
         )
 
     @classmethod
@@ -57,6 +64,6 @@ class Source:
     def to_dict(self, *, with_crop: bool = False) -> dict:
         data = asdict(self)
         if not with_crop:
-            data.pop("crop_jpeg_b64")
+            data.pop(Meta.CROP)
             data["has_crop"] = self.has_crop
         return data

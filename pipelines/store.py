@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.embedders import SPARSE_MODEL, EmbeddingSpec, embedding_spec
+from pipelines.embedders import EmbeddingSpec, embedding_spec
 from pipelines.settings import Settings
 from retrievers.store import DocsightStore, StoreConfig, open_document_store
 
@@ -13,7 +13,6 @@ def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> Store
         collection=settings.collection,
         embedding_model=spec.name,
         embedding_dim=spec.dimension,
-        sparse_model=SPARSE_MODEL,
         path=settings.qdrant_path,
         url=settings.qdrant_url,
         api_key=settings.qdrant_api_key,

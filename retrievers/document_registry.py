@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 
 from qdrant_client import QdrantClient, models
 
+from ingest.schema import Meta, meta_key
 from retrievers.errors import EmbeddingModelMismatchError
 
 SCHEMA_VERSION = 1
@@ -80,9 +81,9 @@ def registry_name(collection: str) -> str:
 
 
 def doc_filter(doc_id: str, committed: bool | None = None) -> models.Filter:
-    must = [models.FieldCondition(key="meta.doc_id", match=models.MatchValue(value=doc_id))]
+    must = [models.FieldCondition(key=meta_key(Meta.DOC_ID), match=models.MatchValue(value=doc_id))]
     if committed is not None:
-        must.append(models.FieldCondition(key="meta.committed", match=models.MatchValue(value=committed)))
+        must.append(models.FieldCondition(key=meta_key(Meta.COMMITTED), match=models.MatchValue(value=committed)))
     return models.Filter(must=must)
 
 
@@ -222,7 +223,7 @@ class DocumentRegistry:
             if record.point_ids
             else models.FilterSelector(filter=doc_filter(record.doc_id))
         )
-        self.client.set_payload(self.collection, payload={"committed": True}, key="meta", points=points, wait=True)
+        self.client.set_payload(self.collection, payload={Meta.COMMITTED: True}, key="meta", points=points, wait=True)
         replaced = [r for r in self._versions(record.path) if r.doc_id != record.doc_id]
         # listed before it is recorded: a version that is recorded is always listed (a listed id without a record
         # is ignored), so a later version always finds it

@@ -14,6 +14,7 @@ from haystack.core.component.types import Variadic
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
+from ingest.schema import Kind, Meta
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.server_retry import WRITE_DELAYS_S
 from retrievers.store import DocsightStore, with_deserialized_store
@@ -67,11 +68,11 @@ class DocsightDocumentWriter:
         """
         by_doc: dict[str, list[Document]] = defaultdict(list)
         for doc in documents:
-            by_doc[doc.meta["doc_id"]].append(doc)
+            by_doc[doc.meta[Meta.DOC_ID]].append(doc)
         pages = {doc_id: n for counts in page_counts for doc_id, n in counts.items()}
         written, records = 0, []
         for doc_id, chunks in by_doc.items():
-            name = chunks[0].meta.get("source") or doc_id
+            name = chunks[0].meta.get(Meta.SOURCE) or doc_id
             self.document_store.ensure_room(chunks, name)
             record = record_for(chunks, pages.get(doc_id))
             count, replaced = self.document_store.with_retries(
@@ -89,7 +90,7 @@ class DocsightDocumentWriter:
             Document(
                 id=c.id,
                 content=c.content,
-                meta={**c.meta, "committed": False},
+                meta={**c.meta, Meta.COMMITTED: False},
                 embedding=c.embedding,
                 sparse_embedding=c.sparse_embedding,
             )
@@ -111,21 +112,21 @@ class DocsightDocumentWriter:
 def record_for(chunks: list[Document], pages: int | None = None) -> DocumentRecord:
     """The registry record of one document's chunks; ``pages`` is its page count (default: its last chunk's page)."""
     first = chunks[0].meta
-    kinds = [c.meta.get("kind") for c in chunks]
-    pages = int(pages or max(c.meta.get("page", 0) for c in chunks))
+    kinds = [c.meta.get(Meta.KIND) for c in chunks]
+    pages = int(pages or max(c.meta.get(Meta.PAGE, 0) for c in chunks))
     return DocumentRecord(
         point_ids=[str(uuid.UUID(convert_id(c.id))) for c in chunks],
-        doc_id=first["doc_id"],
-        source=first.get("source", ""),
-        path=first.get("path", first.get("source", "")),
+        doc_id=first[Meta.DOC_ID],
+        source=first.get(Meta.SOURCE, ""),
+        path=first.get(Meta.PATH, first.get(Meta.SOURCE, "")),
         pages=pages,
         empty_pages=sorted(
-            set(range(1, pages + 1)) - {int(c.meta.get("page", 0)) for c in chunks if (c.content or "").strip()}
+            set(range(1, pages + 1)) - {int(c.meta.get(Meta.PAGE, 0)) for c in chunks if (c.content or "").strip()}
         ),
-        unreadable_pages={str(c.meta["page"]): c.meta["no_text"] for c in chunks if c.meta.get("no_text")},
-        language=first.get("document_language", ""),
+        unreadable_pages={str(c.meta[Meta.PAGE]): c.meta[Meta.NO_TEXT] for c in chunks if c.meta.get(Meta.NO_TEXT)},
+        language=first.get(Meta.DOCUMENT_LANGUAGE, ""),
         chunks=len(chunks),
-        figures=kinds.count("figure"),
-        tables=kinds.count("table"),
-        mime_type=first.get("mime_type", ""),
+        figures=kinds.count(Kind.FIGURE),
+        tables=kinds.count(Kind.TABLE),
+        mime_type=first.get(Meta.MIME_TYPE, ""),
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-COMMITTED = {"field": "meta.committed", "operator": "==", "value": True}
+from ingest.schema import Meta, meta_key
+
+COMMITTED = {"field": meta_key(Meta.COMMITTED), "operator": "==", "value": True}
 
 
 def retrieval_filters(
@@ -19,11 +21,11 @@ def retrieval_filters(
     """An AND of the committed flag and the given restrictions (None means no restriction)."""
     conditions: list[dict[str, Any]] = [COMMITTED]
     if sources:
-        conditions.append({"field": "meta.source", "operator": "in", "value": list(sources)})
+        conditions.append({"field": meta_key(Meta.SOURCE), "operator": "in", "value": list(sources)})
     if kinds:
-        conditions.append({"field": "meta.kind", "operator": "in", "value": list(kinds)})
+        conditions.append({"field": meta_key(Meta.KIND), "operator": "in", "value": list(kinds)})
     if page_from is not None:
-        conditions.append({"field": "meta.page", "operator": ">=", "value": page_from})
+        conditions.append({"field": meta_key(Meta.PAGE), "operator": ">=", "value": page_from})
     if page_to is not None:
-        conditions.append({"field": "meta.page", "operator": "<=", "value": page_to})
+        conditions.append({"field": meta_key(Meta.PAGE), "operator": "<=", "value": page_to})
     return {"operator": "AND", "conditions": conditions}

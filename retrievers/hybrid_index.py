@@ -17,12 +17,13 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from scipy import sparse
 
+from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 
-SPARSE = "text-sparse"
-DENSE = "text-dense"
-_FIELDS = ("doc_id", "source", "kind", "statement", "page", "committed")
-_KEYWORDS = ("doc_id", "source", "kind", "statement")
+SPARSE = SPARSE_VECTOR
+DENSE = DENSE_VECTOR
+_KEYWORDS = (Meta.DOC_ID, Meta.SOURCE, Meta.KIND, Meta.STATEMENT)
+_FIELDS = (*_KEYWORDS, Meta.PAGE, Meta.COMMITTED)
 
 
 class UnsupportedFilter(ValueError):
@@ -64,8 +65,8 @@ class EmbeddedHybridIndex:
         records = {r.doc_id: r for r in self.registry.all(point_ids=True)}
         stale = {d for d, version in self._docs.items() if d not in records or records[d].ingested_at != version}
         fresh = [r for d, r in records.items() if self._docs.get(d) != r.ingested_at]
-        codes = [self._vocab["doc_id"][d] for d in stale if d in self._vocab["doc_id"]]
-        keep = ~np.isin(self._meta["doc_id"], codes) if self._ids else np.zeros(0, dtype=bool)
+        codes = [self._vocab[Meta.DOC_ID][d] for d in stale if d in self._vocab[Meta.DOC_ID]]
+        keep = ~np.isin(self._meta[Meta.DOC_ID], codes) if self._ids else np.zeros(0, dtype=bool)
         self._merge(keep, self._fetch(fresh))
         self._docs = {d: v for d, v in self._docs.items() if d not in stale}
         self._docs.update({r.doc_id: r.ingested_at for r in fresh})
@@ -82,13 +83,13 @@ class EmbeddedHybridIndex:
                     self.collection,
                     record.point_ids[start : start + 1024],
                     with_vectors=[SPARSE, DENSE],
-                    with_payload=[f"meta.{f}" for f in _FIELDS],
+                    with_payload=[meta_key(f) for f in _FIELDS],
                 )
         unlisted = {r.doc_id for r in records if not r.point_ids}
         if unlisted:
             for point in self._scroll(None):
                 meta = (point.payload or {}).get("meta", {})
-                if meta.get("committed") is True and meta.get("doc_id") in unlisted:
+                if meta.get(Meta.COMMITTED) is True and meta.get(Meta.DOC_ID) in unlisted:
                     points.append(point)
         return points
 
@@ -101,7 +102,7 @@ class EmbeddedHybridIndex:
                 limit=4096,
                 offset=offset,
                 with_vectors=[SPARSE, DENSE],
-                with_payload=[f"meta.{f}" for f in _FIELDS],
+                with_payload=[meta_key(f) for f in _FIELDS],
             )
             points += batch
             if offset is None:
@@ -142,10 +143,10 @@ class EmbeddedHybridIndex:
             field: [self._vocab[field].setdefault(v, len(self._vocab[field])) for v in meta[field]]
             for field in _KEYWORDS
         }
-        encoded["page"] = [v if isinstance(v, int) else -1 for v in meta["page"]]
-        encoded["committed"] = [v is True for v in meta["committed"]]
+        encoded[Meta.PAGE] = [v if isinstance(v, int) else -1 for v in meta[Meta.PAGE]]
+        encoded[Meta.COMMITTED] = [v is True for v in meta[Meta.COMMITTED]]
         for field, values in encoded.items():
-            kind = bool if field == "committed" else np.int64
+            kind = bool if field == Meta.COMMITTED else np.int64
             old = self._meta[field][keep] if field in self._meta else np.zeros(0, dtype=kind)
             self._meta[field] = np.concatenate([old, np.asarray(values, dtype=kind)])
 
@@ -213,12 +214,12 @@ class EmbeddedHybridIndex:
             for condition in filters["conditions"]:
                 mask &= self._mask(condition)
             return mask
-        field = str(filters.get("field", "")).removeprefix("meta.")
+        field = str(filters.get("field", "")).removeprefix(meta_key(""))
         op, value = filters.get("operator"), filters.get("value")
         if field not in self._meta:
             raise UnsupportedFilter(f"field {filters.get('field')!r}")
         column = self._meta[field]
-        if field == "committed" and op == "==" and isinstance(value, bool):
+        if field == Meta.COMMITTED and op == "==" and isinstance(value, bool):
             return column == value
         if field in self._vocab and op in ("==", "in"):
             allowed = [value] if op == "==" else list(value)

@@ -8,6 +8,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
 from ingest.documents import title_from_name
+from ingest.schema import Meta, meta_key
 from retrievers.document_registry import DocumentRegistry
 from retrievers.document_scope import NamedDocument, named_document, ordinal_scope
 from retrievers.document_scope import scope as scope_of
@@ -105,13 +106,13 @@ class DocsightHybridRetriever:
             registry = store.registry
             conditions = [COMMITTED, filters] if filters else [COMMITTED]
             if chosen:
-                conditions.append({"field": "meta.doc_id", "operator": "in", "value": chosen})
+                conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": chosen})
             with store.lock():
                 named, scope = (
                     self._scope(registry, query, filters, chosen) if query and self.scope_by_name else ([], [])
                 )
                 if named:
-                    conditions.append({"field": "meta.doc_id", "operator": "in", "value": named})
+                    conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": named})
                 flt = {"operator": "AND", "conditions": conditions}
                 preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
                 weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
@@ -119,8 +120,8 @@ class DocsightHybridRetriever:
                 found = store.hybrid_search.search(
                     query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
                 )
-                recorded = registry.recorded({d.meta.get("doc_id", "") for d in found})
-            return {"documents": [d for d in found if d.meta.get("doc_id") in recorded][:k], "scope": scope}
+                recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
+            return {"documents": [d for d in found if d.meta.get(Meta.DOC_ID) in recorded][:k], "scope": scope}
 
         return store.with_retries(search, what="a search", delays=QUERY_DELAYS_S)
 
@@ -152,13 +153,16 @@ class DocsightHybridRetriever:
 
 def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:
     """``flt`` narrowed to the chunks of pages that print one of ``statements``."""
-    return {"operator": "AND", "conditions": [flt, {"field": "meta.statement", "operator": "in", "value": statements}]}
+    return {
+        "operator": "AND",
+        "conditions": [flt, {"field": meta_key(Meta.STATEMENT), "operator": "in", "value": statements}],
+    }
 
 
 def _chooses_documents(filters: dict[str, Any] | None) -> bool:
     """Whether ``filters`` restrict ``meta.doc_id`` or ``meta.source`` anywhere."""
     if not filters:
         return False
-    if filters.get("field") in ("meta.doc_id", "meta.source"):
+    if filters.get("field") in (meta_key(Meta.DOC_ID), meta_key(Meta.SOURCE)):
         return True
     return any(_chooses_documents(c) for c in filters.get("conditions", []))

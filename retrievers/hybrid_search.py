@@ -12,15 +12,12 @@ import dataclasses
 
 from haystack import Document
 from haystack.dataclasses import SparseEmbedding
-from haystack_integrations.document_stores.qdrant.converters import (
-    DENSE_VECTORS_NAME,
-    SPARSE_VECTORS_NAME,
-    convert_qdrant_point_to_haystack_document,
-)
+from haystack_integrations.document_stores.qdrant.converters import convert_qdrant_point_to_haystack_document
 from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
 from qdrant_client import QdrantClient, models
 from qdrant_client.hybrid.fusion import reciprocal_rank_fusion
 
+from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR
 from retrievers.document_registry import DocumentRegistry
 from retrievers.hybrid_index import EmbeddedHybridIndex, UnsupportedFilter
 
@@ -52,14 +49,12 @@ class QdrantHybridSearch:
         qdrant_filter = convert_filters_to_qdrant(flt)
         sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
         prefetch = [
-            models.Prefetch(query=sparse_vector, using=SPARSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
-            models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=qdrant_filter, limit=candidates),
+            models.Prefetch(query=sparse_vector, using=SPARSE_VECTOR, filter=qdrant_filter, limit=candidates),
+            models.Prefetch(query=dense, using=DENSE_VECTOR, filter=qdrant_filter, limit=candidates),
         ]
         if preferred:
             preferred_filter = convert_filters_to_qdrant(preferred)
-            prefetch.append(
-                models.Prefetch(query=dense, using=DENSE_VECTORS_NAME, filter=preferred_filter, limit=candidates)
-            )
+            prefetch.append(models.Prefetch(query=dense, using=DENSE_VECTOR, filter=preferred_filter, limit=candidates))
         points = self.client.query_points(
             self.collection,
             prefetch=prefetch,

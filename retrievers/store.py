@@ -29,6 +29,7 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from haystack_integrations.document_stores.qdrant.document_store import QdrantStoreError
 from qdrant_client import QdrantClient
 
+from ingest.schema import INDEXED_FIELDS, SPARSE_MODEL
 from retrievers.disk_space import ensure_room, ensure_writable
 from retrievers.document_registry import DocumentRegistry, mismatch_error, registry_name
 from retrievers.errors import StoreLockedError, StoreUnavailableError
@@ -49,14 +50,6 @@ warnings.filterwarnings("ignore", message="Local mode is not recommended", categ
 T = TypeVar("T")
 IN_MEMORY = ":memory:"  # a ``path`` for an embedded store that lives in this process only (benchmarks)
 API_KEY_ENV = "DOCSIGHT_QDRANT_API_KEY"
-INDEXED_FIELDS = [
-    ("meta.doc_id", "keyword"),
-    ("meta.source", "keyword"),
-    ("meta.kind", "keyword"),
-    ("meta.statement", "keyword"),
-    ("meta.page", "integer"),
-    ("meta.committed", "bool"),
-]
 
 
 @dataclass(frozen=True)
@@ -66,7 +59,7 @@ class StoreConfig:
     collection: str
     embedding_model: str
     embedding_dim: int
-    sparse_model: str = "docsight/bm25-snowball-en"
+    sparse_model: str = SPARSE_MODEL
     path: str = "data/qdrant"
     url: str = ""
     api_key: str = ""

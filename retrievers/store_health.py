@@ -15,6 +15,7 @@ from pathlib import Path
 
 from qdrant_client import QdrantClient
 
+from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR
 from retrievers.errors import ForeignCollectionError, StoreDamagedError
 
 _MOVE_ASIDE = (
@@ -91,7 +92,7 @@ def check_docsight_collection(
         return
     params = client.get_collection(collection).config.params
     dense = params.vectors if isinstance(params.vectors, dict) else {}
-    ours = "text-dense" in dense and "text-sparse" in (params.sparse_vectors or {})
+    ours = DENSE_VECTOR in dense and SPARSE_VECTOR in (params.sparse_vectors or {})
     if ours and client.count(collection, exact=True).count == 0:
         return
     raise foreign_error(collection, location, "its vectors are not docsight's" if not ours else "it has no registry")

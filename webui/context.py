@@ -1,4 +1,4 @@
-"""What every page needs: the settings, the shared service, this session's chat. Failures stop the page with the
+"""What every page needs: the settings, the shared service. Failures stop the page with the
 error's own message (what failed and what to do)."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from pipelines.settings import Settings, SettingsError
-from webui.chat_history import ChatHistory
 from webui.service import WebService
 
 
@@ -26,9 +25,3 @@ def service() -> WebService:
         st.error(f"Cannot open the document store: {exc}")
         st.stop()
         raise  # not reached
-
-
-def chat_history() -> ChatHistory:
-    if "docsight_chat" not in st.session_state:
-        st.session_state["docsight_chat"] = ChatHistory()
-    return st.session_state["docsight_chat"]

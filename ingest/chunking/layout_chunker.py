@@ -8,8 +8,10 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from ingest.documents import CROP_FIELD, chunk_id, plain_text
-from ingest.layout.blocks import FIGURE, HEADING, PAGE, TABLE
+from ingest.chunking.table_context import table_context
+from ingest.documents import chunk_id, plain_text
+from ingest.layout.blocks import FIGURE, HEADING, PAGE, TABLE, TEXT
+from ingest.schema import Meta
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _STANDALONE = (TABLE, FIGURE, PAGE)
@@ -32,6 +34,10 @@ class LayoutChunker:
       union of the blocks it covers.
     - **Tables, figures and page images** also stay whole, one chunk each with their crop (a table as Markdown), so
       that a question about a table can be answered from its exact structure and image.
+    - A table's unit line and column headers (see :mod:`ingest.chunking.table_context`) go into the meta of its
+      whole-table chunk and of every window that holds its rows (``table_unit``, ``table_columns``; for a window,
+      those of the first table it covers), without changing the chunk's text. A figure's chunk gets them too (its
+      text may be the rows of a statement printed as an image).
     - Each chunk gets a deterministic id from its document's sha256, its position and its text, and a
       ``chunk_index``.
 
@@ -67,16 +73,21 @@ class LayoutChunker:
         :returns: ``documents``: per page, its text windows, then its tables, figures and page images.
         """
         chunks: list[Document] = []
-        for _, page_blocks in groupby(documents, key=lambda b: (b.meta["doc_id"], b.meta["page"])):
+        for _, page_blocks in groupby(documents, key=lambda b: (b.meta[Meta.DOC_ID], b.meta[Meta.PAGE])):
             blocks = list(page_blocks)
-            whole = [_copy(b, b.content or "") for b in blocks if b.meta["kind"] in _STANDALONE]
+            tables: dict[int, dict] = {}
+            for i, b in enumerate(blocks):
+                if b.meta[Meta.KIND] in (TABLE, FIGURE):  # a figure's text may be a table's rows (a statement as image)
+                    before = tables.get(id(blocks[i - 1])) if i else None
+                    tables[id(b)] = table_context(blocks, i, b.content or "", before)
+            whole = [_copy(b, b.content or "", tables.get(id(b))) for b in blocks if b.meta[Meta.KIND] in _STANDALONE]
             same = {" ".join(plain_text(c).split()) for c in whole}
-            windows = self._windows([b for b in blocks if b.meta["kind"] not in (FIGURE, PAGE)])
+            windows = self._windows([b for b in blocks if b.meta[Meta.KIND] not in (FIGURE, PAGE)], tables)
             chunks.extend(w for w in windows if " ".join((w.content or "").split()) not in same)  # no duplicates
             chunks.extend(whole)
         return {"documents": _number(chunks)}
 
-    def _windows(self, blocks: list[Document]) -> list[Document]:
+    def _windows(self, blocks: list[Document], tables: dict[int, dict]) -> list[Document]:
         """Overlapping windows over the words of ``blocks`` (one page), remembering each word's block."""
         words: list[tuple[int, str, int]] = []  # (block index, word, tokens)
         for index, block in enumerate(blocks):
@@ -99,37 +110,38 @@ class LayoutChunker:
         if len(windows) > 1 and sum(w[2] for w in words[windows[-2][1] : windows[-1][1]]) < self.min_tokens:
             _, last_end = windows.pop()  # a last window that adds almost nothing new joins the one before
             windows[-1] = (windows[-1][0], last_end)
-        return [_window(blocks, words[s:e]) for s, e in windows]
+        return [_window(blocks, words[s:e], tables) for s, e in windows]
 
 
-def _window(blocks: list[Document], words: list[tuple[int, str, int]]) -> Document:
+def _window(blocks: list[Document], words: list[tuple[int, str, int]], tables: dict[int, dict]) -> Document:
     covered = sorted({index for index, _, _ in words})
     lines = [" ".join(w for i, w, _ in words if i == index) for index in covered]
     first = blocks[covered[0]]
-    meta = {k: v for k, v in first.meta.items() if k not in (CROP_FIELD, "caption")}
-    boxes = [blocks[i].meta["bbox"] for i in covered]
-    meta["bbox"] = [
+    meta = {k: v for k, v in first.meta.items() if k not in (Meta.CROP, Meta.CAPTION)}
+    boxes = [blocks[i].meta[Meta.BBOX] for i in covered]
+    meta[Meta.BBOX] = [
         min(b[0] for b in boxes),
         min(b[1] for b in boxes),
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     ]
-    meta["kind"] = "text"
-    meta["ocr"] = any(blocks[i].meta.get("ocr") for i in covered)
-    if first.meta["kind"] == HEADING:
-        meta["section"] = (first.content or "")[:300]
+    meta[Meta.KIND] = TEXT
+    meta[Meta.OCR] = any(blocks[i].meta.get(Meta.OCR) for i in covered)
+    if first.meta[Meta.KIND] == HEADING:
+        meta[Meta.SECTION] = (first.content or "")[:300]
+    meta.update(next((tables[id(blocks[i])] for i in covered if id(blocks[i]) in tables), {}))
     return Document(content="\n".join(lines), meta=meta)
 
 
-def _copy(block: Document, content: str) -> Document:
-    return Document(content=content, meta=dict(block.meta))
+def _copy(block: Document, content: str, extra: dict | None = None) -> Document:
+    return Document(content=content, meta={**block.meta, **(extra or {})})
 
 
 def _number(chunks: list[Document]) -> list[Document]:
     numbered = []
     for index, chunk in enumerate(chunks):
-        meta = {**chunk.meta, "chunk_index": index}
+        meta = {**chunk.meta, Meta.CHUNK_INDEX: index}
         numbered.append(
-            Document(id=chunk_id(meta["doc_id"], index, chunk.content or ""), content=chunk.content, meta=meta)
+            Document(id=chunk_id(meta[Meta.DOC_ID], index, chunk.content or ""), content=chunk.content, meta=meta)
         )
     return numbered

@@ -10,6 +10,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from ingest.documents import plain_text
 from ingest.language import detect_language, main_language
+from ingest.schema import Meta
 
 
 @component
@@ -39,12 +40,12 @@ class ChunkLanguageClassifier:
     def run(self, documents: list[Document]) -> dict[str, list[Document]]:
         """:returns: ``documents``: copies of the input with ``language`` and ``document_language`` in their meta."""
         out: list[Document] = []
-        for _, group in groupby(documents, key=lambda d: d.meta.get("doc_id")):
+        for _, group in groupby(documents, key=lambda d: d.meta.get(Meta.DOC_ID)):
             chunks = list(group)
             texts = [plain_text(c) for c in chunks]
             languages = [detect_language(t) for t in texts]
             document_language = main_language(texts, languages)
             for chunk, language in zip(chunks, languages, strict=True):
-                meta = {**chunk.meta, "language": language, "document_language": document_language}
+                meta = {**chunk.meta, Meta.LANGUAGE: language, Meta.DOCUMENT_LANGUAGE: document_language}
                 out.append(dataclasses.replace(chunk, meta=meta))
         return {"documents": out}

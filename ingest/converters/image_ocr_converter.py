@@ -10,12 +10,14 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ingest.chart_colours import colour_names
 from ingest.documents import block_documents, file_meta, source_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, IMAGE_TYPES, MIME_TYPES, detect_type
 from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
-from ingest.layout.blocks import Block
+from ingest.layout.blocks import PAGE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
+from ingest.schema import Meta
 from ingest.timing import timed
 
 _TYPES_BY_MIME = {MIME_TYPES[kind]: kind for kind in IMAGE_TYPES}
@@ -103,7 +105,7 @@ class ImageOCRConverter:
         self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None
     ) -> tuple[list[Document], str, int]:
         """:returns: the file's blocks, its doc id and its page count."""
-        kind = _TYPES_BY_MIME.get(meta.get("mime_type", "")) or detect_type(path)
+        kind = _TYPES_BY_MIME.get(meta.get(Meta.MIME_TYPE, "")) or detect_type(path)
         if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
@@ -125,6 +127,7 @@ class ImageOCRConverter:
                         crop_quality=self.crop_jpeg_quality,
                         file=path.name,
                     )
+                _name_colours(page_blocks, rgb)
                 blocks.extend(page_blocks)
                 if on_page is not None:
                     on_page(number, frames)
@@ -134,11 +137,15 @@ class ImageOCRConverter:
                 path.name, f"no readable text: {reasons[0]}" if reasons else "OCR found no text in the image"
             )
         base_meta = {
-            **file_meta(path, meta.get("doc_id")),
+            **file_meta(path, meta.get(Meta.DOC_ID)),
             "mime_type": MIME_TYPES[kind],
             **meta,
         }
-        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes), base_meta["doc_id"], len(page_sizes)
+        return (
+            block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes),
+            base_meta[Meta.DOC_ID],
+            len(page_sizes),
+        )
 
     def _open(self, path: Path) -> Image.Image:
         try:
@@ -158,3 +165,12 @@ class ImageOCRConverter:
                 path.name, f"{image.width}x{image.height} pixels (the limit is {self.max_image_pixels:,})"
             )
         return image
+
+
+def _name_colours(blocks: list[Block], image: Image.Image) -> None:
+    """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``): questions
+    about charts name series by colour ("the dark brown bar"), which OCR does not read."""
+    for block in blocks:
+        if block.kind == PAGE and block.text.strip():
+            with timed("colours"):
+                block.extra[Meta.COLOURS] = colour_names(image)

@@ -33,6 +33,7 @@ from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
 from ingest.layout.running_lines import drop_running_lines
 from ingest.layout.statements import STATEMENT_FIELD, page_statements
 from ingest.pdf_interpret import interpret_page
+from ingest.schema import Meta
 from ingest.text_layer import keep_layer, ocr_reason
 from ingest.timing import timed
 
@@ -138,7 +139,7 @@ class PDFLayoutConverter:
         if path.stat().st_size == 0:
             raise EmptyFileError(path.name, "the file has 0 bytes")
         base_meta = {
-            **file_meta(path, meta.get("doc_id")),
+            **file_meta(path, meta.get(Meta.DOC_ID)),
             "mime_type": "application/pdf",
             **meta,
         }
@@ -161,7 +162,7 @@ class PDFLayoutConverter:
         statements = {page: {STATEMENT_FIELD: kind} for page, kind in page_statements(blocks, page_sizes).items()}
         return (
             block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes, page_meta=statements),
-            base_meta["doc_id"],
+            base_meta[Meta.DOC_ID],
             total,
         )
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.schema import Kind
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom; PDF points (images: pixels), origin top-left
 
-HEADING = "heading"
-TEXT = "text"
-LIST = "list"
-TABLE = "table"
-FIGURE = "figure"
-PAGE = "page"
+# the kinds as plain strings (see ingest.schema.Kind)
+HEADING = Kind.HEADING.value
+TEXT = Kind.TEXT.value
+LIST = Kind.LIST.value
+TABLE = Kind.TABLE.value
+FIGURE = Kind.FIGURE.value
+PAGE = Kind.PAGE.value
 
 
 @dataclass

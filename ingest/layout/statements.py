@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from ingest.layout.blocks import FIGURE, PAGE, Block
+from ingest.schema import Meta
 
-STATEMENT_FIELD = "statement"  # the chunk meta field
+STATEMENT_FIELD = Meta.STATEMENT  # the chunk meta field
 
 BALANCE_SHEET = "balance_sheet"
 INCOME_STATEMENT = "income_statement"

@@ -19,6 +19,7 @@ from haystack import tracing
 from ingest import timing as stage_clock
 from ingest.errors import IngestError, OutOfMemoryError, UnsupportedFormatError, causes, find_cause, summarize
 from ingest.filetypes import MIME_TYPES
+from ingest.schema import Meta
 from pipelines.batch.messages import Failed, PageProgress, Parsed, Ready, Task
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
@@ -88,7 +89,7 @@ def process(pipeline, task: Task, on_page) -> tuple[list, int]:
 
     :raises IngestError: (possibly wrapped) when the file cannot be ingested.
     """
-    known = {"doc_id": task.doc_id, "mime_type": MIME_TYPES[task.file_type]}  # for its one source
+    known = {Meta.DOC_ID: task.doc_id, Meta.MIME_TYPE: MIME_TYPES[task.file_type]}  # for its one source
     data = {
         "router": {"sources": [task.path], "file_types": [task.file_type]},
         "pdf_converter": {

@@ -9,13 +9,14 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage, ImageContent
 
 from ingest.language import writing_system
-from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
+from ingest.schema import Kind
+from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, history_messages, user_prompt
 from pipelines.generation.tiling import MAX_PIXELS, tile_crops
 from pipelines.sources import Source
 from retrievers.encoders.bm25 import terms
 
 MODES = ("auto", "text", "vision")
-VISUAL_KINDS = ("figure", "page")
+VISUAL_KINDS = (Kind.FIGURE, Kind.PAGE)
 
 
 @component
@@ -28,6 +29,10 @@ class AnswerPromptBuilder:
     crops are tiled into one labelled image (one image per message is all Llama 3.2 Vision accepts), within
     ``max_image_pixels``. ``num_ctx`` is computed from the prompt size, so Ollama never truncates silently; sources
     are dropped from the end when the prompt would not fit ``max_context``.
+
+    History: the earlier turns of a conversation (``history``, oldest first: ``question`` and ``answer``, no
+    sources) go before the question as user and assistant messages, the newest that fit ``max_history_tokens``;
+    their ``[n]`` citations are removed, since the sources are numbered afresh for each question.
 
     Relevance gate: when no retrieved chunk shares two of the question's content terms (all of them for a one-term
     question), no messages are produced and the answer is "nothing relevant found" rather than a guess. A chunk
@@ -46,6 +51,7 @@ class AnswerPromptBuilder:
         max_context: int = 16384,
         temperature: float = 0.0,
         min_dense_similarity: float = 0.2,
+        max_history_tokens: int = 1536,
     ) -> None:
         """
         :param mode: default routing, ``auto``, ``text`` or ``vision``.
@@ -57,6 +63,7 @@ class AnswerPromptBuilder:
         :param min_dense_similarity: the cosine similarity a chunk sharing one term with the question needs to pass
             the relevance gate (off-topic questions score below 0.11 on the financebench filings, their questions
             0.30 and more against their evidence).
+        :param max_history_tokens: the most prompt tokens the conversation's earlier turns may take.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -67,6 +74,7 @@ class AnswerPromptBuilder:
         self.max_context = max_context
         self.temperature = temperature
         self.min_dense_similarity = min_dense_similarity
+        self.max_history_tokens = max_history_tokens
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -78,6 +86,7 @@ class AnswerPromptBuilder:
             max_context=self.max_context,
             temperature=self.temperature,
             min_dense_similarity=self.min_dense_similarity,
+            max_history_tokens=self.max_history_tokens,
         )
 
     @classmethod
@@ -92,10 +101,16 @@ class AnswerPromptBuilder:
         generation_kwargs=dict[str, Any],
     )
     def run(
-        self, question: str, documents: list[Document], mode: str | None = None, temperature: float | None = None
+        self,
+        question: str,
+        documents: list[Document],
+        mode: str | None = None,
+        temperature: float | None = None,
+        history: list[dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         """
-        :param question: the user's question.
+        :param question: the user's question (standalone: a follow-up already rewritten).
+        :param history: earlier turns, oldest first, each ``{"question": ..., "answer": ...}``.
         :param documents: retrieved chunks, best first.
         :param mode: overrides the default routing for this call.
         :param temperature: overrides the sampling temperature for this call.
@@ -113,7 +128,9 @@ class AnswerPromptBuilder:
         imaged = [s for s in sources if s.has_crop][: self.max_images] if route == "vision" else []
         if route == "vision" and not imaged:
             route = "text"  # nothing to show: a vision request without an image is a text request
-        sources, prompt = self._fit(question, sources, [s.n for s in imaged])
+        earlier = history_messages(history or [], max_tokens=self.max_history_tokens)
+        history_tokens = sum(estimate_tokens(m.text or "") for m in earlier)
+        sources, prompt = self._fit(question, sources, [s.n for s in imaged], history_tokens)
         imaged = [s for s in imaged if s.n <= len(sources)]
         message = ChatMessage.from_user(prompt)
         if imaged:
@@ -122,9 +139,9 @@ class AnswerPromptBuilder:
             )
             image = ImageContent(base64_image=base64.b64encode(tiled).decode("ascii"), mime_type="image/jpeg")
             message = ChatMessage.from_user(content_parts=[prompt, image])
-        messages = [ChatMessage.from_system(SYSTEM_PROMPT), message]
+        messages = [ChatMessage.from_system(SYSTEM_PROMPT), *earlier, message]
         num_ctx = context_size(
-            estimate_tokens(SYSTEM_PROMPT + prompt), with_image=bool(imaged), maximum=self.max_context
+            estimate_tokens(SYSTEM_PROMPT + prompt) + history_tokens, with_image=bool(imaged), maximum=self.max_context
         )
         return {
             f"{route}_messages": messages,
@@ -142,12 +159,14 @@ class AnswerPromptBuilder:
         top = sources[: self.visual_top_n]
         return "vision" if any(s.has_crop and s.kind in VISUAL_KINDS for s in top) else "text"
 
-    def _fit(self, question: str, sources: list[Source], image_numbers: list[int]) -> tuple[list[Source], str]:
-        """Drop sources from the end until the prompt fits ``max_context``."""
+    def _fit(
+        self, question: str, sources: list[Source], image_numbers: list[int], history_tokens: int = 0
+    ) -> tuple[list[Source], str]:
+        """Drop sources from the end until the prompt (after ``history_tokens`` of history) fits ``max_context``."""
         while True:
             numbers = [n for n in image_numbers if n <= len(sources)]
             prompt = user_prompt(question, sources, image_numbers=numbers)
-            tokens = estimate_tokens(SYSTEM_PROMPT + prompt)
+            tokens = estimate_tokens(SYSTEM_PROMPT + prompt) + history_tokens
             if len(sources) <= 1 or context_size(tokens, with_image=bool(numbers), maximum=10**9) <= self.max_context:
                 return sources, prompt
             sources = sources[:-1]

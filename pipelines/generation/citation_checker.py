@@ -8,6 +8,7 @@ from typing import Any
 from haystack import component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage
 
+from ingest.schema import Meta
 from pipelines.generation.prompt import NOT_FOUND
 
 NOTHING_RELEVANT = "I found nothing about this in the documents."
@@ -74,7 +75,7 @@ class CitationChecker:
         citations = [
             {
                 k: by_number[n].get(k)
-                for k in ("n", "source", "doc_id", "page", "bbox", "kind", "section", "crop_jpeg_b64")
+                for k in ("n", Meta.SOURCE, Meta.DOC_ID, Meta.PAGE, Meta.BBOX, Meta.KIND, Meta.SECTION, Meta.CROP)
             }
             for n in cited
             if n in by_number

@@ -13,6 +13,8 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
   numbers whose labels both share a word with the sentence or question. Periods gate these too.
 - Otherwise it is **unsupported**.
+
+A number the question itself states ("more than 20% of revenue"), repeated in the answer, is not checked.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
 # significant digits, because a coarse figure ("20%") matches some pair of a big table by chance.
 SEARCH_ROWS = {1: 6, 2: 12, 3: 12}
 MAX_SEARCH_ROWS = 12
+COVERED_ROWS = 4  # labels every word of which the sentence or question names, searched besides those rows
 # a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
 # sentence or the question ("24%" is somewhere on most pages of a filing)
 DIRECT_ANY_LABEL_DIGITS = 3
@@ -50,7 +53,9 @@ _SYNONYMS = {
     "earn": {"incom", "profit"},
     "incom": {"earn", "profit"},
     "profit": {"incom", "earn", "margin"},
-    "margin": {"profit"},
+    "margin": {"profit", "revenu", "sale"},  # a margin is a profit over revenue
+    "roa": {"incom", "earn", "asset"},  # return on assets: income over total assets
+    "roe": {"incom", "earn", "equiti"},
     "capex": {"purchas", "properti", "equip", "capit", "expenditur"},
     "expenditur": {"purchas", "properti", "equip"},
     "spend": {"purchas", "expenditur", "paid"},
@@ -69,6 +74,7 @@ class _Candidate:
     number: SourceNumber
     terms: set[str]
     score: float  # how many words its label shares with the sentence (twice) and the question
+    covered: bool = False  # every word of its label is in the sentence or the question ("Total net revenue")
 
 
 @dataclass
@@ -109,7 +115,8 @@ def _candidates(numbers: list[SourceNumber], said: set[str], asked: set[str]) ->
     for x in numbers:
         words = labels[x.label]
         score = sum((2 if w in said else 1) / df[w] for w in words & (said | asked))
-        scored.append(_Candidate(x, words, score))
+        own = set(terms(x.label)) - _GENERIC
+        scored.append(_Candidate(x, words, score, bool(own) and own <= said | asked))
     return scored
 
 
@@ -149,8 +156,11 @@ def check_claims(
         ``reason``), ``total``, ``found`` (supported + computed), ``unsupported`` and ``line``.
     """
     by_n = {int(s["n"]): s for s in sources}
-    numbers = {n: source_numbers(n, s.get("text") or "") for n, s in by_n.items()}
+    numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
+    asked_figures = {_key(f) for f in answer_figures(question)}
+    # a bare answer ("7.1%") to a question about a decline is a decline
+    question_polarity = -1 if _DOWN.search(question) and not _UP.search(question) else 0
     spans = split_sentences(answer)
     sentences = []
     for start, end in spans:
@@ -165,7 +175,9 @@ def check_claims(
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
         checked = []
         for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
-            claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f))
+            if _key(f) in asked_figures:
+                continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
+            claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
             checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
@@ -177,6 +189,15 @@ def check_claims(
         "unsupported": total - found,
         "line": summary_line(found, total),
     }
+
+
+def _key(f: Figure) -> tuple:
+    return (f.value, f.scale, f.percent)
+
+
+def table_context(source: dict) -> dict:
+    """The unit line and column headers a source carries for its table rows (chunk meta), for ``source_numbers``."""
+    return {"unit": source.get("table_unit") or "", "columns": source.get("table_columns") or None}
 
 
 def summary_line(found: int, total: int) -> str:
@@ -266,13 +287,16 @@ def significant_digits(f: Figure) -> int:
 def _pairs(pool: list[_Candidate], mentioned: set[int], rows: int):
     """Ordered pairs of numbers that belong together: both in the rows whose labels match the sentence and
     question best (see the module docstring); two periods of one row are ordered later first."""
-    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)[:rows]
-    wanted = {label for _, label in labels}
+    labels = sorted({(c.score, c.number.label) for c in pool if c.score > 0}, reverse=True)
+    # a short label wholly named by the sentence or question is searched even when longer labels outscore it
+    named = [label for score, label in labels if any(c.covered for c in pool if c.number.label == label)]
+    wanted = {label for _, label in labels[:rows]} | set(named[:COVERED_ROWS])
     candidates = [c.number for c in pool if c.score > 0 and c.number.label in wanted]
     for a, b in permutations(candidates, 2):
         same_row = a.source == b.source and a.row == b.row
-        if same_row and a.period is not None and b.period is not None:
-            if a.period <= b.period:
+        if same_row and a.period is not None and b.period is not None and a.period != b.period:
+            # (two columns of one year, "July 29, 2023" and "January 28, 2023", are not ordered)
+            if a.period < b.period:
                 continue
             if len(mentioned) >= 2 and not {a.period, b.period} <= mentioned:
                 continue
@@ -305,13 +329,15 @@ def _computed(claim: _Claim, pool, frames) -> dict | None:
 def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, ordered: bool):
     """(operation, result) for every simple combination of ``a`` and ``b`` that matches the claim.
 
-    A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: written
-    negative, or said to be a decline or a rise; otherwise signs are not compared (which of two line items comes
-    first is unknown). Ratios and shares keep their sign.
+    A change between two periods of a row (``ordered``: ``a`` is the later) must have the claim's sign: a decline
+    when written negative or said to be one (by the words before it, or by a question that asks only about a
+    decline), else a rise; for other pairs signs are not compared (which of two line items comes first is
+    unknown). Ratios and shares keep their sign. A figure written negative is not the difference or change
+    of an unordered pair.
     """
     f = claim.figure
     change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
-    signed = ordered and (f.negative or claim.polarity != 0)
+    signed = ordered
     own_sign = -1 if f.negative else 1
 
     def match(result: float, value: float, tolerance: float, sign: int | None) -> float | None:
@@ -319,6 +345,19 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         got, target = (result, sign * value) if sign is not None else (abs(result), value)
         return round(result, 6) if abs(got - target) <= tolerance + 1e-9 * max(value, 1.0) else None
 
+    if f.negative and not ordered:
+        # a figure written negative is a signed claim: a change needs a known order of periods, a share or sum the sign
+        # of its operands; which of two line items comes first is unknown, so their difference has no sign
+        if f.percent and not (a.percent or b.percent) and b.value and a.scale == b.scale:
+            yield "share", match(100 * a.value / b.value, abs(f.value), f.tolerance, own_sign)
+        elif not f.percent and not (a.percent or b.percent):
+            for value, tolerance, frame in frames:
+                if (frame == "raw" and a.scale == b.scale) or (
+                    frame == "scaled" and a.declared_scale and b.declared_scale
+                ):
+                    x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
+                    yield "sum", match(x + y, value, tolerance, own_sign)
+        return
     if f.percent:
         value, tolerance = abs(f.value), f.tolerance
         if a.percent and b.percent:
@@ -327,8 +366,8 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         if a.percent or b.percent or not b.value or a.scale != b.scale:
             return
         yield "share", match(100 * a.value / b.value, value, tolerance, own_sign)
-        if not ordered and (a.period is not None or b.period is not None or a.row != b.row):
-            return  # a change is between two periods of one line item
+        if not ordered and (a.period != b.period or a.row != b.row or a.source != b.source):
+            return  # a change is between two periods of one line item (two columns of one year: order unknown)
         yield (
             "percentage change",
             match(100 * (a.value - b.value) / abs(b.value), value, tolerance, change_sign if signed else None),

@@ -3,7 +3,8 @@ where it sits (its row, column, period and the statement's unit).
 
 Pure functions, no Haystack. ``answer_figures`` finds the figures an answer claims: amounts, percentages, counts and
 per-share values, but not years used as dates, days of a month, citation markers ``[n]``, enumerations ``(1)`` or
-numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``). ``source_numbers``
+numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``) or of a period's
+name (``the 12 months ended``). ``source_numbers``
 reads a source chunk: every number with the scale the text declares for it (``(in millions, except per share
 amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers after them; ``$1.2 billion`` carries its own),
 parentheses as negatives, and its place in a table — a *row* is a run of numbers after a label (a table row in a
@@ -36,6 +37,7 @@ _REFERENCE = re.compile(
     r"\b(?:note|notes|page|pages|item|part|section|rule|form|schedule|exhibit|chapter|level|tier|phase|article)\s$",
     re.IGNORECASE,
 )
+_DURATION = re.compile(r"\s+(?:months?|weeks?)\s+(?:ended|ending)\b", re.IGNORECASE)
 CITATION = re.compile(r"[\[【]\s*(?:sources?\s*)?\d+(?:\s*(?:[,;–-]|and)\s*\d+)*\s*[\]】]", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?![\d%]|[,.]\d|\s?(?:%|percent))")
 _SHORT_FY = re.compile(r"\bFY\s?'?(\d{2})\b", re.IGNORECASE)
@@ -124,6 +126,8 @@ def _tokens(text: str, later_line: bool = False) -> list[_Token]:
             continue  # 1.2.3, COVID-19, 10-K, 5-year
         if _MONTH.search(before) or _REFERENCE.search(before):
             continue  # "December 31", "Note 7"
+        if _DURATION.match(after):
+            continue  # "the 12 months ended January 28": a period's name
         b, a = _BEFORE.search(before), _AFTER.match(after)
         currency = bool(b.group("cur") or a.group("cur"))
         unit = (a.group("unit") or "").lower()
@@ -232,10 +236,18 @@ def _scale_declarations(text: str) -> list[tuple[int, float]]:
     return found
 
 
-def source_numbers(n: int, text: str) -> list[SourceNumber]:
+def source_numbers(n: int, text: str, *, unit: str = "", columns: list[str] | None = None) -> list[SourceNumber]:
     """Every number of source ``[n]`` with its scale, row, column, block and period (years are headers, not
-    numbers, and are not returned)."""
+    numbers, and are not returned).
+
+    :param unit: the unit line of the table the chunk holds rows of (chunk meta ``table_unit``): it declares the
+        scale of every number before the text's own declarations.
+    :param columns: that table's column headers (chunk meta ``table_columns``): the header of rows that have no
+        header of years above them in the text (a window that starts inside a table), see ``_assign_periods``.
+    """
     declarations = _scale_declarations(text)
+    if unit:
+        declarations = [(-1, scale) for _, scale in _scale_declarations(unit)[:1]] + declarations
     tokens = _tokens(text)
     numbers: list[SourceNumber] = []
     rows: dict[int, list[SourceNumber]] = {}
@@ -270,7 +282,7 @@ def source_numbers(n: int, text: str) -> list[SourceNumber]:
         rows.setdefault(row, []).append(number)
         last_end = token.end
     _label_rows(rows, text)
-    _assign_periods(rows, text, tokens)
+    _assign_periods(rows, text, tokens, _column_periods(columns or []))
     return numbers
 
 
@@ -285,8 +297,18 @@ def _label_rows(rows: dict[int, list[SourceNumber]], text: str) -> None:
             cell.label = label
 
 
-def _assign_periods(rows: dict[int, list[SourceNumber]], text: str, tokens: list[_Token]) -> None:
-    headers: list[tuple[int, list[int]]] = []  # (position of the header's first year, its years)
+def _column_periods(columns: list[str]) -> list[int | None]:
+    """The year of each column header ("2018", "Fiscal 2023", "December 31, 2022"), None for one that names none."""
+    periods = []
+    for column in columns:
+        found = years(column)
+        periods.append(next(iter(found)) if len(found) == 1 else None)
+    return periods if any(p is not None for p in periods) else []
+
+
+def _text_headers(text: str, tokens: list[_Token]) -> list[tuple[int, list[int]]]:
+    """Runs of distinct years in ``text`` (a table's header): (position of the first year, the years)."""
+    headers: list[tuple[int, list[int]]] = []
     run: list[_Token] = []
     last_end = 0
     for token in tokens:
@@ -301,15 +323,63 @@ def _assign_periods(rows: dict[int, list[SourceNumber]], text: str, tokens: list
                 headers[-1] = (run[0].start, [int(t.value) for t in run])
             else:
                 headers.append((run[0].start, [int(t.value) for t in run]))
-    for cells in rows.values():
+    return headers
+
+
+def _assign_periods(
+    rows: dict[int, list[SourceNumber]], text: str, tokens: list[_Token], columns: list[int | None]
+) -> None:
+    """Give the cells of each row the period of their column, from the nearest header of years above the row in
+    the text, else from the table's column headers (``columns``, block -1).
+
+    A row fits a header with one cell per column ("—" placeholders count as cells; when the percentages of a row are
+    extra columns, its amounts alone may fit). A text window flattens a table, so a run of cells may also be several
+    unlabelled rows (a multiple of the header's width: split into rows), the tail of a row cut at the window's start
+    (its cells are the last columns) or its head cut at the window's end (the first columns).
+    """
+    headers = _text_headers(text, tokens)
+    next_row = max(rows, default=-1) + 1
+    for row in list(rows):
+        cells = rows[row]
         above = [h for h in headers if h[0] < cells[0].start]
-        if not above:
+        choices = ([above[-1]] if above else []) + ([(-1, columns)] if columns else [])
+        for block, header in choices:
+            fitted = _fit(cells, header, text)
+            if fitted is None:
+                continue
+            for cell in cells:
+                cell.block = block
+            for cell, period, part in fitted:
+                cell.period = header[period] if period is not None else None
+                if part:
+                    cell.row, cell.col = next_row + part - 1, period
+            if any(part for _, _, part in fitted):
+                next_row += max(part for _, _, part in fitted)
+            break
+        else:
+            if above:
+                for cell in cells:
+                    cell.block = above[-1][0]
+
+
+def _fit(cells: list[SourceNumber], header: list, text: str) -> list[tuple[SourceNumber, int | None, int]] | None:
+    """(cell, column index, part) for a row that fits ``header`` (see ``_assign_periods``; ``part`` > 0 numbers
+    the rows a run is split into), or None."""
+    width = len(header)
+    for group in (cells, [c for c in cells if not c.percent]):
+        if not group:
             continue
-        block, header = above[-1]
-        values = [c for c in cells if not c.percent]
-        for cell in cells:
-            cell.block = block
-        # a row with one cell per year of the header ("—" placeholders count as cells)
-        if values and max(c.col for c in values) + 1 == len(header):
-            for cell in values:
-                cell.period = header[cell.col]
+        count = max(c.col for c in group) + 1
+        if group is not cells and count == max(c.col for c in cells) + 1:
+            continue  # no percentages to leave out
+        if count == width:
+            return [(c, c.col, 0) for c in group]
+        if group is cells and count % width == 0 and count > width and len(cells) == count:
+            return [(c, c.col % width, 1 + c.col // width) for c in cells]
+    count = max(c.col for c in cells) + 1
+    if count < width and len(cells) == count:
+        if not _WORD.search(text[: cells[0].start]):
+            return [(c, width - count + c.col, 0) for c in cells]  # the tail of a row cut at the window's start
+        if not _WORD.search(text[cells[-1].end :]):
+            return [(c, c.col, 0) for c in cells]  # the head of a row cut at the window's end
+    return None

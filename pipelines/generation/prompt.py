@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from haystack.dataclasses import ChatMessage
+
 from pipelines.sources import Source
 
 SYSTEM_PROMPT = """You answer questions about the user's documents using only the numbered sources you are given.
@@ -24,6 +28,11 @@ def source_header(source: Source) -> str:
     where = f"{source.source}, page {source.page}, {source.kind}"
     if source.section:
         where += f", section: {source.section[:80]}"
+    head = source.text[:400]
+    if source.table_unit and source.table_unit not in head:
+        where += f", table {source.table_unit.strip('()')}"  # a window inside a table has lost its unit line
+    if source.table_columns and not all(c in head for c in source.table_columns):
+        where += f", columns: {' | '.join(source.table_columns)}"
     return f"[{source.n}] ({where})"
 
 
@@ -37,6 +46,31 @@ def user_prompt(question: str, sources: list[Source], *, image_numbers: list[int
         parts.append(f"The attached image shows sources {labels}; each part is labelled with its number.")
     parts.append(f"Question: {question}\nAnswer (cite sources as [n]):")
     return "\n\n".join(parts)
+
+
+HISTORY_ANSWER_CHARS = 1200  # an earlier answer is cut to this in the history
+_CITATION_MARK = re.compile(r"\s*[\[【]\s*(?:sources?\s*)?\d+(?:\s*(?:[,;–-]|and)\s*\d+)*\s*[\]】]", re.IGNORECASE)
+
+
+def history_messages(history: list[dict[str, str]], *, max_tokens: int) -> list[ChatMessage]:
+    """The newest earlier turns (oldest first) as user/assistant messages within ``max_tokens``; answers without
+    their ``[n]`` marks (the next question's sources are numbered afresh) and cut to ``HISTORY_ANSWER_CHARS``."""
+    kept: list[ChatMessage] = []
+    used = 0
+    for turn in reversed(history):
+        question = (turn.get("question") or "").strip()
+        answer = _CITATION_MARK.sub("", turn.get("answer") or "").strip()
+        if len(answer) > HISTORY_ANSWER_CHARS:
+            answer = answer[:HISTORY_ANSWER_CHARS] + " ..."
+        if not question:
+            continue
+        pair = [ChatMessage.from_user(question)] + ([ChatMessage.from_assistant(answer)] if answer else [])
+        cost = sum(estimate_tokens(m.text or "") for m in pair)
+        if used + cost > max_tokens:
+            break
+        kept[:0] = pair
+        used += cost
+    return kept
 
 
 def estimate_tokens(text: str) -> int:

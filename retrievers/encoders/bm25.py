@@ -21,7 +21,9 @@ from pathlib import Path
 
 import snowballstemmer
 
-MODEL_NAME = "docsight/bm25-snowball-en"
+from ingest.schema import SPARSE_MODEL
+
+MODEL_NAME = SPARSE_MODEL  # what a collection records as its sparse model
 K1 = 1.2
 B = 0.75
 AVG_LEN = 120.0  # typical chunk length in terms; fixed so that vectors do not depend on the corpus

@@ -8,6 +8,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
+from ingest.schema import Meta
 from retrievers.encoders.bm25 import document_vector
 from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS, text_to_embed
 
@@ -37,7 +38,7 @@ class BM25SparseDocumentEmbedder:
         """:returns: ``documents``: copies of the input with ``sparse_embedding`` set."""
         out = []
         for doc in documents:
-            language = doc.meta.get("document_language") or doc.meta.get("language")
+            language = doc.meta.get(Meta.DOCUMENT_LANGUAGE) or doc.meta.get(Meta.LANGUAGE)
             indices, values = document_vector(text_to_embed(doc, self.meta_fields_to_embed), language)
             out.append(dataclasses.replace(doc, sparse_embedding=SparseEmbedding(indices=indices, values=values)))
         return {"documents": out}

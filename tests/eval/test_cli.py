@@ -73,13 +73,19 @@ def test_chart_retrieval_is_scored_per_image_and_task(tmp_path: Path) -> None:
     report = (out / "report.md").read_text()
     assert all(f"| {task} | " in report for task in tasks)
     assert "within the group" in report
+    assert "| all | " in report and "dense over OCR, all" in report
     result = json.loads((out / "results.json").read_text())
+    assert {r["half"] for r in result["rows"]} <= {"A", "B"}
+    assert set(result["by_half"]) <= {"A", "B"} and result["by_half"]
+    assert all(set(v) >= {"docsight", "dense_ocr", "bm25_ocr_group"} for v in result["by_half"].values())
     assert result["content_questions"] == sum(r["task"].endswith("/Content") for r in picked)
     assert result["questions"] == len(picked) and set(result["summary"]) >= {
         "docsight",
         "bm25_ocr",
+        "dense_ocr",
         "docsight_group",
         "bm25_ocr_group",
+        "dense_ocr_group",
     }
 
 

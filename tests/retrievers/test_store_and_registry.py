@@ -234,3 +234,11 @@ def test_a_page_count_from_the_converter_counts_empty_trailing_pages(tmp_path: P
     assert record["pages"] == 5 and record["empty_pages"] == [3, 4, 5]
     assert record_for(chunks).pages == 2  # without one: up to the last page with a chunk
     assert registry.get("doc1").pages == 5
+
+
+def test_the_schema_names_the_vectors_as_qdrant_haystack_writes_them() -> None:
+    from haystack_integrations.document_stores.qdrant.converters import DENSE_VECTORS_NAME, SPARSE_VECTORS_NAME
+
+    from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR
+
+    assert (DENSE_VECTOR, SPARSE_VECTOR) == (DENSE_VECTORS_NAME, SPARSE_VECTORS_NAME)

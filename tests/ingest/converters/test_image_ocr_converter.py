@@ -124,3 +124,12 @@ def test_extreme_blank_images_end_as_no_text_quickly(tmp_path, size) -> None:
 def test_png_metadata_over_pillows_limits_is_too_large(tmp_path, name: str, make, match: str) -> None:
     with pytest.raises(TooLargeError, match=match):
         ImageOCRConverter().run(sources=[_write(tmp_path, name, make())])
+
+
+@pytest.mark.integration
+def test_a_chart_page_carries_the_names_of_its_colours() -> None:
+    """Questions name a chart's series by colour ("the dark yellow bar"); the page block keeps the names."""
+    docs = ImageOCRConverter().run(sources=[corpus_file("charts", "png", "group_234_chart1.png")])["documents"]
+    page = next(d for d in docs if d.meta["kind"] == "page")
+    assert page.meta["colours"][0] == "dark yellow"
+    assert all("colours" not in d.meta for d in docs if d.meta["kind"] != "page")

@@ -86,3 +86,66 @@ def test_sentences_keep_their_citations_and_uncited_figures_are_flagged(sources)
     assert second["citations"] == [1] and second["cited_by"] == "paragraph"
     assert third["figures"][0]["status"] == "unsupported" and "cites no source" in third["figures"][0]["reason"]
     assert claims["line"] == "2 of 3 figures found in the cited sources"
+
+
+@pytest.fixture(scope="module")
+def windows(tmp_path_factory) -> list[dict]:
+    """The text windows of the same page, with the table meta the chunker gives them (no header in most)."""
+    original = pdfium.PdfDocument(str(corpus_file("financebench", "pdfs", "3M_2018_10K.pdf")))
+    page = pdfium.PdfDocument.new()
+    page.import_pages(original, [59])
+    path = Path(tmp_path_factory.mktemp("windows")) / "3M_2018_10K.pdf"
+    page.save(str(path))
+    chunks = LayoutChunker().run(documents=PDFLayoutConverter().run(sources=[path])["documents"])["documents"]
+    texts = [c for c in chunks if c.meta["kind"] == "text"]
+    assert len(texts) >= 2 and any("2018" not in c.content for c in texts), "windows below the header expected"
+    return [
+        {
+            "n": n,
+            "text": c.content,
+            "source": path.name,
+            "page": 60,
+            "table_unit": c.meta.get("table_unit", ""),
+            "table_columns": c.meta.get("table_columns"),
+        }
+        for n, c in enumerate(texts, start=1)
+    ]
+
+
+def test_in_a_window_below_the_header_a_number_of_another_column_is_not_the_named_period(windows) -> None:
+    assert all(w["table_columns"] == ["2018", "2017", "2016"] for w in windows)
+    cited = "".join(f"[{w['n']}]" for w in windows)
+    wrong = _figures(f"3M spent $1,373 million on property, plant and equipment in 2018 {cited}.", windows)
+    assert wrong["$1,373 million"]["status"] == "unsupported"
+    assert "has it for 2017" in wrong["$1,373 million"]["reason"]
+    right = _figures(f"3M spent $1,373 million on property, plant and equipment in 2017 {cited}.", windows)
+    assert right["$1,373 million"]["status"] == "supported"
+    # without the table's column headers the windows cannot tell the columns apart
+    bare = [{**w, "table_columns": None} for w in windows]
+    blind = _figures(f"3M spent $1,373 million on property, plant and equipment in 2018 {cited}.", bare)
+    assert blind["$1,373 million"]["status"] == "supported"
+
+
+def test_a_negative_figure_is_not_the_difference_of_two_line_items(sources) -> None:
+    plain = _figures("Dividends paid and purchases of treasury stock differed by $1,677 million in 2018 [1].", sources)
+    assert plain["$1,677 million"]["status"] == "computed"
+    signed = _figures("Dividends paid less purchases of treasury stock was -$1,677 million in 2018 [1].", sources)
+    assert signed["-$1,677 million"]["status"] == "unsupported"
+
+
+def test_the_questions_own_number_repeated_is_not_a_claim(sources) -> None:
+    question = "Did 3M spend more than $1,000 million on property, plant and equipment in 2018?"
+    claims = check_claims(
+        "Yes, more than $1,000 million: it spent $1,577 million in 2018 [1].", sources, question=question
+    )
+    assert [f["text"] for s in claims["sentences"] for f in s["figures"]] == ["$1,577 million"]
+
+
+def test_a_change_between_two_known_periods_has_the_direction_the_sentence_gives(sources) -> None:
+    label = "Net cash provided by operating activities"
+    assert _figures(f"{label} fell 6.3% from 2016 to 2017 [1].", sources)["6.3%"]["status"] == "computed"
+    # written without a sign or a word of decline, a change is a rise: 6,240 after 6,662 is not
+    assert _figures(f"{label} changed by 6.3% from 2016 to 2017 [1].", sources)["6.3%"]["status"] == "unsupported"
+    assert _figures(f"{label} changed by 3.2% from 2017 to 2018 [1].", sources)["3.2%"]["status"] == "computed"
+    question = "How much did net cash provided by operating activities decline from 2016 to 2017?"
+    assert _figures("6.3% [1].", sources, question=question)["6.3%"]["status"] == "computed"

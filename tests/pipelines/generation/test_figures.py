@@ -55,3 +55,23 @@ def test_a_dash_opening_a_list_item_is_not_a_minus() -> None:
     assert [(f.text, f.value) for f in found] == [("100%", 100), ("100%", 100), ("-5%", -5), ("-$3M", -3)]
     assert answer_figures("-$1577.00")[0].negative  # the first line's dash is a sign
     assert not answer_figures("-100% equity", later_line=True)[0].negative
+
+
+def test_a_period_name_is_not_a_figure() -> None:
+    assert [f.text for f in answer_figures("In the 12 months ended January 28, 2023 sales were $5.2 billion.")] == [
+        "$5.2 billion"
+    ]
+
+
+def test_table_meta_gives_a_window_its_unit_and_its_columns() -> None:
+    # a window that starts inside a row, holds two unlabelled rows run together, and ends inside a row
+    text = "(388) (402) Gross profit 3,502 3,017 (5,685) 1,200 1,100 1,000 Other 5 6"
+    numbers = source_numbers(1, text, unit="(in millions, except per share amounts)", columns=["2022", "2021", "2020"])
+    by_text = {x.text: x for x in numbers}
+    assert by_text["(388)"].period == 2021 and by_text["(402)"].period == 2020  # the tail of a cut row
+    assert [by_text[t].period for t in ("3,502", "3,017", "(5,685)")] == [2022, 2021, 2020]
+    assert [by_text[t].period for t in ("1,200", "1,100", "1,000")] == [2022, 2021, 2020]
+    assert by_text["3,502"].row != by_text["1,200"].row  # two rows, not one run of six
+    assert by_text["5"].period == 2022 and by_text["6"].period == 2021  # the head of a row cut at the end
+    assert all(x.scale == 1e6 and x.declared_scale for x in numbers)
+    assert all(x.period is None for x in source_numbers(1, text))  # without the meta nothing is known

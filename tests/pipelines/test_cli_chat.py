@@ -1,0 +1,97 @@
+"""``docsight chat`` and ``docsight ask --conversation``, run as a user runs them against the Ollama test server:
+follow-ups searched as standalone questions, turns saved, Ctrl-C stopping the answer and not the program."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from pipelines.batch.runner import BatchIngest
+from pipelines.conversation.store import ConversationStore
+from pipelines.settings import Settings
+from tests.conftest import REPO, corpus_file
+from tests.support.ollama_server import FakeOllama
+
+NICS = "NICS_2015_CHECKS.pdf"
+FIRST = "How many handgun background checks did NICS record for Alabama in 2015?"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("chat")
+    shutil.copy(corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"), root / NICS)
+    settings = Settings.from_env(environ={}, qdrant_path=str(root / "q"), workers=1)
+    assert BatchIngest(settings).run([str(root / NICS)])[0].status == "ingested"
+    return root
+
+
+def _env(root, url: str, db: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSIGHT_")}
+    env.update(DOCSIGHT_QDRANT_PATH=str(root / "q"), DOCSIGHT_OLLAMA_URL=url, DOCSIGHT_CONVERSATIONS_DB=str(root / db))
+    return env
+
+
+def _docsight(*args: str, env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=REPO, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_chat_answers_follow_ups_and_ask_continues_the_saved_conversation(root) -> None:
+    with FakeOllama() as server:
+        env = _env(root, server.url, "chat.sqlite3")
+        chat = _docsight(
+            "chat", "--conversation", "checks", "--mode", "text",
+            stdin=f"{FIRST}\nAnd in 2016?\n/history\n/quit\n", env=env,
+        )  # fmt: skip
+        assert chat.returncode == 0, chat.stderr
+        assert f"{NICS}, page 1" in chat.stdout
+        standalone = FIRST.replace("2015", "2016")
+        assert f"(searched for: {standalone})" in chat.stderr
+        assert f"you: {FIRST}" in chat.stdout and "you: And in 2016?" in chat.stdout  # /history
+        asked = _docsight("ask", "--conversation", "checks", "--mode", "text", "--json", "And in 2014?", env=env)
+        assert asked.returncode == 0, asked.stderr
+        chats = server.chats()
+    payload = json.loads(asked.stdout)
+    assert payload["question"] == "And in 2014?" and payload["standalone"] == FIRST.replace("2015", "2014")
+    assert payload["citations"] and payload["citations"][0]["source"] == NICS
+    # the last answer request carried the two earlier turns
+    roles = [m["role"] for m in chats[-1]["messages"]]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
+    [conversation] = ConversationStore(root / "chat.sqlite3").list()
+    saved = ConversationStore(root / "chat.sqlite3").get(conversation.id)
+    assert conversation.name == "checks" and conversation.mode == "text"
+    assert [t.question for t in saved.turns] == [FIRST, "And in 2016?", "And in 2014?"]
+    assert all(t.complete and t.citations for t in saved.turns)
+
+
+def test_ctrl_c_stops_the_answer_not_the_chat(root) -> None:
+    with FakeOllama(stall_after=3, delay_s=60) as server:  # the answer stops streaming after three pieces
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "chat", "--mode", "text"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            env=_env(root, server.url, "stopped.sqlite3"),
+        )  # fmt: skip
+        proc.stdin.write(FIRST + "\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 120
+        while not server.chats() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # the first pieces are out; the server now stalls
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1.0)
+        out, err = proc.communicate("/quit\n", timeout=120)
+    assert proc.returncode == 0, err
+    assert "(stopped; the answer so far is saved)" in err
+    [conversation] = ConversationStore(root / "stopped.sqlite3").list()
+    (turn,) = ConversationStore(root / "stopped.sqlite3").get(conversation.id).turns
+    assert turn.question == FIRST and not turn.complete and turn.answer and turn.sources
+    assert turn.answer in out  # what was printed is what was saved

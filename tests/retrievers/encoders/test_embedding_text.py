@@ -1,0 +1,15 @@
+from haystack import Document
+
+from retrievers.encoders.embedding_text import text_to_embed
+
+
+def test_an_image_chunk_embeds_its_colour_names_and_not_its_file_name() -> None:
+    meta = {"title": "group 7 chart2", "mime_type": "image/png", "colours": ["dark brown", "beige"]}
+    doc = Document(content="Rep/Lean Rep 60", meta=meta)
+    assert text_to_embed(doc) == "colours: dark brown, beige\nRep/Lean Rep 60"
+
+
+def test_a_chunk_without_colours_embeds_as_before() -> None:
+    meta = {"title": "3M 2018 10K", "section": "Results", "mime_type": "application/pdf", "colours": []}
+    doc = Document(content="Net sales 5,363", meta=meta)
+    assert text_to_embed(doc) == "3M 2018 10K\nResults\nNet sales 5,363"
