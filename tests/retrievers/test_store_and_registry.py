@@ -219,7 +219,8 @@ def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_page_count_from_the_converter_counts_empty_trailing_pages(tmp_path: Path) -> None:
-    store, registry = open_document_store(_config(tmp_path))
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
     chunks = [
         Document(
             id=c.id,
