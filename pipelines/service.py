@@ -19,7 +19,6 @@ from ingest.documents import title_from_name
 from ingest.schema import Meta, meta_key
 from pipelines.answer import Answer
 from pipelines.conversation.followup import Rewrite, TurnContext, rewrite_followup
-from pipelines.conversation.model_rewrite import ModelRewriter
 from pipelines.conversation.store import ConversationStore
 from pipelines.conversation.turns import Conversation, Turn
 from pipelines.embedders import embedding_model_name
@@ -293,6 +292,8 @@ class DocsightService:
         rules = self.rewrite_by_rules(question, previous)
         if previous is None or self.settings.rewrite != "auto":
             return rules
+        from pipelines.conversation.model_rewrite import ModelRewriter  # loads the Ollama client
+
         rewriter = ModelRewriter(
             model=text_model or self.settings.text_model,
             url=self.settings.ollama_url,
