@@ -56,7 +56,7 @@ def docsight_ingest(files: list[Path], workers: int, store: Path) -> tuple[list[
         (folder / path.name).symlink_to(path.resolve())
     settings = Settings.from_env(qdrant_path=str(store), workers=workers, collection="bench")
     start = time.perf_counter()
-    results = BatchIngest(settings, show_progress=False, follow_symlinks=True).run([str(folder)])
+    results = BatchIngest(settings, follow_symlinks=True).run([str(folder)])
     return results, time.perf_counter() - start
 
 
@@ -329,9 +329,7 @@ def bench_responsiveness(
         idle = [timed(q) for q in questions * 2]
         results: list[FileResult] = []
         batch = threading.Thread(
-            target=lambda: results.extend(
-                BatchIngest(settings, store=store, show_progress=False, follow_symlinks=True).run([str(folder)])
-            )
+            target=lambda: results.extend(BatchIngest(settings, store=store, follow_symlinks=True).run([str(folder)]))
         )
         started = time.monotonic()
         batch.start()
@@ -436,7 +434,7 @@ def bench_many_files(counts: list[int], *, workers: int = 2) -> str:
                     finished.append(time.perf_counter())
 
             start = time.perf_counter()
-            results = BatchIngest(settings, show_progress=False, on_progress=on_progress).run([str(work / "in")])
+            results = BatchIngest(settings, on_progress=on_progress).run([str(work / "in")])
             seconds = time.perf_counter() - start
         finally:
             shutil.rmtree(work, ignore_errors=True)

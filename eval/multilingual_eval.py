@@ -124,7 +124,7 @@ def retrieval_rows(files: list[str], settings, embedder: str, questions: list[di
     with tempfile.TemporaryDirectory() as tmp:
         run_settings = _with(settings, embedder=embedder, qdrant_path=str(Path(tmp) / "qdrant"), collection="ml")
         started = time.perf_counter()
-        results = BatchIngest(run_settings, show_progress=False).run([str(CORPUS / f) for f in files])
+        results = BatchIngest(run_settings).run([str(CORPUS / f) for f in files])
         seconds = time.perf_counter() - started
         ingest = {
             "seconds": round(seconds, 1),

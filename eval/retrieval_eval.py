@@ -17,6 +17,7 @@ from eval.metrics import KS, first_hit, mean, rank_scores
 from eval.splits import HALVES, halves
 from pipelines.batch.report import FAILED
 from pipelines.batch.runner import BatchIngest
+from pipelines.progress_display import IngestProgressDisplay
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
 from pipelines.store import open_store
@@ -43,7 +44,13 @@ def _summary(rows: list[dict], systems: list[str], selected) -> dict:
 
 def ingest_documents(settings: Settings, files: list[Path], console=None) -> list:
     """Ingest what is not stored yet; returns the per-file results (failures are reported, not raised)."""
-    return BatchIngest(settings, console=console, show_progress=console is not None).run([str(f) for f in files])
+    if console is None:
+        return BatchIngest(settings).run([str(f) for f in files])
+    display = IngestProgressDisplay(console, bar=True)
+    try:
+        return BatchIngest(settings, on_progress=display).run([str(f) for f in files])
+    finally:
+        display.close()
 
 
 def evaluate(

@@ -29,16 +29,29 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def file_meta(path: Path) -> dict[str, str]:
+def file_meta(path: Path, doc_id: str | None = None) -> dict[str, str]:
     """The metadata every chunk of a file carries: ``source`` (file name), ``path``, ``title`` and ``doc_id``
-    (sha256 of the bytes). Names are made printable: they are embedded, written as JSON and shown."""
+    (sha256 of the bytes; read from the file unless the caller has hashed it already). Names are made printable:
+    they are embedded, written as JSON and shown."""
     name = printable(path.name)
     return {
         Meta.SOURCE: name,
         Meta.PATH: printable(str(path.resolve())),
         Meta.TITLE: title_from_name(name),
-        Meta.DOC_ID: sha256_file(path),
+        Meta.DOC_ID: doc_id or sha256_file(path),
     }
+
+
+def source_meta(meta: dict | list[dict] | None, count: int) -> list[dict]:
+    """A converter's ``meta`` input, one dict per source: one dict for all of them, or a list in source order.
+
+    :raises ValueError: a list whose length is not the number of sources.
+    """
+    if isinstance(meta, list):
+        if len(meta) != count:
+            raise ValueError(f"meta has {len(meta)} entries for {count} source(s)")
+        return meta
+    return [meta or {}] * count
 
 
 def title_from_name(name: str) -> str:

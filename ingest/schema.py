@@ -30,7 +30,6 @@ class Meta:
     PATH = "path"  # the file's absolute path
     TITLE = "title"  # the line embedded in front of the chunk: its document's identity label (ingest.identity)
     MIME_TYPE = "mime_type"
-    PAGES = "pages"  # pages of the document
     PAGE = "page"  # 1-based
     BBOX = "bbox"  # [x0, top, x1, bottom] in page units, origin top-left
     PAGE_SIZE = "page_size"  # [width, height] in bbox units

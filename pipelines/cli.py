@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, plain_text(value))
         elif isinstance(value, list):
             setattr(args, name, [plain_text(v) for v in value])
-    from pipelines.generation.ollama_status import OllamaError
+    from pipelines.generation.errors import OllamaError
     from retrievers.errors import StoreError
 
     try:
@@ -249,6 +249,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.batch.report import FAILED, render_table, write_report
     from pipelines.batch.runner import BatchIngest, BatchInterrupted
     from pipelines.batch.sharding import parse_shard
+    from pipelines.progress_display import IngestProgressDisplay
 
     passwords = _parse_passwords(args.password)
     if not any(Path(p).exists() for p in args.paths):
@@ -260,14 +261,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             raise _UsageError(str(exc)) from None
     console = Console(stderr=True)
-    show = not args.no_progress and console.is_terminal
+    display = IngestProgressDisplay(console, bar=not args.no_progress and console.is_terminal)
     stop = _StopOnSignal()
-    batch = BatchIngest(
-        settings, console=console, show_progress=show, shard=shard, follow_symlinks=args.follow_symlinks, stop=stop
-    )
+    batch = BatchIngest(settings, on_progress=display, shard=shard, follow_symlinks=args.follow_symlinks, stop=stop)
     try:
         with stop:
-            results = batch.run(args.paths, passwords)
+            try:
+                results = batch.run(args.paths, passwords)
+            finally:
+                display.close()
     except BatchInterrupted as interrupted:
         if args.report:
             write_report(interrupted.results, args.report)

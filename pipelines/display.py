@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape
-
 # C0 controls, DEL, C1 controls, and the Unicode bidi embeddings, overrides and isolates
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -45,4 +43,6 @@ def _unicode(text: str) -> str:
 
 def markup_safe(text: object) -> str:
     """:func:`plain`, with Rich markup escaped: for strings placed inside a Rich markup template."""
+    from rich.markup import escape  # Rich is loaded by what draws, not by every command
+
     return escape(plain(text))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from haystack_integrations.components.embedders.ollama import OllamaDocumentEmbedder, OllamaTextEmbedder
+from typing import TYPE_CHECKING
 
 from pipelines.settings import Settings, SettingsError
 from retrievers.encoders import e5, minilm
@@ -15,6 +14,9 @@ from retrievers.encoders.e5_text_embedder import E5TextEmbedder
 from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS
 from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
 from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
+
+if TYPE_CHECKING:  # the Ollama client is imported only when an Ollama embedder is configured
+    from haystack_integrations.components.embedders.ollama import OllamaDocumentEmbedder, OllamaTextEmbedder
 
 OLLAMA_PREFIX = "ollama:"
 E5_MULTILINGUAL = "e5-small-multilingual"
@@ -61,6 +63,8 @@ def embedding_spec(settings: Settings) -> EmbeddingSpec:
 
 def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | E5DocumentEmbedder | OllamaDocumentEmbedder:
     if settings.embedder.startswith(OLLAMA_PREFIX):
+        from haystack_integrations.components.embedders.ollama import OllamaDocumentEmbedder
+
         return OllamaDocumentEmbedder(
             model=settings.embedder.removeprefix(OLLAMA_PREFIX),
             url=settings.ollama_url,
@@ -81,6 +85,8 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | E5Document
 
 def text_embedder(settings: Settings) -> MiniLMTextEmbedder | E5TextEmbedder | OllamaTextEmbedder:
     if settings.embedder.startswith(OLLAMA_PREFIX):
+        from haystack_integrations.components.embedders.ollama import OllamaTextEmbedder
+
         return OllamaTextEmbedder(
             model=settings.embedder.removeprefix(OLLAMA_PREFIX),
             url=settings.ollama_url,

@@ -26,9 +26,9 @@ from retrievers.store import DocsightStore
 def build_indexing_pipeline(settings: Settings, document_store: DocsightStore | None = None) -> Pipeline:
     """Build the indexing pipeline; without ``document_store`` it ends at the embedded chunks (``sparse_embedder``).
 
-    Inputs: ``router.sources`` (file paths); optionally ``pdf_converter.passwords``, ``*_converter.meta`` and
-    ``*_converter.on_page``. Output: ``writer.documents_written`` and ``writer.records``, or, without a store,
-    ``sparse_embedder.documents``.
+    Inputs: ``router.sources`` (file paths); optionally ``router.file_types``, ``pdf_converter.passwords``,
+    ``*_converter.meta`` and ``*_converter.on_page``. Output: ``writer.documents_written`` and ``writer.records``,
+    or, without a store, ``sparse_embedder.documents`` and ``*_converter.page_counts``.
     """
     pipe = Pipeline()
     pipe.add_component("router", ContentTypeRouter())
@@ -73,4 +73,6 @@ def build_indexing_pipeline(settings: Settings, document_store: DocsightStore | 
         writer = DocsightDocumentWriter(document_store=document_store)
         pipe.add_component("writer", writer)
         pipe.connect("sparse_embedder.documents", "writer.documents")
+        pipe.connect("pdf_converter.page_counts", "writer.page_counts")
+        pipe.connect("image_converter.page_counts", "writer.page_counts")
     return pipe

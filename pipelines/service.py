@@ -19,12 +19,10 @@ from ingest.documents import title_from_name
 from ingest.schema import Meta, meta_key
 from pipelines.answer import Answer
 from pipelines.conversation.followup import Rewrite, TurnContext, rewrite_followup
-from pipelines.conversation.model_rewrite import ModelRewriter
 from pipelines.conversation.store import ConversationStore
 from pipelines.conversation.turns import Conversation, Turn
 from pipelines.embedders import embedding_model_name
-from pipelines.generation.ollama_status import OllamaError, check_ollama
-from pipelines.query import ask, build_query_pipeline
+from pipelines.generation.errors import OllamaError
 from pipelines.retrieval import build_retrieval_pipeline, retrieve
 from pipelines.settings import Settings
 from pipelines.sources import CROP_KINDS, Source
@@ -267,6 +265,8 @@ class DocsightService:
             if on_token is not None:
                 on_token(chunk.content or "")
 
+        from pipelines.query import ask  # the generation side (Ollama client) is loaded by the first question
+
         start = time.monotonic()
         answer = ask(
             self._pipeline("query", text_model or self.settings.text_model, vision_model or self.settings.vision_model),
@@ -299,6 +299,8 @@ class DocsightService:
         rules = self.rewrite_by_rules(question, previous)
         if previous is None or self.settings.rewrite != "auto":
             return rules
+        from pipelines.conversation.model_rewrite import ModelRewriter  # loads the Ollama client
+
         rewriter = ModelRewriter(
             model=text_model or self.settings.text_model,
             url=self.settings.ollama_url,
@@ -416,6 +418,8 @@ class DocsightService:
         with self._pipelines_lock:
             if key not in self._pipelines:
                 if name == "query":
+                    from pipelines.query import build_query_pipeline
+
                     chosen = dataclasses.replace(self.settings, text_model=text_model, vision_model=vision_model)
                     self._pipelines[key] = build_query_pipeline(chosen, self.store)
                 else:
@@ -439,6 +443,8 @@ class DocsightService:
         now = time.monotonic()
         if self._ollama is not None and now - self._ollama[0] < max_age_s:
             return self._ollama[1]
+        from pipelines.generation.ollama_status import check_ollama
+
         wanted = [self.settings.text_model, self.settings.vision_model]
         url = self.settings.ollama_url
         try:

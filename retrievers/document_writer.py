@@ -1,6 +1,7 @@
 """DocsightDocumentWriter: writes a document's chunks all-or-nothing and records it in the registry."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Haystack reads the Variadic marker of `page_counts` from the
+# evaluated annotation.
 
 import contextlib
 import functools
@@ -9,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.core.component.types import Variadic
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
@@ -41,7 +43,7 @@ class DocsightDocumentWriter:
         return default_to_dict(self, document_store=self.document_store.to_dict())
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DocsightDocumentWriter:
+    def from_dict(cls, data: dict[str, Any]) -> "DocsightDocumentWriter":
         return default_from_dict(cls, with_deserialized_store(data))
 
     @property
@@ -49,8 +51,11 @@ class DocsightDocumentWriter:
         return self.document_store.registry
 
     @component.output_types(documents_written=int, records=list[dict])
-    def run(self, documents: list[Document]) -> dict[str, Any]:
+    def run(self, documents: list[Document], page_counts: Variadic[dict[str, int]] = ()) -> dict[str, Any]:
         """Write chunks grouped by ``meta.doc_id``; a document whose write fails leaves no points behind.
+
+        :param page_counts: the documents' page counts by ``doc_id``, from the converters (one dict per sender);
+            without one, a document counts up to its last page with a chunk.
 
         :raises StoreFullError: an embedded store's disk has not enough room for a document (checked before any of
             its points is written).
@@ -64,11 +69,12 @@ class DocsightDocumentWriter:
         by_doc: dict[str, list[Document]] = defaultdict(list)
         for doc in documents:
             by_doc[doc.meta[Meta.DOC_ID]].append(doc)
+        pages = {doc_id: n for counts in page_counts for doc_id, n in counts.items()}
         written, records = 0, []
         for doc_id, chunks in by_doc.items():
             name = chunks[0].meta.get(Meta.SOURCE) or doc_id
             self.document_store.ensure_room(chunks, name)
-            record = record_for(chunks)
+            record = record_for(chunks, pages.get(doc_id))
             count, replaced = self.document_store.with_retries(
                 functools.partial(self._write_document, chunks, record), what=f"writing {name}", delays=WRITE_DELAYS_S
             )
@@ -103,10 +109,11 @@ class DocsightDocumentWriter:
             raise
 
 
-def record_for(chunks: list[Document]) -> DocumentRecord:
+def record_for(chunks: list[Document], pages: int | None = None) -> DocumentRecord:
+    """The registry record of one document's chunks; ``pages`` is its page count (default: its last chunk's page)."""
     first = chunks[0].meta
     kinds = [c.meta.get(Meta.KIND) for c in chunks]
-    pages = int(first.get(Meta.PAGES) or max(c.meta.get(Meta.PAGE, 0) for c in chunks))
+    pages = int(pages or max(c.meta.get(Meta.PAGE, 0) for c in chunks))
     return DocumentRecord(
         point_ids=[str(uuid.UUID(convert_id(c.id))) for c in chunks],
         doc_id=first[Meta.DOC_ID],

@@ -277,7 +277,7 @@ class IngestQueue:
     def _run(self, job: IngestJob) -> None:
         job.state, job.started = RUNNING, time.time()
         try:
-            results = BatchIngest(self.settings, store=self.store, show_progress=False, on_progress=job._update).run(
+            results = BatchIngest(self.settings, store=self.store, on_progress=job._update).run(
                 job.files, job.passwords
             )
         except Exception as exc:  # shown to the user; the batch's own failures are per-file results instead

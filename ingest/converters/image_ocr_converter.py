@@ -11,14 +11,16 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ingest.chart_colours import colour_names
-from ingest.documents import block_documents, file_meta
+from ingest.documents import block_documents, file_meta, source_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
-from ingest.filetypes import HEIC, MIME_TYPES, detect_type
+from ingest.filetypes import HEIC, IMAGE_TYPES, MIME_TYPES, detect_type
 from ingest.image_prep import decode_error, prepare_for_ocr, register_heif
 from ingest.layout.blocks import PAGE, Block
 from ingest.layout.ocr_page import ocr_page_blocks
 from ingest.schema import Meta
 from ingest.timing import timed
+
+_TYPES_BY_MIME = {MIME_TYPES[kind]: kind for kind in IMAGE_TYPES}
 
 
 @component
@@ -72,29 +74,38 @@ class ImageOCRConverter:
     def from_dict(cls, data: dict[str, Any]) -> ImageOCRConverter:
         return default_from_dict(cls, data)
 
-    @component.output_types(documents=list[Document])
+    @component.output_types(documents=list[Document], page_counts=dict[str, int])
     def run(
         self,
         sources: list[str | Path],
-        meta: dict[str, Any] | None = None,
+        meta: dict[str, Any] | list[dict[str, Any]] | None = None,
         on_page: Callable[[int, int], None] | None = None,
-    ) -> dict[str, list[Document]]:
+    ) -> dict[str, Any]:
         """OCR image files.
 
         :param sources: image file paths.
-        :param meta: extra metadata added to every Document.
+        :param meta: extra metadata added to every Document: one dict for all sources or one per source. A
+            ``doc_id`` or ``mime_type`` given here was computed by the caller (the file is not hashed or sniffed
+            again).
         :param on_page: called as ``on_page(done, total)`` after each page (frame).
-        :returns: ``documents``: OCR text blocks and one ``page`` block per image page.
+        :returns: ``documents``: OCR text blocks and one ``page`` block per image page; ``page_counts``: each
+            source's page (frame) count by ``doc_id``.
         :raises IngestError: for the first source that cannot be converted (unsupported, corrupt, too large,
             no text found by OCR).
         """
         documents: list[Document] = []
-        for source in sources:
-            documents.extend(self._convert(Path(source), meta or {}, on_page))
-        return {"documents": documents}
+        page_counts: dict[str, int] = {}
+        for source, extra in zip(sources, source_meta(meta, len(sources)), strict=True):
+            blocks, doc_id, pages = self._convert(Path(source), extra, on_page)
+            documents.extend(blocks)
+            page_counts[doc_id] = pages
+        return {"documents": documents, "page_counts": page_counts}
 
-    def _convert(self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None) -> list[Document]:
-        kind = detect_type(path)
+    def _convert(
+        self, path: Path, meta: dict, on_page: Callable[[int, int], None] | None
+    ) -> tuple[list[Document], str, int]:
+        """:returns: the file's blocks, its doc id and its page count."""
+        kind = _TYPES_BY_MIME.get(meta.get(Meta.MIME_TYPE, "")) or detect_type(path)
         if kind == HEIC and not register_heif():
             raise UnsupportedFormatError(path.name, "HEIC images need the pi-heif package")
         blocks: list[Block] = []
@@ -126,12 +137,15 @@ class ImageOCRConverter:
                 path.name, f"no readable text: {reasons[0]}" if reasons else "OCR found no text in the image"
             )
         base_meta = {
-            **file_meta(path),
+            **file_meta(path, meta.get(Meta.DOC_ID)),
             "mime_type": MIME_TYPES[kind],
-            "pages": len(page_sizes),
             **meta,
         }
-        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes)
+        return (
+            block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes),
+            base_meta[Meta.DOC_ID],
+            len(page_sizes),
+        )
 
     def _open(self, path: Path) -> Image.Image:
         try:

@@ -15,7 +15,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.crops import render_region
-from ingest.documents import block_documents, file_meta
+from ingest.documents import block_documents, file_meta, source_meta
 from ingest.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -33,6 +33,7 @@ from ingest.layout.pdf_page import body_font_size, layout_blocks, page_words
 from ingest.layout.running_lines import drop_running_lines
 from ingest.layout.statements import STATEMENT_FIELD, page_statements
 from ingest.pdf_interpret import interpret_page
+from ingest.schema import Meta
 from ingest.text_layer import keep_layer, ocr_reason
 from ingest.timing import timed
 
@@ -101,38 +102,44 @@ class PDFLayoutConverter:
     def from_dict(cls, data: dict[str, Any]) -> PDFLayoutConverter:
         return default_from_dict(cls, data)
 
-    @component.output_types(documents=list[Document])
+    @component.output_types(documents=list[Document], page_counts=dict[str, int])
     def run(
         self,
         sources: list[str | Path],
-        meta: dict[str, Any] | None = None,
+        meta: dict[str, Any] | list[dict[str, Any]] | None = None,
         passwords: dict[str, str] | None = None,
         on_page: ProgressCallback | None = None,
-    ) -> dict[str, list[Document]]:
+    ) -> dict[str, Any]:
         """Convert PDFs to block Documents.
 
         :param sources: PDF file paths.
-        :param meta: extra metadata added to every Document.
+        :param meta: extra metadata added to every Document: one dict for all sources or one per source. A
+            ``doc_id`` given here is the file's sha256 computed by the caller (the file is then not hashed again).
         :param passwords: passwords by file name (or path) for encrypted PDFs.
         :param on_page: called as ``on_page(done, total)`` after each page.
-        :returns: ``documents``: the blocks of all sources in reading order.
+        :returns: ``documents``: the blocks of all sources in reading order; ``page_counts``: each source's page
+            count by ``doc_id`` (pages without text included).
         :raises IngestError: for the first source that cannot be converted (encrypted, corrupt, too large,
             no text); the message names the file and the reason.
         """
         documents: list[Document] = []
-        for source in sources:
+        page_counts: dict[str, int] = {}
+        for source, extra in zip(sources, source_meta(meta, len(sources)), strict=True):
             path = Path(source)
             password = (passwords or {}).get(str(path)) or (passwords or {}).get(path.name)
-            documents.extend(self._convert(path, password, meta or {}, on_page))
-        return {"documents": documents}
+            blocks, doc_id, pages = self._convert(path, password, extra, on_page)
+            documents.extend(blocks)
+            page_counts[doc_id] = pages
+        return {"documents": documents, "page_counts": page_counts}
 
     def _convert(
         self, path: Path, password: str | None, meta: dict, on_page: ProgressCallback | None
-    ) -> list[Document]:
+    ) -> tuple[list[Document], str, int]:
+        """:returns: the file's blocks, its doc id and its page count."""
         if path.stat().st_size == 0:
             raise EmptyFileError(path.name, "the file has 0 bytes")
         base_meta = {
-            **file_meta(path),
+            **file_meta(path, meta.get(Meta.DOC_ID)),
             "mime_type": "application/pdf",
             **meta,
         }
@@ -140,7 +147,7 @@ class PDFLayoutConverter:
         page_errors: list[str] = []
         page_sizes: dict[int, tuple[float, float]] = {}
         try:
-            total = self._parse_pages(path, password, blocks, page_errors, page_sizes, base_meta, on_page)
+            total = self._parse_pages(path, password, blocks, page_errors, page_sizes, on_page)
         except (MalformedPDFException, PdfminerException, PSException) as exc:  # the document structure itself
             if find_cause(exc, MemoryError) is not None:
                 raise OutOfMemoryError(path.name, "reading it needs more memory than a worker may use") from None
@@ -153,7 +160,11 @@ class PDFLayoutConverter:
             raise NoTextError(path.name, f"none of its {total} page(s) yielded text, even after OCR{detail}")
         blocks = drop_running_lines(blocks, page_sizes)
         statements = {page: {STATEMENT_FIELD: kind} for page, kind in page_statements(blocks, page_sizes).items()}
-        return block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes, page_meta=statements)
+        return (
+            block_documents(blocks, base_meta=base_meta, page_sizes=page_sizes, page_meta=statements),
+            base_meta[Meta.DOC_ID],
+            total,
+        )
 
     def _parse_pages(
         self,
@@ -162,7 +173,6 @@ class PDFLayoutConverter:
         blocks: list[Block],
         page_errors: list[str],
         page_sizes: dict[int, tuple[float, float]],
-        base_meta: dict,
         on_page: ProgressCallback | None,
     ) -> int:
         """Parse every page into ``blocks`` (one page's failure is recorded, not raised); returns the page count."""
@@ -172,7 +182,6 @@ class PDFLayoutConverter:
                 raise CorruptFileError(path.name, "the PDF has no pages")
             if total > self.max_pages:
                 raise TooLargeError(path.name, f"{total} pages (the limit is {self.max_pages}, DOCSIGHT_MAX_PAGES)")
-            base_meta["pages"] = total
             body_size = None
             for number, page in enumerate(pdf.pages, start=1):
                 try:
@@ -220,7 +229,7 @@ class PDFLayoutConverter:
             ocr_blocks = self._ocr_page(page, number, file)
             if not keep_layer(words, ocr_blocks):
                 return ocr_blocks, body_size or 10.0
-        blocks, _, _ = layout_blocks(page, number, body_size or 10.0)
+        blocks, _, _ = layout_blocks(page, number, body_size or 10.0, words)
         for block in blocks:
             if block.kind in (TABLE, FIGURE):
                 with timed("crop"):

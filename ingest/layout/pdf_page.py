@@ -116,37 +116,39 @@ def _cluster(boxes: list[BBox], gap: float) -> list[tuple[BBox, int]]:
     return clusters
 
 
-def layout_blocks(page, page_number: int, body_size: float) -> tuple[list[Block], list[BBox], list[BBox]]:
+def layout_blocks(
+    page, page_number: int, body_size: float, words: list[Word] | None = None
+) -> tuple[list[Block], list[BBox], list[BBox]]:
     """Analyse one page.
 
+    :param words: the page's :func:`page_words`, when the caller has them already (they are extracted otherwise).
     :returns: (text blocks in reading order with tables and figures placed where they occur, table boxes,
         figure boxes). Table and figure blocks carry their text but no crop yet.
     """
     if _mostly_sideways(page):
         return _sideways_blocks(page, page_number), [], []
-    words = page_words(page)
+    if words is None:
+        words = page_words(page)
     tables = find_tables(page)
     table_boxes = [b for b, _ in tables]
     figure_boxes = find_figures(page, table_boxes)
-    flow, table_words, figure_words = [], {i: [] for i in range(len(tables))}, {i: [] for i in range(len(figure_boxes))}
+    flow: list[Word] = []
+    figure_words: dict[int, list[Word]] = {i: [] for i in range(len(figure_boxes))}
     for w in words:
-        for i, tb in enumerate(table_boxes):
-            if overlap_ratio(w.bbox, tb) > 0.5:
-                table_words[i].append(w)
+        if any(overlap_ratio(w.bbox, tb) > 0.5 for tb in table_boxes):
+            continue  # a table's text is its Markdown
+        for i, fb in enumerate(figure_boxes):
+            if overlap_ratio(w.bbox, fb) > 0.5:
+                figure_words[i].append(w)
                 break
         else:
-            for i, fb in enumerate(figure_boxes):
-                if overlap_ratio(w.bbox, fb) > 0.5:
-                    figure_words[i].append(w)
-                    break
-            else:
-                flow.append(w)
+            flow.append(w)
 
     blocks: list[Block] = []
     for region in reading_order(flow):
         blocks.extend(_region_blocks(region, page_number, body_size))
     blocks = promote_text_tables(blocks)
-    for (bbox, markdown), _ in zip(tables, table_words.values(), strict=True):
+    for bbox, markdown in tables:
         _place(blocks, Block(TABLE, markdown, page_number, bbox))
     for i, bbox in enumerate(figure_boxes):
         inside = " ".join(line_text(line) for line in group_lines(figure_words[i]))

@@ -29,15 +29,25 @@ class ContentTypeRouter:
         return default_from_dict(cls, data)
 
     @component.output_types(pdf=list[str], image=list[str], unsupported=list[str])
-    def run(self, sources: list[str | Path]) -> dict[str, list[str]]:
-        """:returns: the sources split into ``pdf``, ``image`` and ``unsupported`` (empty, unreadable or other)."""
+    def run(self, sources: list[str | Path], file_types: list[str] | None = None) -> dict[str, list[str]]:
+        """
+        :param file_types: each source's type (a value of ``ingest.filetypes.SUPPORTED_TYPES``), when the caller
+            has detected it already; the files are then not read here.
+        :returns: the sources split into ``pdf``, ``image`` and ``unsupported`` (empty, unreadable or other).
+        :raises ValueError: ``file_types`` does not have one entry per source.
+        """
+        if file_types is not None and len(file_types) != len(sources):
+            raise ValueError(f"file_types has {len(file_types)} entries for {len(sources)} source(s)")
         routed: dict[str, list[str]] = {"pdf": [], "image": [], "unsupported": []}
-        for source in sources:
+        for i, source in enumerate(sources):
             path = Path(source)
-            try:
-                kind = detect_type(path)
-            except (IngestError, OSError):
-                routed["unsupported"].append(str(path))
-                continue
+            if file_types is not None:
+                kind = file_types[i]
+            else:
+                try:
+                    kind = detect_type(path)
+                except (IngestError, OSError):
+                    routed["unsupported"].append(str(path))
+                    continue
             routed["pdf" if kind == PDF else "image" if kind in IMAGE_TYPES else "unsupported"].append(str(path))
         return routed

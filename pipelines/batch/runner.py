@@ -19,10 +19,10 @@ from ingest.discovery import discover
 from ingest.documents import sha256_file
 from ingest.errors import IngestError, TooLargeError
 from ingest.filetypes import detect_type
+from pipelines.batch.messages import Failed, PageProgress, Parsed, Ready, Task, WorkerMessage
 from pipelines.batch.report import FAILED, INGESTED, SKIPPED, UNCHANGED, FileResult
 from pipelines.batch.sharding import in_shard
-from pipelines.batch.worker import Task, worker_main
-from pipelines.display import markup_safe, plain
+from pipelines.batch.worker import worker_main
 from pipelines.settings import Settings
 from pipelines.store import open_store
 from retrievers.document_writer import DocsightDocumentWriter
@@ -102,8 +102,6 @@ class BatchIngest:
         self,
         settings: Settings,
         *,
-        console=None,
-        show_progress: bool = True,
         store: DocsightStore | None = None,
         on_progress: Callable[[BatchProgress, FileResult | None], None] | None = None,
         shard: tuple[int, int] | None = None,
@@ -111,18 +109,16 @@ class BatchIngest:
         stop: threading.Event | None = None,
     ) -> None:
         """
-        :param console: a rich console for the progress bar (``show_progress``) or one line per file.
         :param store: an open store to write to (kept open); by default the configured store is opened and closed.
         :param on_progress: called from the thread that runs the batch, about twice a second and whenever a file
             is finished (with its result; files decided without parsing, unchanged or refused, right after the check).
+            A progress bar or log (the CLI's, :mod:`pipelines.progress_display`) is fed by it.
         :param shard: ``(index, count)``: process only the files of this shard (see :mod:`pipelines.batch.sharding`).
         :param follow_symlinks: follow symlinks out of the named folders (by default they are skipped and reported).
         :param stop: when set, the batch stops before the next file or write and raises :class:`BatchInterrupted`
             (a document being written is finished first; files being parsed are left for the next run).
         """
         self.settings = settings
-        self.console = console
-        self.show_progress = show_progress
         self.store = store
         self.on_progress = on_progress
         self.shard = shard
@@ -167,7 +163,7 @@ class BatchIngest:
                         path.name,
                         f"{size / 1e6:.0f} MB (the limit is {self.settings.max_file_mb} MB, DOCSIGHT_MAX_FILE_MB)",
                     )
-                detect_type(path)
+                file_type = detect_type(path)
                 doc_id = sha256_file(path)
             except IngestError as exc:
                 results[key] = FileResult(file=key, status=FAILED, error=exc.message)
@@ -194,7 +190,7 @@ class BatchIngest:
             else:
                 seen[doc_id] = key
                 password = passwords.get(key) or passwords.get(path.name)
-                tasks.append(Task(task_id=task_id, path=key, password=password))
+                tasks.append(Task(task_id=task_id, path=key, doc_id=doc_id, file_type=file_type, password=password))
         if self.on_progress is not None:  # files decided without parsing are finished now, not at the batch's end
             decided = BatchProgress(files_total=len(tasks))
             for result in results.values():
@@ -217,7 +213,6 @@ class BatchIngest:
         by_id = {t.task_id: t for t in tasks}
         pending = list(tasks)
         progress = BatchProgress(files_total=len(tasks))
-        display = _Display(self.console, progress) if self.show_progress and self.console is not None else None
         next_wid = n_workers
         last_notified = 0.0
         try:
@@ -240,8 +235,6 @@ class BatchIngest:
                     result = self._handle(message, workers, by_id, writer, out, progress)
                     if result is not None:
                         finished = result
-                        if display is None:
-                            self._log_line(result, progress)
                         self._notify(progress, workers, result)
                 self._check_stop()  # a signal to the whole group also ends the workers: not their files' fault
                 for wid in list(workers):
@@ -261,8 +254,6 @@ class BatchIngest:
                     if pending or any(w.task for w in workers.values()) or len(out) < len(tasks):
                         workers[next_wid] = self._start_worker(ctx, next_wid, results_q)
                         next_wid += 1
-                if display is not None:
-                    display.update(workers)
                 if finished is None and time.monotonic() - last_notified > 0.5:
                     self._notify(progress, workers, None)
                     last_notified = time.monotonic()
@@ -276,8 +267,6 @@ class BatchIngest:
                 if worker.process.is_alive():
                     worker.process.kill()
                     worker.process.join(5)
-            if display is not None:
-                display.close()
 
     def _notify(self, progress: BatchProgress, workers: dict, finished: FileResult | None) -> None:
         if self.on_progress is None:
@@ -329,48 +318,35 @@ class BatchIngest:
             )
         return None
 
-    def _log_line(self, result: FileResult, progress: BatchProgress) -> None:
-        if self.console is None:
-            return
-        detail = result.error if result.status == FAILED else f"{result.pages} pages, {result.chunks} chunks"
-        self.console.print(
-            f"[{progress.files_done}/{progress.files_total}] {result.status} {plain(Path(result.file).name)}: "
-            f"{plain(detail)} "
-            f"({result.seconds:.1f}s, {progress.pages_per_second:.1f} pages/s)",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-
-    def _handle(self, message, workers, by_id, writer, out, progress) -> FileResult | None:
+    def _handle(self, message: WorkerMessage, workers, by_id, writer, out, progress) -> FileResult | None:
         """Apply one worker message; returns the file's result when the file is finished."""
-        kind, wid = message[0], message[1]
-        worker = workers.get(wid)
-        if kind == "ready":
+        worker = workers.get(message.worker_id)
+        if isinstance(message, Ready):
             if worker is not None:
                 worker.ready = True
             return None
-        task = by_id[message[2]]
+        task = by_id[message.task_id]
         if worker is None or worker.task is None or worker.task.task_id != task.task_id:
             return None  # a late message from a worker that was already replaced
-        if kind == "page":
-            progress.current_pages[task.task_id] = message[3]
-            progress.page_totals[task.task_id] = message[4]
+        if isinstance(message, PageProgress):
+            progress.current_pages[task.task_id] = message.done
+            progress.page_totals[task.task_id] = message.total
             return None
         progress.current_pages.pop(task.task_id, None)
         progress.page_totals.pop(task.task_id, None)
         progress.files_done += 1
         worker.task = None
-        if kind == "failed":
-            worker.retiring = message[5]
-            out[task.path] = FileResult(file=task.path, status=FAILED, error=message[3], seconds=message[4])
+        if isinstance(message, Failed):
+            worker.retiring = message.retiring
+            out[task.path] = FileResult(file=task.path, status=FAILED, error=message.reason, seconds=message.seconds)
             return out[task.path]
-        chunks, seconds, stats = message[3], message[4], message[5]
+        assert isinstance(message, Parsed)
         start = time.monotonic()
         progress.writing = task.path
         self._notify(progress, workers, None)
         try:
-            record = writer.run(documents=chunks)["records"][0]
+            written = writer.run(documents=message.chunks, page_counts=[{task.doc_id: message.pages}])
+            record = written["records"][0]
         except Exception as exc:  # the writer has removed the document's partial points
             out[task.path] = FileResult(file=task.path, status=FAILED, error=write_error(exc))
             return out[task.path]
@@ -385,9 +361,9 @@ class BatchIngest:
             chunks=record["chunks"],
             figures=record["figures"],
             tables=record["tables"],
-            seconds=seconds + time.monotonic() - start,
-            stages={**stats["stages"], "write": time.monotonic() - start},
-            peak_rss_mb=stats["peak_rss_mb"],
+            seconds=message.seconds + time.monotonic() - start,
+            stages={**message.stages, "write": time.monotonic() - start},
+            peak_rss_mb=message.peak_rss_mb,
             note=_note(record),
         )
         return out[task.path]
@@ -427,47 +403,3 @@ def _note(record: dict) -> str | None:
     for page, reason in list(record.get("unreadable_pages", {}).items())[:3]:
         notes.append(f"page {page}: no readable text ({reason}); its image is kept for the vision model")
     return "; ".join(notes) or None
-
-
-class _Display:
-    """A rich progress bar: files, pages, pages/s and the files in progress."""
-
-    def __init__(self, console, progress: BatchProgress) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.state = progress
-        self.bar = Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("files"),
-            TextColumn("{task.fields[pages]} pages"),
-            TextColumn("{task.fields[rate]:.1f} pages/s"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}"),
-            console=console,
-            transient=False,
-        )
-        self.task = self.bar.add_task("ingest", total=progress.files_total, pages=0, rate=0.0, current="")
-        self.bar.start()
-
-    def update(self, workers: dict) -> None:
-        # a name is a field of a markup template: escaped, with its control characters made visible
-        current = markup_safe(", ".join(plain(Path(w.task.path).name) for w in workers.values() if w.task)[:80])
-        self.bar.update(
-            self.task,
-            completed=self.state.files_done,
-            pages=self.state.pages,
-            rate=self.state.pages_per_second,
-            current=current,
-        )
-
-    def close(self) -> None:
-        self.bar.update(
-            self.task,
-            completed=self.state.files_done,
-            pages=self.state.pages,
-            rate=self.state.pages_per_second,
-            current="",
-        )
-        self.bar.stop()

@@ -1,9 +1,7 @@
 """The worker process of a batch ingestion: runs the indexing pipeline (without the writer) on one file at a time.
 
-Messages to the parent, on ``results``: ``("ready", wid, None)``, ``("page", wid, task, done, total)``,
-``("done", wid, task, chunks, seconds, stats)`` and ``("failed", wid, task, reason, seconds, retiring)``; a
-``retiring`` worker exits after that message (it ran out of memory) and takes no further task. A worker that dies
-is detected by the parent.
+It takes :class:`~pipelines.batch.messages.Task` s and answers with the messages of :mod:`pipelines.batch.messages`
+on ``results``. A worker that dies is detected by the parent.
 """
 
 from __future__ import annotations
@@ -15,23 +13,16 @@ import signal
 import sys
 import time
 import traceback
-from dataclasses import dataclass
-from pathlib import Path
 
 from haystack import tracing
 
 from ingest import timing as stage_clock
 from ingest.errors import IngestError, OutOfMemoryError, UnsupportedFormatError, causes, find_cause, summarize
-from ingest.filetypes import detect_type
+from ingest.filetypes import MIME_TYPES
+from ingest.schema import Meta
+from pipelines.batch.messages import Failed, PageProgress, Parsed, Ready, Task
 from pipelines.batch.timing import ComponentTimer
 from pipelines.settings import Settings
-
-
-@dataclass(frozen=True)
-class Task:
-    task_id: int
-    path: str
-    password: str | None = None
 
 
 def describe_error(exc: BaseException, memory_limit_mb: int | None = None) -> str:
@@ -90,21 +81,32 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def process(pipeline, task: Task, on_page) -> list:
-    """Run the pipeline on one file; returns its embedded chunks.
+def process(pipeline, task: Task, on_page) -> tuple[list, int]:
+    """Run the pipeline on one file; returns its embedded chunks and its page count.
+
+    The file's type and sha256 come with the task: the router, the converters and ``file_meta`` do not read the
+    file again for them.
 
     :raises IngestError: (possibly wrapped) when the file cannot be ingested.
     """
-    detect_type(Path(task.path))  # a specific error (empty, unsupported) before any parsing
+    known = {Meta.DOC_ID: task.doc_id, Meta.MIME_TYPE: MIME_TYPES[task.file_type]}  # for its one source
     data = {
-        "router": {"sources": [task.path]},
-        "pdf_converter": {"on_page": on_page, "passwords": {task.path: task.password} if task.password else None},
-        "image_converter": {"on_page": on_page},
+        "router": {"sources": [task.path], "file_types": [task.file_type]},
+        "pdf_converter": {
+            "meta": known,
+            "on_page": on_page,
+            "passwords": {task.path: task.password} if task.password else None,
+        },
+        "image_converter": {"meta": known, "on_page": on_page},
     }
     out = pipeline.run(data)
     if out.get("router", {}).get("unsupported"):
         raise UnsupportedFormatError(task.path, "not a PDF or a supported image")
-    return out["sparse_embedder"]["documents"]
+    counts = {
+        **out.get("pdf_converter", {}).get("page_counts", {}),
+        **out.get("image_converter", {}).get("page_counts", {}),
+    }
+    return out["sparse_embedder"]["documents"], counts.get(task.doc_id, 0)
 
 
 def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
@@ -118,7 +120,7 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
     limit_memory(settings.max_worker_memory_mb)
     timer = ComponentTimer()
     tracing.enable_tracing(timer)
-    results.put(("ready", worker_id, None))
+    results.put(Ready(worker_id))
     while True:
         task = _next_task(tasks, results)
         if task is None:
@@ -129,16 +131,17 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
         try:
             timer.take()
             stage_clock.take()
-            chunks = process(pipeline, task, on_page)
-            stats = {"stages": stage_seconds(timer.take(), stage_clock.take()), "peak_rss_mb": peak_rss_mb()}
-            results.put(("done", worker_id, task.task_id, chunks, time.monotonic() - start, stats))
+            chunks, pages = process(pipeline, task, on_page)
+            stages = stage_seconds(timer.take(), stage_clock.take())
+            seconds = time.monotonic() - start
+            results.put(Parsed(worker_id, task.task_id, chunks, pages, seconds, stages, peak_rss_mb()))
         except Exception as exc:
             reason = describe_error(exc, settings.max_worker_memory_mb)
             if reason.startswith("internal error"):
                 traceback.print_exc()
             # a failed allocation can leave native libraries in a bad state: a fresh worker takes over
             retiring = out_of_memory(exc)
-            results.put(("failed", worker_id, task.task_id, reason, time.monotonic() - start, retiring))
+            results.put(Failed(worker_id, task.task_id, reason, time.monotonic() - start, retiring))
             if retiring:
                 return
 
@@ -187,4 +190,4 @@ class _PageReporter:
             self.last = now
             if self.parent is not None and not self.parent.is_alive():
                 os._exit(0)  # the batch was killed: the rest of this file would be parsed for nobody
-            self.results.put(("page", self.worker_id, self.task_id, done, total))
+            self.results.put(PageProgress(self.worker_id, self.task_id, done, total))

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import httpx
 
+from pipelines.generation.errors import OllamaError
 from pipelines.generation.http_deadline import DeadlineTransport, is_deadline
 from pipelines.generation.ollama_chat_generator import auth_headers
 
-
-class OllamaError(RuntimeError):
-    """Ollama cannot answer: not running, model missing, or too slow. The message says what to do."""
+__all__ = ["OllamaError", "OllamaStatus", "check_ollama", "explain_failure"]
 
 
 @dataclass

@@ -105,7 +105,7 @@ def test_a_batch_of_mutated_files_reports_every_file(settings, tmp_path: Path) -
         op = ["flip", "truncate", "insert", "zero"][i % 4]
         mutated = mutate(data, op, rng.random(), rng.randint(1, 2000), rng.randbytes(16))
         (folder / f"{i:02d}-{op}{Path(seed).suffix}").write_bytes(mutated)
-    results = BatchIngest(settings, show_progress=False).run([str(folder)])
+    results = BatchIngest(settings).run([str(folder)])
     assert len(results) == len(SEEDS)
     for result in results:
         assert result.status == INGESTED or (result.status == FAILED and result.error.startswith(SPECIFIC)), result

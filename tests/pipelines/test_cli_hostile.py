@@ -36,7 +36,7 @@ def store(tmp_path_factory) -> Path:
     for memo, name in zip(memos, HOSTILE, strict=True):
         memo.rename(memo.with_name(name))
     settings = Settings.from_env(environ={}, qdrant_path=str(root / "q"), workers=1)
-    assert all(r.status == "ingested" for r in BatchIngest(settings, show_progress=False).run([str(root / "in")]))
+    assert all(r.status == "ingested" for r in BatchIngest(settings).run([str(root / "in")]))
     return root / "q"
 
 

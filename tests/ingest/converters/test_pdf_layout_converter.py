@@ -160,3 +160,15 @@ def test_a_figure_on_a_vast_page_gets_a_bounded_crop(tmp_path) -> None:
     assert hostile_inputs.TEXT in _text(docs)
     figure = next(d for d in docs if d.meta["kind"] == "figure")
     assert max(Image.open(io.BytesIO(base64.b64decode(figure.meta["crop_jpeg_b64"]))).size) <= 1024
+
+
+def test_a_doc_id_from_the_caller_is_used_and_the_page_count_is_an_output_not_chunk_meta() -> None:
+    path = corpus_file("parsers", "unstructured__layout-parser-paper-with-empty-pages.pdf")
+    hashed = PDFLayoutConverter().run(sources=[path])
+    assert hashed["page_counts"] == {hashed["documents"][0].meta["doc_id"]: 4}  # pages 2 and 3 have no text
+    given = PDFLayoutConverter().run(sources=[path], meta=[{"doc_id": "f" * 64}])
+    assert {d.meta["doc_id"] for d in given["documents"]} == {"f" * 64}
+    assert given["page_counts"] == {"f" * 64: 4}
+    assert not any("pages" in d.meta for d in given["documents"])
+    with pytest.raises(ValueError, match="meta has 2 entries for 1 source"):
+        PDFLayoutConverter().run(sources=[path], meta=[{}, {}])

@@ -68,3 +68,11 @@ def test_sideways_text_is_read_as_words() -> None:
     blocks, _, _, _ = _blocks("unstructured__rotated-page-90.pdf", 1, "parsers")
     text = " ".join(b.text for b in blocks)
     assert "Rotated page fixture" in text and "Hello World Test Text" in text
+
+
+def test_words_given_by_the_caller_give_the_same_layout_as_words_extracted_here() -> None:
+    with pdfplumber.open(corpus_file("parsers", "unstructured__embedded-images-tables.pdf")) as pdf:
+        page = pdf.pages[0]
+        words = page_words(page)
+        size = body_font_size(words)
+        assert layout_blocks(page, 1, size, words) == layout_blocks(page, 1, size)

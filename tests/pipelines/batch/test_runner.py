@@ -122,7 +122,7 @@ def test_a_file_over_the_worker_memory_cap_fails_as_too_large_and_the_batch_goes
     capped = Settings.from_env(
         environ={}, qdrant_path=str(tmp_path / "qdrant"), workers=1, collection="test", max_worker_memory_mb=700
     )
-    by_name = {Path(r.file).name: r for r in BatchIngest(capped, show_progress=False).run([str(folder)])}
+    by_name = {Path(r.file).name: r for r in BatchIngest(capped).run([str(folder)])}
     assert by_name["big-poster.png"].status == FAILED
     error = by_name["big-poster.png"].error
     assert error.startswith("too large: ") and "needs more memory than a worker may use" in error
@@ -135,14 +135,14 @@ def test_progress_tells_pages_writing_and_files_decided_without_parsing_as_they_
     first, second = tmp_path / "outline.pdf", tmp_path / "columns.pdf"
     shutil.copy(corpus_file("parsers", "samplefiles__pdflatex-outline.pdf"), first)
     shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), second)
-    BatchIngest(settings, show_progress=False).run([str(first)])
+    BatchIngest(settings).run([str(first)])
     events: list[tuple[dict, str, tuple | None]] = []
 
     def record(progress, finished) -> None:
         done = None if finished is None else (Path(finished.file).name, finished.status)
         events.append(({Path(f).name: pages for f, pages in progress.file_pages.items()}, progress.writing, done))
 
-    BatchIngest(settings, show_progress=False, on_progress=record).run([str(first), str(second)])
+    BatchIngest(settings, on_progress=record).run([str(first), str(second)])
     finished = [e[2] for e in events if e[2]]
     assert finished == [("outline.pdf", UNCHANGED), ("columns.pdf", INGESTED)]
     assert events[0][2] == ("outline.pdf", UNCHANGED)  # before any page of the other file is parsed

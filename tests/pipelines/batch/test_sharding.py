@@ -44,7 +44,7 @@ def test_two_shards_ingest_a_folder_once(settings, tmp_path: Path) -> None:
         "samplefiles__habibi.pdf",
     ):
         shutil.copy(corpus_file("parsers", name), folder / name)
-    runs = [BatchIngest(settings, show_progress=False, shard=(i, 2)).run([str(folder)]) for i in range(2)]
+    runs = [BatchIngest(settings, shard=(i, 2)).run([str(folder)]) for i in range(2)]
     names = [Path(r.file).name for run in runs for r in run]
     assert sorted(names) == sorted(p.name for p in folder.iterdir())  # each file in exactly one shard
     ok = {Path(r.file).name for run in runs for r in run if r.status != FAILED}
