@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, fields
 
 from haystack import Document
 
-from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
 from ingest.schema import Kind, Meta
 
 CROP_KINDS = (Kind.FIGURE, Kind.TABLE, Kind.PAGE)
@@ -31,6 +30,7 @@ class Source:
     ocr: bool = False  # the text was read by OCR from an image or a scanned page: the image is the source
     table_unit: str = ""  # the unit line of the table whose rows the chunk holds ("in millions, except per share")
     table_columns: list[str] | None = None  # that table's column headers (its periods)
+    colours: list[str] | None = None  # an image's colour names ("dark yellow"): questions name series by colour
     document: str = ""  # what the document is, from its content: "3M COMPANY Form 10-K FY2018" (ingest.identity)
 
     @classmethod
@@ -49,8 +49,9 @@ class Source:
             crop_jpeg_b64=meta.get(Meta.CROP),
             page_size=list(meta.get(Meta.PAGE_SIZE) or []) or None,
             ocr=bool(meta.get(Meta.OCR, False)),
-            table_unit=meta.get(TABLE_UNIT_FIELD) or "",
-            table_columns=list(meta.get(TABLE_COLUMNS_FIELD) or []) or None,
+            table_unit=meta.get(Meta.TABLE_UNIT) or "",
+            table_columns=list(meta.get(Meta.TABLE_COLUMNS) or []) or None,
+            colours=list(meta.get(Meta.COLOURS) or []) or None,
             document=meta.get(Meta.DOC_TITLE, ""),
         )
 

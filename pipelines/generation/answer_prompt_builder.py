@@ -180,19 +180,25 @@ def relevant(question: str, sources: list[Source], min_dense_similarity: float) 
     script = writing_system(question)
     if any(writing_system(s.text) not in ("", script) for s in sources):
         return True  # a passage in another script shares no word with the question: the dense match decides
-    shared = [len(wanted & set(terms(f"{s.section} {s.text}"))) for s in sources]
+    shared = [len(wanted & set(terms(_gate_text(s)))) for s in sources]
     if max(shared) >= min(2, len(wanted)):
         return True
     single = [s for s, n in zip(sources, shared, strict=True) if n == 1]
     return bool(single) and max(dense_similarities(question, single)) >= min_dense_similarity
 
 
+def _gate_text(source: Source) -> str:
+    """What the gate compares the question with: the section, an image's colour names (a chart's series are asked
+    about by colour, which its OCR text never spells) and the text."""
+    return " ".join([source.section, *(source.colours or []), source.text])
+
+
 def dense_similarities(question: str, sources: list[Source]) -> list[float]:
-    """Cosine similarity of the question with each source's section and text (MiniLM, the retrieval encoder)."""
+    """Cosine similarity of the question with each source's gate text (MiniLM, the retrieval encoder)."""
     import numpy as np
 
     from retrievers.encoders.minilm_onnx import shared_onnx_encoder
 
-    vectors = shared_onnx_encoder().encode([question] + [f"{s.section} {s.text}" for s in sources])
+    vectors = shared_onnx_encoder().encode([question] + [_gate_text(s) for s in sources])
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return [float(v) for v in vectors[1:] @ vectors[0]]

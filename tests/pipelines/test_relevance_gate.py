@@ -67,3 +67,17 @@ def test_temperature_of_one_call_overrides_the_default(korean_won_page) -> None:
         question="What is 3M's exposure to the South Korean Won?", documents=korean_won_page, temperature=0.7
     )
     assert out["generation_kwargs"]["temperature"] == 0.7
+
+
+def test_a_question_that_names_a_chart_series_by_colour_passes(tmp_path: Path) -> None:
+    """A chart's OCR text never spells the colours its series are asked about by; the gate reads its colour names."""
+    from dataclasses import replace
+
+    from ingest.converters.image_ocr_converter import ImageOCRConverter
+
+    blocks = ImageOCRConverter().run(sources=[corpus_file("charts", "png", "group_234_chart1.png")])["documents"]
+    sources = _sources(LayoutChunker().run(documents=blocks)["documents"])
+    question = "What does the dark yellow bar stand for?"
+    assert any(s.colours and "dark yellow" in s.colours for s in sources)
+    assert relevant(question, sources, 0.2)
+    assert not relevant(question, [replace(s, colours=None) for s in sources], 0.2)
