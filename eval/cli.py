@@ -24,15 +24,6 @@ LABELS = {
     "dense_own_doc": "plain dense, own document",
 }
 TARGET_RECALL_AT_5, TARGET_CHART_RANK1 = 0.60, 0.80
-CHART_SYSTEMS = (
-    "docsight",
-    "bm25_ocr",
-    "dense_ocr",
-    "docsight_group",
-    "docsight_group_content",
-    "bm25_ocr_group",
-    "dense_ocr_group",
-)
 
 
 def _out(args: argparse.Namespace, kind: str) -> Path:
@@ -50,6 +41,7 @@ def _settings(args: argparse.Namespace, dataset: Path) -> Settings:
 def run_retrieval(args: argparse.Namespace) -> Path:
     from rich.console import Console
 
+    from eval.charts_eval import SYSTEMS as CHART_SYSTEMS
     from eval.charts_eval import evaluate_charts
     from eval.retrieval_eval import evaluate
 
@@ -151,6 +143,8 @@ _CONTENT_COLUMNS = ("docsight", "bm25_ocr", "dense_ocr", "docsight_group_content
 
 
 def _chart_lines(result: dict, args: argparse.Namespace) -> list[str]:
+    from eval.charts_eval import SYSTEMS as CHART_SYSTEMS
+
     def r1(scores: dict, system: str) -> float:
         return scores.get(system, {}).get("recall@1", 0.0)
 
