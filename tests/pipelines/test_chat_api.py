@@ -8,24 +8,18 @@ import shutil
 
 import pytest
 
-from pipelines.batch.runner import BatchIngest
 from pipelines.conversation.model_rewrite import REWRITE_SYSTEM
-from pipelines.settings import Settings
-from tests.conftest import REPO, corpus_file
+from tests.conftest import REPO
+from tests.support.named_store import NICS, NICS_CORPUS, ingest_named
 from tests.support.ollama_server import FakeOllama, deterministic_answer
 
-NICS = "NICS_2015_CHECKS.pdf"
 FIRST = "How many handgun background checks did NICS record for Alabama in 2015?"
 REWRITTEN = "How many long gun background checks did NICS record for Alabama in 2015?"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("api")
-    shutil.copy(corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"), root / NICS)
-    settings = Settings.from_env(environ={}, qdrant_path=str(root / "q"), workers=1)
-    assert BatchIngest(settings).run([str(root / NICS)])[0].status == "ingested"
-    return root / "q"
+    return ingest_named(tmp_path_factory.mktemp("api"), {NICS: NICS_CORPUS})
 
 
 def _answer(prompt: str, body: dict) -> str:

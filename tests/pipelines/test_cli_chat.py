@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,22 +12,18 @@ import time
 
 import pytest
 
-from pipelines.batch.runner import BatchIngest
 from pipelines.conversation.store import ConversationStore
-from pipelines.settings import Settings
-from tests.conftest import REPO, corpus_file
+from tests.conftest import REPO
+from tests.support.named_store import NICS, NICS_CORPUS, ingest_named
 from tests.support.ollama_server import FakeOllama
 
-NICS = "NICS_2015_CHECKS.pdf"
 FIRST = "How many handgun background checks did NICS record for Alabama in 2015?"
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     root = tmp_path_factory.mktemp("chat")
-    shutil.copy(corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"), root / NICS)
-    settings = Settings.from_env(environ={}, qdrant_path=str(root / "q"), workers=1)
-    assert BatchIngest(settings).run([str(root / NICS)])[0].status == "ingested"
+    ingest_named(root, {NICS: NICS_CORPUS})
     return root
 
 

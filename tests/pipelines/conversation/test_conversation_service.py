@@ -3,22 +3,19 @@ in the answer request, inherited documents, saved turns, and the rules when Olla
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
 
-from pipelines.batch.runner import BatchIngest
 from pipelines.conversation.model_rewrite import REWRITE_SYSTEM
 from pipelines.conversation.store import ConversationStore
 from pipelines.generation.prompt import SYSTEM_PROMPT
 from pipelines.service import DocsightService
 from pipelines.settings import Settings
-from tests.conftest import corpus_file
+from tests.support.named_store import NICS, NICS_CORPUS, ingest_named
 from tests.support.ollama_server import FakeOllama, deterministic_answer
 
 # real files under filing-like names, so that questions can name them ("NICS", "EUROPA") and a year
-NICS = "NICS_2015_CHECKS.pdf"
 EUROPA = "EUROPA_2015_OVERVIEW.pdf"
 FIRST = "How many handgun background checks did NICS record for Alabama in 2015?"
 
@@ -26,10 +23,7 @@ FIRST = "How many handgun background checks did NICS record for Alabama in 2015?
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
     root = tmp_path_factory.mktemp("conversation")
-    shutil.copy(corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf"), root / NICS)
-    shutil.copy(corpus_file("parsers", "samplefiles__multicolumn.pdf"), root / EUROPA)
-    settings = Settings.from_env(environ={}, qdrant_path=str(root / "q"), workers=1)
-    assert all(r.status == "ingested" for r in BatchIngest(settings).run([str(root / NICS), str(root / EUROPA)]))
+    ingest_named(root, {NICS: NICS_CORPUS, EUROPA: ("parsers", "samplefiles__multicolumn.pdf")})
     return root
 
 
