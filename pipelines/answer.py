@@ -16,7 +16,8 @@ class Answer:
     asked); ``scope`` lists the documents the question named and the search was limited to (empty: all);
     ``claims`` is the figure check (see :class:`pipelines.generation.claim_checker.ClaimChecker`; after a repair,
     ``answer`` is the repaired one and ``claims["first"]`` the first); ``cut_off``: the model stopped at its token
-    limit; ``standalone``: what was searched for.
+    limit; ``standalone``: what was searched for; ``split``: in a comparison, the hits of each compared document
+    (the retriever's ``split``; the sources come grouped in that order, see :meth:`groups`).
     """
 
     answer: str
@@ -31,6 +32,7 @@ class Answer:
     cut_off: bool = False
     question: str = ""  # as asked
     standalone: str = ""  # as retrieval saw it (a follow-up made standalone)
+    split: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_outputs(cls, out: dict[str, Any]) -> Answer:
@@ -49,7 +51,12 @@ class Answer:
             scope=list(out["retriever"]["scope"]),
             dropped=list(checked["dropped"]),
             claims=claims["claims"],
+            split=list(out["retriever"].get("split") or []),
         )
+
+    def groups(self) -> list[tuple[str, list[Source]]]:
+        """The sources by compared document (see :func:`source_groups`)."""
+        return source_groups(self.sources, self.split)
 
     @property
     def cited(self) -> list[int]:
@@ -71,4 +78,21 @@ class Answer:
             "cut_off": self.cut_off,
             "question": self.question,
             "standalone": self.standalone,
+            "split": self.split,
+            "groups": [{"document": name, "sources": [s.n for s in group]} for name, group in self.groups()],
         }
+
+
+def source_groups(sources: list[Source], split: list[dict]) -> list[tuple[str, list[Source]]]:
+    """``sources`` grouped by the compared documents of ``split``, each group named by its documents' titles (else
+    their files); without a split, one unnamed group of all of them."""
+    if not split:
+        return [("", list(sources))] if sources else []
+    groups = []
+    for group in split:
+        members = [s for s in sources if s.doc_id in group.get("doc_ids", [])]
+        names = [t for t in group.get("titles", []) if t] or group.get("sources", [])
+        groups.append(("; ".join(names), members))
+    grouped = {id(s) for _, members in groups for s in members}
+    rest = [s for s in sources if id(s) not in grouped]
+    return groups + ([("other documents", rest)] if rest else [])

@@ -338,15 +338,23 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
         raise _UsageError("--top-k must be at least 1")
     page_from, page_to = _page_range(args.pages)
     service, doc_ids = _open_collection(settings, args.doc, _about(args))
-    hits = service.retrieve(
+    from pipelines.answer import source_groups
+    from pipelines.service import sources_of
+
+    found = service.search(
         args.question, top_k=args.top_k, doc_ids=doc_ids, kinds=args.kind, page_from=page_from, page_to=page_to
     )
+    hits = sources_of(found)
     if args.json:
-        print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        payload = {"question": args.question, "scope": found.scope, "split": found.split}
+        print(json.dumps({**payload, "hits": [h.to_dict() for h in hits]}, indent=2, ensure_ascii=False))
         return EXIT_OK
     from rich.console import Console
 
     console = Console()
+    if found.split:  # a comparison: each compared document got its share of the hits
+        shares = [f"{markup_safe(name)}: {len(group)}" for name, group in source_groups(hits, found.split)]
+        console.print(f"compared: {'; '.join(shares)}", highlight=False)
     for hit in hits:  # source, section and text come from files: escaped, control characters made visible
         console.print(
             f"[bold]{hit.n}.[/] {markup_safe(hit.source)} p.{hit.page} {markup_safe(f'[{hit.kind}]')} "
@@ -478,8 +486,12 @@ def print_answer(answer, settings: Settings, *, as_json: bool, mode: str, strict
         print(f"(searched for: {plain(answer.standalone)})", file=sys.stderr)
     if answer.scope:
         print(f"(searched only {plain(', '.join(answer.scope))}: the question points at it)", file=sys.stderr)
-    for c in answer.citations:
-        print(f"[{c.n}] {plain(c.source)}, page {c.page} ({c.kind})")
+    for name, group in answer.groups():
+        cited = [c for c in answer.citations if any(c is s for s in group)]
+        if name and cited:
+            print(f"{plain(name)}:")
+        for c in cited:
+            print(f"{'  ' if name else ''}[{c.n}] {plain(c.source)}, page {c.page} ({c.kind})")
     if claims.get("total"):
         print(claims["line"])
     for sentence in claims.get("sentences", []):

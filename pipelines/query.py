@@ -12,12 +12,16 @@ from pipelines.generation.answer_prompt_builder import AnswerPromptBuilder
 from pipelines.generation.citation_checker import CitationChecker
 from pipelines.generation.claim_checker import ClaimChecker
 from pipelines.generation.ollama_chat_generator import DocsightOllamaChatGenerator
-from pipelines.retrieval import build_retrieval_pipeline, question_inputs, run_pipeline
+from pipelines.retrieval import Retrieved, build_retrieval_pipeline, question_inputs, run_pipeline
 from pipelines.settings import Settings
 from retrievers.store import DocsightStore
 
 # the query pipeline's inputs that take the question (what the YAML export's ``question`` input feeds)
 QUESTION_SOCKETS = ("expander.query", "prompt_builder.question", "retriever.query", "claims.question")
+
+
+# the answer pipeline's inputs that take the question (it is given the retrieved documents)
+ANSWER_QUESTION_SOCKETS = ("prompt_builder.question", "claims.question")
 
 
 def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_k: int = 8) -> Pipeline:
@@ -27,9 +31,26 @@ def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_
     same question), optionally ``retriever.doc_ids``/``filters``/``top_k``, ``prompt_builder.mode``/``history``
     and the generators' ``streaming_callback``. Outputs: ``claims.answer``, ``claims.citations``,
     ``claims.uncited``, ``claims.claims`` (the answer after the figure checks and the repair round),
-    ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route`` and ``retriever.scope``.
+    ``citations.model``, ``prompt_builder.sources``, ``prompt_builder.route``, ``retriever.scope`` and
+    ``retriever.split`` (a comparison's hits per document; the prompt groups the sources by it).
     """
     pipe = build_retrieval_pipeline(settings, document_store, top_k=top_k)
+    _add_answer_components(pipe, settings)
+    pipe.connect("retriever.documents", "prompt_builder.documents")
+    pipe.connect("retriever.split", "prompt_builder.split")
+    return pipe
+
+
+def build_answer_pipeline(settings: Settings) -> Pipeline:
+    """The query pipeline without retrieval, for documents already retrieved (a conversation shows its sources
+    before the answer streams, and retrieves once): inputs ``prompt_builder.question``/``documents``/``split``
+    and ``claims.question``, otherwise those and the outputs of :func:`build_query_pipeline`."""
+    pipe = Pipeline()
+    _add_answer_components(pipe, settings)
+    return pipe
+
+
+def _add_answer_components(pipe: Pipeline, settings: Settings) -> None:
     pipe.add_component(
         "prompt_builder",
         AnswerPromptBuilder(max_context=settings.ollama_num_ctx_max, max_history_tokens=settings.history_tokens),
@@ -59,7 +80,6 @@ def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_
             num_predict=settings.ollama_num_predict,
         ),
     )
-    pipe.connect("retriever.documents", "prompt_builder.documents")
     pipe.connect("prompt_builder.text_messages", "text_llm.messages")
     pipe.connect("prompt_builder.vision_messages", "vision_llm.messages")
     pipe.connect("prompt_builder.generation_kwargs", "text_llm.generation_kwargs")
@@ -70,7 +90,6 @@ def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_
     for name in ("answer", "citations", "uncited", "model"):
         pipe.connect(f"citations.{name}", f"claims.{name}")
     pipe.connect("prompt_builder.sources", "claims.sources")
-    return pipe
 
 
 def ask(
@@ -83,15 +102,22 @@ def ask(
     temperature: float | None = None,
     doc_ids: list[str] | None = None,
     history: list[dict[str, str]] | None = None,
+    retrieved: Retrieved | None = None,
     **narrow: Any,
 ) -> Answer:
     """Run the query pipeline once; ``doc_ids`` and ``narrow`` are those of
     :func:`pipelines.retrieval.question_inputs`; ``temperature`` overrides the prompt builder's; ``history`` holds
     the conversation's earlier turns (``question``, ``answer``; oldest first) for the answer prompt.
+    ``retrieved``: what :func:`pipelines.retrieval.search` found for ``question``; ``pipeline`` is then an answer
+    pipeline (:func:`build_answer_pipeline`) and nothing is retrieved again.
 
     :raises StoreError: the store failed (see :func:`pipelines.retrieval.run_pipeline`).
     """
-    data = question_inputs(question, top_k=top_k, doc_ids=doc_ids, sockets=QUESTION_SOCKETS, **narrow)
+    if retrieved is None:
+        data = question_inputs(question, top_k=top_k, doc_ids=doc_ids, sockets=QUESTION_SOCKETS, **narrow)
+    else:
+        data = {name.partition(".")[0]: {name.partition(".")[2]: question} for name in ANSWER_QUESTION_SOCKETS}
+        data["prompt_builder"].update(documents=list(retrieved.documents), split=list(retrieved.split))
     data["prompt_builder"]["mode"] = mode
     if history:
         data["prompt_builder"]["history"] = history
@@ -100,5 +126,8 @@ def ask(
     if streaming_callback is not None:
         data["text_llm"] = {"streaming_callback": streaming_callback}
         data["vision_llm"] = {"streaming_callback": streaming_callback}
-    out = run_pipeline(pipeline, data, include_outputs_from={"prompt_builder", "retriever", "citations"})
+    shown = {"prompt_builder", "citations"} | ({"retriever"} if retrieved is None else set())
+    out = run_pipeline(pipeline, data, include_outputs_from=shown)
+    if retrieved is not None:
+        out["retriever"] = {"scope": list(retrieved.scope), "split": list(retrieved.split)}
     return Answer.from_outputs(out)

@@ -8,6 +8,7 @@ definition of retrieval.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from haystack import Document, Pipeline
@@ -30,7 +31,7 @@ def build_retrieval_pipeline(settings: Settings, document_store: DocsightStore, 
     documents it names), optionally ``retriever.doc_ids`` (the documents chosen, in order), ``retriever.filters``
     and ``retriever.top_k``. The expander turns the question
     into the dense and sparse search texts and the financial statements it asks for. Outputs:
-    ``retriever.documents`` (best first, ``score`` = RRF score) and ``retriever.scope``."""
+    ``retriever.documents`` (best first, ``score`` = RRF score), ``retriever.scope`` and ``retriever.split``."""
     pipe = Pipeline()
     pipe.add_component("expander", QueryExpander(glossary_path=settings.glossary_path or None))
     pipe.add_component("dense_embedder", text_embedder(settings))
@@ -45,16 +46,35 @@ def build_retrieval_pipeline(settings: Settings, document_store: DocsightStore, 
     return pipe
 
 
-def retrieve(
+@dataclass(frozen=True)
+class Retrieved:
+    """What one search found: ``documents`` best first (grouped by document in a comparison), ``scope`` the
+    sources the question named and the search was limited to, ``split`` a comparison's hits per document (see
+    :class:`retrievers.hybrid_retriever.DocsightHybridRetriever`)."""
+
+    documents: list[Document]
+    scope: list[str] = field(default_factory=list)
+    split: list[dict] = field(default_factory=list)
+
+
+def search(
     pipeline: Pipeline, question: str, *, top_k: int = 10, doc_ids: list[str] | None = None, **narrow: Any
-) -> list[Document]:
+) -> Retrieved:
     """Run the retrieval pipeline; see :func:`question_inputs` for ``doc_ids`` and ``narrow``.
 
     :raises StoreError: the store failed (e.g. the Qdrant server is unreachable), unwrapped from Haystack's
         pipeline error so that callers can tell it from a model failure.
     """
     inputs = question_inputs(question, top_k=top_k, doc_ids=doc_ids, **narrow)
-    return run_pipeline(pipeline, inputs)["retriever"]["documents"]
+    out = run_pipeline(pipeline, inputs)["retriever"]
+    return Retrieved(out["documents"], list(out.get("scope") or []), list(out.get("split") or []))
+
+
+def retrieve(
+    pipeline: Pipeline, question: str, *, top_k: int = 10, doc_ids: list[str] | None = None, **narrow: Any
+) -> list[Document]:
+    """The documents :func:`search` finds."""
+    return search(pipeline, question, top_k=top_k, doc_ids=doc_ids, **narrow).documents
 
 
 def question_inputs(

@@ -23,12 +23,12 @@ from pipelines.conversation.store import ConversationStore
 from pipelines.conversation.turns import Conversation, Turn
 from pipelines.embedders import embedding_model_name
 from pipelines.generation.errors import OllamaError
-from pipelines.retrieval import build_retrieval_pipeline, retrieve
+from pipelines.retrieval import Retrieved, build_retrieval_pipeline, search
 from pipelines.settings import Settings
 from pipelines.sources import CROP_KINDS, Source
 from pipelines.store import open_store
 from retrievers.document_registry import DocumentRecord
-from retrievers.document_scope import named_document
+from retrievers.document_scope import document_names
 from retrievers.errors import CollectionNotFoundError
 from retrievers.filters import COMMITTED
 
@@ -92,15 +92,25 @@ class _Unsaved:
             conversation.turns.append(turn)
 
 
-def _display_name(source: str) -> str:
-    """How a question writes a document: its title's words before the first year ("3M", "AMCOR")."""
-    words = title_from_name(source).split()
+def _display_name(document: DocumentInfo) -> str:
+    """How a question writes a document: the shortest short form of its organisation that is not a ticker
+    ("Amcor" of "AMCOR PLC"), else its organisation; for a document whose content names none, its file title's
+    words before the first year ("3M" of ``3M_2018_10K.pdf``)."""
+    if document.organisation:
+        forms = [a for a in document.aliases if a and not (a.isupper() and a.isalpha() and len(a) <= 5)]
+        return min(forms, key=len) if forms else document.organisation
+    words = title_from_name(document.source).split()
     name = []
     for word in words:
         if any(ch.isdigit() for ch in word) and len(word) >= 4 and word[:2] in ("19", "20"):
             break
         name.append(word)
-    return " ".join(name) or title_from_name(source)
+    return " ".join(name) or title_from_name(document.source)
+
+
+def sources_of(retrieved: Retrieved) -> list[Source]:
+    """The documents retrieval found as sources numbered from 1."""
+    return [Source.from_document(rank, doc) for rank, doc in enumerate(retrieved.documents, start=1)]
 
 
 class NoDocumentMatchError(LookupError):
@@ -226,7 +236,25 @@ class DocsightService:
 
         :raises StoreError: the store failed.
         """
-        docs = retrieve(
+        found = self.search(question, top_k=top_k, doc_ids=doc_ids, kinds=kinds, page_from=page_from, page_to=page_to)
+        return sources_of(found)
+
+    def search(
+        self,
+        question: str,
+        *,
+        top_k: int = 8,
+        doc_ids: list[str] | None = None,
+        kinds: list[str] | None = None,
+        page_from: int | None = None,
+        page_to: int | None = None,
+    ) -> Retrieved:
+        """What retrieval finds for ``question``: the documents with the scope and a comparison's split (see
+        :func:`pipelines.retrieval.search`); :func:`sources_of` numbers them.
+
+        :raises StoreError: the store failed.
+        """
+        return search(
             self._pipeline("retrieval"),
             question,
             top_k=top_k,
@@ -235,7 +263,6 @@ class DocsightService:
             page_from=page_from,
             page_to=page_to,
         )
-        return [Source.from_document(rank, doc) for rank, doc in enumerate(docs, start=1)]
 
     def ask(
         self,
@@ -249,10 +276,13 @@ class DocsightService:
         vision_model: str = "",
         temperature: float | None = None,
         history: list[dict[str, str]] | None = None,
+        retrieved: Retrieved | None = None,
     ) -> Answer:
         """Answer with the query pipeline (see :func:`pipelines.query.ask`); the answer streams into ``on_token``;
         ``text_model``/``vision_model`` replace the configured models for this question; ``history`` holds earlier
-        turns of its conversation for the answer prompt (see :meth:`answer_turn`).
+        turns of its conversation for the answer prompt (see :meth:`answer_turn`); ``retrieved``: what
+        :meth:`search` found for ``question`` (then nothing is retrieved again and ``top_k``/``doc_ids`` are
+        not used).
 
         :raises StoreError: the store failed; an Ollama failure is raised as it came (see
             :func:`pipelines.generation.ollama_status.explain_failure`).
@@ -268,8 +298,9 @@ class DocsightService:
         from pipelines.query import ask  # the generation side (Ollama client) is loaded by the first question
 
         start = time.monotonic()
+        models = (text_model or self.settings.text_model, vision_model or self.settings.vision_model)
         answer = ask(
-            self._pipeline("query", text_model or self.settings.text_model, vision_model or self.settings.vision_model),
+            self._pipeline("query" if retrieved is None else "answer", *models),
             question,
             mode=mode,
             top_k=top_k,
@@ -277,6 +308,7 @@ class DocsightService:
             temperature=temperature,
             doc_ids=doc_ids or None,
             history=history,
+            retrieved=retrieved,
         )
         answer.cut_off, answer.question, answer.standalone = bool(cut_off), question, question
         log.info(
@@ -358,7 +390,8 @@ class DocsightService:
             )
             turn.standalone, turn.rewrite, turn.years = rewrite.standalone, rewrite.how, rewrite.years
             search = list(doc_ids or []) or (rewrite.doc_ids if previous is not None else [])
-            turn.sources = self.retrieve(rewrite.standalone, top_k=top_k, doc_ids=search)
+            retrieved = self.search(rewrite.standalone, top_k=top_k, doc_ids=search)
+            turn.sources, turn.split = sources_of(retrieved), list(retrieved.split)
             turn.doc_ids = search or self._ids_of(rewrite.doc_ids)
             store.save_turn(conversation, turn)
             if on_sources is not None:
@@ -386,11 +419,13 @@ class DocsightService:
                 vision_model=vision_model,
                 temperature=temperature,
                 history=history,
+                retrieved=retrieved,
             )
             turn.answer, turn.citations, turn.sources = answer.answer, answer.cited, answer.sources
             turn.model, turn.route, turn.uncited = answer.model, answer.route, answer.uncited
             turn.claims, turn.cut_off = answer.claims, answer.cut_off
             turn.scope = answer.scope or (self._sources_of(search) if search and not doc_ids else [])
+            turn.split = answer.split
             turn.complete = True
             return turn
         finally:
@@ -402,8 +437,12 @@ class DocsightService:
     def rewrite_by_rules(self, question: str, previous: TurnContext | None) -> Rewrite:
         """``question`` made standalone after ``previous`` by the rules alone (no model; Ollama may be down)."""
         documents = self.documents()
-        named = [n for d in documents if (n := named_document(d.doc_id, title_from_name(d.source)))]
-        return rewrite_followup(question, previous, named, {d.doc_id: _display_name(d.source) for d in documents})
+        named = [
+            n
+            for d in documents
+            for n in document_names(d.doc_id, title_from_name(d.source), d.organisation, d.aliases, d.years)
+        ]
+        return rewrite_followup(question, previous, named, {d.doc_id: _display_name(d) for d in documents})
 
     def _ids_of(self, doc_ids: list[str]) -> list[str]:
         known = {d.doc_id for d in self.documents()}
@@ -417,11 +456,13 @@ class DocsightService:
         key = (name, text_model, vision_model)
         with self._pipelines_lock:
             if key not in self._pipelines:
-                if name == "query":
-                    from pipelines.query import build_query_pipeline
+                if name in ("query", "answer"):
+                    from pipelines.query import build_answer_pipeline, build_query_pipeline
 
                     chosen = dataclasses.replace(self.settings, text_model=text_model, vision_model=vision_model)
-                    self._pipelines[key] = build_query_pipeline(chosen, self.store)
+                    self._pipelines[key] = (
+                        build_query_pipeline(chosen, self.store) if name == "query" else build_answer_pipeline(chosen)
+                    )
                 else:
                     self._pipelines[key] = build_retrieval_pipeline(self.settings, self.store)
             return self._pipelines[key]

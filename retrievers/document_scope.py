@@ -84,6 +84,16 @@ def identified_document(
     return NamedDocument(doc_id, name, frozenset(years), initials, others, tickers, from_content=True)
 
 
+def document_names(
+    doc_id: str, file_title: str, organisation: str = "", aliases: Iterable[str] = (), years: Iterable[str] = ()
+) -> list[NamedDocument]:
+    """A document's names from its content (``organisation``, its short forms and tickers ``aliases``, its period
+    ``years``; see :mod:`ingest.identity`) and from its file's title ``file_title``; :func:`scope` prefers the
+    first."""
+    by_content = identified_document(doc_id, organisation, aliases, years) if organisation else None
+    return [n for n in (by_content, named_document(doc_id, file_title)) if n]
+
+
 def question_words(question: str) -> list[str]:
     text = re.sub(r"['’]s\b", "", question.lower())
     return _WORD.findall(text)
@@ -97,23 +107,63 @@ def abbreviations(question: str) -> set[str]:
 def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     """Doc ids of the documents ``question`` names (preferring the years it mentions); empty when it names none.
     Documents named by their content are preferred to documents named only by their file name."""
+    named = _named(question, documents)
+    years = set(question_years(question))
+    dated = [d for d, _ in named if d.years & years]
+    return list(dict.fromkeys(d.doc_id for d in (dated or [d for d, _ in named])))
+
+
+def question_years(question: str) -> list[str]:
+    """The years ``question`` names, in order, each once ("FY2018" and "2018" alike)."""
+    found = _YEAR.findall(question) + [m for w in question_words(question) for m in _YEAR.findall(w)]
+    return list(dict.fromkeys(found))
+
+
+def comparison(question: str, documents: Iterable[NamedDocument]) -> list[list[str]]:
+    """The groups of documents a question compares, in the order it names them; empty when it names fewer than
+    two. "Compare 3M's and Amcor's capex" names two organisations: one group each (an organisation's documents of
+    the years the question names, else all of its documents). "3M's 2018 and 2017 capex" names one organisation
+    and two years: when its documents of those years are different documents, one group per year. Retrieval
+    gives each group its own share of the hits (:class:`retrievers.hybrid_retriever.DocsightHybridRetriever`)."""
+    named = _named(question, documents)
+    years = question_years(question)
+    by_name: dict[str, list[NamedDocument]] = {}
+    for document, _ in sorted(named, key=lambda pair: pair[1]):
+        by_name.setdefault(document.name, []).append(document)
+    groups: list[list[str]] = []
+    for same in by_name.values():
+        dated = [d for d in same if d.years & set(years)]
+        per_year = [[d.doc_id for d in dated if year in d.years] for year in years]
+        per_year = [g for g in per_year if g]
+        if len(years) >= 2 and len({tuple(g) for g in per_year}) >= 2:
+            groups += [g for i, g in enumerate(per_year) if g not in per_year[:i]]
+        else:
+            groups.append([d.doc_id for d in (dated or same)])
+    unique: list[list[str]] = []
+    for group in groups:  # a document in two groups (a 10-K naming two years) stays in the first
+        kept = [d for d in group if not any(d in g for g in unique)]
+        if kept:
+            unique.append(kept)
+    return unique if len(unique) >= 2 else []
+
+
+def _named(question: str, documents: Iterable[NamedDocument]) -> list[tuple[NamedDocument, int]]:
+    """The documents ``question`` names, each with the position of its first mention (a word index); those named
+    by their content when any is."""
     words = question_words(question)
-    spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 5, len(words)) + 1)}
+    runs: dict[str, int] = {}
+    for i in range(len(words)):
+        for j in range(i + 1, min(i + 5, len(words)) + 1):
+            runs.setdefault("".join(words[i:j]), i)
     short = abbreviations(question) - bm25.STOP_WORDS
-    named = [
-        d
-        for d in documents
-        if d.names & spelled
-        or any(n.startswith(a) for n in d.names for a in short)
-        or d.initials & spelled
-        or d.tickers & short
-    ]
-    if not named:
-        return []
-    named = [d for d in named if d.from_content] or named
-    years = set(_YEAR.findall(question)) | {m for w in words for m in _YEAR.findall(w)}
-    dated = [d for d in named if d.years & years]
-    return list(dict.fromkeys(d.doc_id for d in (dated or named)))
+    at = {a: words.index(a) if a in words else len(words) for a in short}
+    named = []
+    for d in documents:
+        places = [runs[n] for n in (d.names | d.initials) if n in runs]
+        places += [at[a] for a in short if a in d.tickers or any(n.startswith(a) for n in d.names)]
+        if places:
+            named.append((d, min(places)))
+    return [pair for pair in named if pair[0].from_content] or named
 
 
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7}

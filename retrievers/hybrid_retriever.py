@@ -10,7 +10,12 @@ from haystack.dataclasses import SparseEmbedding
 from ingest.documents import title_from_name
 from ingest.schema import Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
-from retrievers.document_scope import NamedDocument, identified_document, named_document, ordinal_scope
+from retrievers.document_scope import (
+    NamedDocument,
+    comparison,
+    document_names,
+    ordinal_scope,
+)
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
 from retrievers.server_retry import QUERY_DELAYS_S
@@ -30,6 +35,13 @@ class DocsightHybridRetriever:
     Each side of the fusion contributes ``max(3 * top_k, 30)`` candidates (qdrant-haystack's hybrid retriever
     leaves Qdrant's default of 10); the store's :attr:`~retrievers.store.DocsightStore.hybrid_search` fuses them
     (in Qdrant on a server, on an in-memory index in the embedded store: same ranking).
+
+    Comparisons: a question that names two or more documents — organisations, or periods of one organisation
+    ("Compare 3M's and Amcor's capex", "3M's 2018 and 2017 capex"; see
+    :func:`retrievers.document_scope.comparison`), among all documents or among the ``doc_ids`` chosen — gets
+    each of them its own share of the ``top_k`` hits (a group's unused share goes to the others), so one long
+    filing cannot crowd out the other; the hits come grouped by document, in the order the question names them,
+    and ``split`` says how many each got.
     """
 
     def __init__(
@@ -61,6 +73,7 @@ class DocsightHybridRetriever:
         self.dense_weight = dense_weight
         self.statement_weight = statement_weight
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
+        self._titles: dict[str, str] = {}
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -76,7 +89,7 @@ class DocsightHybridRetriever:
     def from_dict(cls, data: dict[str, Any]) -> DocsightHybridRetriever:
         return default_from_dict(cls, with_deserialized_store(data))
 
-    @component.output_types(documents=list[Document], scope=list[str])
+    @component.output_types(documents=list[Document], scope=list[str], split=list[dict])
     def run(
         self,
         query_embedding: list[float],
@@ -94,8 +107,10 @@ class DocsightHybridRetriever:
             those pages get a third ranking in the fusion.
         :param doc_ids: search only these documents, in the user's order: a question about "the second chart"
             searches the second of them.
-        :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
-            the sources of the documents the question named and the search was limited to (empty: all).
+        :returns: ``documents``: at most ``top_k`` chunks, best first (grouped by document in a comparison), with
+            ``score`` (the RRF score); ``scope``: the sources of the documents the question named and the search
+            was limited to (empty: all); ``split``: in a comparison, one entry per compared group, in order —
+            ``doc_ids``, ``sources``, ``titles``, ``hits`` — else empty.
         :raises StoreUnavailableError: a Qdrant server failed the search twice (one retry after a second).
         """
         k = top_k or self.top_k
@@ -109,39 +124,64 @@ class DocsightHybridRetriever:
             if chosen:
                 conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": chosen})
             with store.lock():
-                named, scope = (
-                    self._scope(registry, query, filters, chosen) if query and self.scope_by_name else ([], [])
+                named, scope, groups = (
+                    self._scope(registry, query, filters, chosen) if query and self.scope_by_name else ([], [], [])
                 )
                 if named:
                     conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": named})
                 flt = {"operator": "AND", "conditions": conditions}
-                preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
-                weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
-                # some spare hits for the registry check
-                found = store.hybrid_search.search(
-                    query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
-                )
-                recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
-            return {"documents": [d for d in found if d.meta.get(Meta.DOC_ID) in recorded][:k], "scope": scope}
+
+                def ranked(flt: dict[str, Any]) -> list[Document]:
+                    preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
+                    weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
+                    # some spare hits for the registry check
+                    found = store.hybrid_search.search(
+                        query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
+                    )
+                    recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
+                    return [d for d in found if d.meta.get(Meta.DOC_ID) in recorded]
+
+                if not groups:
+                    return {"documents": ranked(flt)[:k], "scope": scope, "split": []}
+                per_group = [ranked(_in_documents(flt, group)) for group in groups]
+            shares = _shares([len(hits) for hits in per_group], k)
+            sources, titles = self._named_documents(registry)[1], self._titles
+            split = [
+                {
+                    "doc_ids": group,
+                    "sources": [sources.get(d, d) for d in group],
+                    "titles": [titles.get(d, "") for d in group],
+                    "hits": share,
+                }
+                for group, share in zip(groups, shares, strict=True)
+            ]
+            documents = [d for hits, share in zip(per_group, shares, strict=True) for d in hits[:share]]
+            return {"documents": documents, "scope": scope, "split": split}
 
         return store.with_retries(search, what="a search", delays=QUERY_DELAYS_S)
 
     def _scope(
         self, registry: DocumentRegistry, query: str, filters: dict[str, Any] | None, chosen: list[str]
-    ) -> tuple[list[str], list[str]]:
-        """(doc ids, sources) the question points at: by position among the ``chosen`` documents ("the second
-        chart"), else by name when neither ``chosen`` nor ``filters`` choose documents; empty when it points at
-        nothing."""
+    ) -> tuple[list[str], list[str], list[list[str]]]:
+        """(doc ids, sources, compared groups) the question points at: by position among the ``chosen`` documents
+        ("the second chart"), else the documents it compares among them; by name when neither ``chosen`` nor
+        ``filters`` choose documents; empty when it points at nothing."""
+        named_documents, sources = self._named_documents(registry)
         if chosen:
             doc_ids = ordinal_scope(query, chosen)
+            if not doc_ids:
+                among = [n for n in named_documents if n.doc_id in chosen]
+                return [], [], comparison(query, among)
         elif _chooses_documents(filters):
-            return [], []
+            return [], [], []
         else:
-            doc_ids = scope_of(query, self._named_documents(registry)[0])
+            groups = comparison(query, named_documents)
+            doc_ids = [d for g in groups for d in g] or scope_of(query, named_documents)
+            if groups:
+                return doc_ids, [sources.get(d, d) for d in doc_ids], groups
         if not doc_ids:
-            return [], []
-        sources = self._named_documents(registry)[1]
-        return doc_ids, [sources.get(d, d) for d in doc_ids]
+            return [], [], []
+        return doc_ids, [sources.get(d, d) for d in doc_ids], []
 
     def _named_documents(self, registry: DocumentRegistry) -> tuple[list[NamedDocument], dict[str, str]]:
         revision = registry.revision()
@@ -149,15 +189,35 @@ class DocsightHybridRetriever:
             records = registry.all()
             named = [n for r in records for n in _names(r)]
             self._named = (revision, named, {r.doc_id: r.source for r in records})
+            self._titles = {r.doc_id: r.title for r in records}
         return self._named[1], self._named[2]
+
+
+def _shares(available: list[int], k: int) -> list[int]:
+    """How many of ``k`` hits each group gets: turn by turn, one each while it has hits left (so equal shares, and
+    a group's unused share goes to the others)."""
+    shares = [0] * len(available)
+    while sum(shares) < k and any(s < a for s, a in zip(shares, available, strict=True)):
+        for i, have in enumerate(available):
+            if shares[i] < have and sum(shares) < k:
+                shares[i] += 1
+    return shares
+
+
+def _in_documents(flt: dict[str, Any], doc_ids: list[str]) -> dict[str, Any]:
+    """``flt`` narrowed to the documents ``doc_ids``."""
+    return {
+        "operator": "AND",
+        "conditions": [flt, {"field": meta_key(Meta.DOC_ID), "operator": "in", "value": doc_ids}],
+    }
 
 
 def _names(record: DocumentRecord) -> list[NamedDocument]:
     """A document's names from its content (organisation, short forms, period years) and from its file name
     (:func:`retrievers.document_scope.scope` prefers the first)."""
-    by_content = identified_document(record.doc_id, record.organisation, record.aliases, record.years)
-    by_file = named_document(record.doc_id, title_from_name(record.source))
-    return [n for n in (by_content if record.organisation else None, by_file) if n]
+    return document_names(
+        record.doc_id, title_from_name(record.source), record.organisation, record.aliases, record.years
+    )
 
 
 def _statement_filter(flt: dict[str, Any], statements: list[str]) -> dict[str, Any]:

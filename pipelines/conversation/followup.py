@@ -4,7 +4,11 @@
 Rules (what a user means in a conversation):
 
 - a follow-up that names no document and no company inherits the documents the previous turn was searched in; one
-  that names a document (by the names :mod:`retrievers.document_scope` recognises) replaces them;
+  that names a document (by the names :mod:`retrievers.document_scope` recognises: from the documents' content,
+  organisation, short forms, tickers and period years, else their file names) replaces them;
+- a follow-up that compares ("How does that compare with Amcor?", "compared with 2017?") adds the documents and
+  years it names to the inherited ones instead: its standalone question names both ("What was 3M and Amcor's
+  capital expenditure in FY2018?"), so retrieval gives each its share of the hits;
 - one that names no year inherits the previous turn's years; one that names years replaces them ("the year
   before" is the previous turn's years minus one);
 - an *elliptical* follow-up — nothing left but filler once its names and years are taken out ("And in 2017?",
@@ -20,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from retrievers.document_scope import NamedDocument, question_words, scope
+from retrievers.document_scope import NamedDocument, comparison, question_words, scope
 from retrievers.encoders.bm25 import terms
 
 _YEAR = re.compile(r"(?<![\d])(?:FY\s?)?((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
@@ -29,10 +33,14 @@ _FILLER = set(
     terms(
         "and or but so what how about regarding concerning compare compared comparison versus vs against with "
         "that those these this it its them they their same then also instead again there year years period fiscal "
-        "fy please tell me show give number figure one ones case for in of"
+        "fy please tell me show give number figure one ones case for in of does do did is are was were look looks "
+        "stack up"
     )
 )
 _NAME_RUN = 4  # a document's name spans at most this many words of a question
+_COMPARE = re.compile(
+    r"\b(?:compar\w*|versus|vs\.?|against|relative to|differ\w*|both|as well as|change[sd]?|stack up)\b", re.I
+)
 
 
 @dataclass
@@ -78,7 +86,7 @@ def rewrite_followup(
     :param display_names: doc id -> how to write the document in a question (the title's name part, "3M").
     """
     documents = list(documents)
-    named = scope(question, documents)
+    named = named_in(question, documents)
     years = years_of(question)
     if previous is None:
         return Rewrite(question, question, named, years)
@@ -86,27 +94,39 @@ def rewrite_followup(
     if not years and previous.years and (shift := _relative_year(question)):
         years = [str(int(y) + shift) for y in previous.years]  # "the year before"
     names = display_names or {}
+    comparing = bool(_COMPARE.search(question)) and bool(named or years) and bool(previous.doc_ids or previous.years)
+    if comparing:  # what it names is added to what the previous turn was about
+        named = list(dict.fromkeys(previous.doc_ids + named)) if named else []
+        years = list(dict.fromkeys(previous.years + years)) if years else []
     doc_ids = named or list(previous.doc_ids)
     wanted_years = years or list(previous.years)
-    inherited = (not named and bool(previous.doc_ids)) or (not stated and bool(previous.years))
+    inherited = (not named and bool(previous.doc_ids)) or (not stated and bool(previous.years)) or comparing
     if _elliptical(question, documents):
         standalone = previous.standalone
         if years and previous.years:
             standalone = _replace_years(standalone, previous.years, years)
         elif years:
             standalone = f"{standalone.rstrip(' ?')} in {' and '.join(years)}?"
-        if named:
-            standalone = _replace_names(standalone, documents, previous.doc_ids, [names.get(d, "") for d in named])
+        if named and named != previous.doc_ids:
+            spelled = [names.get(d, "") for d in named]
+            standalone = _replace_names(standalone, documents, previous.doc_ids, spelled)
+        if comparing:
+            doc_ids = list(dict.fromkeys(doc_ids + named_in(standalone, documents)))
         return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
     if not inherited:
         return Rewrite(question, question, doc_ids, wanted_years, False, "rules")
-    added = []
-    if not named:
-        added += [n for n in dict.fromkeys(names.get(d, "") for d in previous.doc_ids) if n]
-    if not stated:
-        added += wanted_years
+    own = set(named_in(question, documents))
+    added = [n for n in dict.fromkeys(names.get(d, "") for d in doc_ids if d not in own) if n]
+    if not stated or comparing:
+        added += [y for y in wanted_years if y not in years_of(question)]
     standalone = f"{question} ({', '.join(added)})" if added else question
     return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
+
+
+def named_in(question: str, documents: list[NamedDocument]) -> list[str]:
+    """The doc ids ``question`` names: every compared document (see
+    :func:`retrievers.document_scope.comparison`), else those :func:`retrievers.document_scope.scope` finds."""
+    return [d for group in comparison(question, documents) for d in group] or scope(question, documents)
 
 
 _BEFORE = re.compile(r"\b(?:year|period) before\b|\b(?:previous|prior|preceding|last) (?:fiscal )?year\b", re.I)
@@ -122,7 +142,7 @@ def _elliptical(question: str, documents: list[NamedDocument]) -> bool:
     """Whether nothing but filler is left of ``question`` once document names and years are taken out."""
     text = _AFTER.sub(" ", _BEFORE.sub(" ", question))
     words = [w for w in question_words(text) if not _YEAR.fullmatch(w) and not re.fullmatch(r"fy\d*", w)]
-    names = {d.name for d in documents}
+    names = {n for d in documents for n in _spellings(d)}
     kept: list[str] = []
     i = 0
     while i < len(words):
@@ -162,7 +182,8 @@ def _replace_names(text: str, documents: list[NamedDocument], old_ids: list[str]
     new = " and ".join(dict.fromkeys(n for n in new_names if n))
     if not new:
         return text
-    old = {d.name for d in documents if d.doc_id in old_ids} or {d.name for d in documents}
+    old = {n for d in documents if d.doc_id in old_ids for n in _spellings(d)}
+    old = old or {n for d in documents for n in _spellings(d)}
     tokens = list(_TOKEN.finditer(text))
     for i in range(len(tokens)):
         for j in range(min(len(tokens), i + _NAME_RUN), i, -1):
@@ -173,3 +194,8 @@ def _replace_names(text: str, documents: list[NamedDocument], old_ids: list[str]
                 replacement = new + (possessive.group(0) if possessive else "")
                 return text[: run[0].start()] + replacement + text[run[-1].end() :]
     return f"{text.rstrip(' ?')} ({new})?"
+
+
+def _spellings(document: NamedDocument) -> frozenset[str]:
+    """Every way a question may spell ``document`` (lower case, letters and digits): names, initials, tickers."""
+    return document.names | document.initials | document.tickers

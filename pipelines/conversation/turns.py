@@ -35,6 +35,7 @@ class Turn:
     route: str = ""
     mode: str = "auto"
     scope: list[str] = field(default_factory=list)
+    split: list[dict] = field(default_factory=list)  # a comparison's hits per document (see Answer.split)
     doc_ids: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     rewrite: str = "none"
@@ -67,6 +68,7 @@ class Turn:
             cut_off=self.cut_off,
             question=self.question,
             standalone=self.standalone or self.question,
+            split=list(self.split),
         )
 
     def to_dict(self) -> dict:

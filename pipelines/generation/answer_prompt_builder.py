@@ -34,6 +34,10 @@ class AnswerPromptBuilder:
     sources) go before the question as user and assistant messages, the newest that fit ``max_history_tokens``;
     their ``[n]`` citations are removed, since the sources are numbered afresh for each question.
 
+    Comparisons: with the retriever's ``split`` (the hits of each compared document, in order), the sources are
+    listed under one heading per document, and a prompt too long for ``max_context`` loses sources from the
+    largest group first, so each document keeps sources the answer can cite.
+
     Relevance gate: when no retrieved chunk shares two of the question's content terms (all of them for a one-term
     question), no messages are produced and the answer is "nothing relevant found" rather than a guess. A chunk
     that shares a single term passes only when its MiniLM cosine similarity with the question reaches
@@ -107,9 +111,11 @@ class AnswerPromptBuilder:
         mode: str | None = None,
         temperature: float | None = None,
         history: list[dict[str, str]] | None = None,
+        split: list[dict] | None = None,
     ) -> dict[str, Any]:
         """
         :param question: the user's question (standalone: a follow-up already rewritten).
+        :param split: a comparison's groups (``doc_ids``, ``titles``, ``sources``; the retriever's ``split``).
         :param history: earlier turns, oldest first, each ``{"question": ..., "answer": ...}``.
         :param documents: retrieved chunks, best first.
         :param mode: overrides the default routing for this call.
@@ -130,8 +136,8 @@ class AnswerPromptBuilder:
             route = "text"  # nothing to show: a vision request without an image is a text request
         earlier = history_messages(history or [], max_tokens=self.max_history_tokens)
         history_tokens = sum(estimate_tokens(m.text or "") for m in earlier)
-        sources, prompt = self._fit(question, sources, [s.n for s in imaged], history_tokens)
-        imaged = [s for s in imaged if s.n <= len(sources)]
+        sources, prompt = self._fit(question, sources, imaged, history_tokens, split or [])
+        imaged = [s for s in imaged if any(s is kept for kept in sources)]
         message = ChatMessage.from_user(prompt)
         if imaged:
             tiled = tile_crops(
@@ -160,16 +166,39 @@ class AnswerPromptBuilder:
         return "vision" if any(s.has_crop and s.kind in VISUAL_KINDS for s in top) else "text"
 
     def _fit(
-        self, question: str, sources: list[Source], image_numbers: list[int], history_tokens: int = 0
+        self,
+        question: str,
+        sources: list[Source],
+        imaged: list[Source],
+        history_tokens: int = 0,
+        split: list[dict] | None = None,
     ) -> tuple[list[Source], str]:
-        """Drop sources from the end until the prompt (after ``history_tokens`` of history) fits ``max_context``."""
+        """Drop sources until the prompt (after ``history_tokens`` of history) fits ``max_context``: from the end,
+        or in a comparison from the end of the largest group (the rest numbered afresh)."""
+        group_of = {d: i for i, g in enumerate(split or []) for d in g.get("doc_ids", [])}
+        headings = [_heading(g) for g in split or []]
         while True:
-            numbers = [n for n in image_numbers if n <= len(sources)]
-            prompt = user_prompt(question, sources, image_numbers=numbers)
+            numbers = [s.n for s in imaged if any(s is kept for kept in sources)]
+            groups = [(headings[group_of[s.doc_id]] if s.doc_id in group_of else "") for s in sources]
+            prompt = user_prompt(question, sources, image_numbers=numbers, groups=groups if split else None)
             tokens = estimate_tokens(SYSTEM_PROMPT + prompt) + history_tokens
             if len(sources) <= 1 or context_size(tokens, with_image=bool(numbers), maximum=10**9) <= self.max_context:
                 return sources, prompt
-            sources = sources[:-1]
+            if not split:
+                sources = sources[:-1]
+                continue
+            sizes = {g: groups.count(g) for g in groups}
+            largest = max(sizes, key=lambda g: sizes[g])
+            last = max(i for i, g in enumerate(groups) if g == largest)
+            sources = sources[:last] + sources[last + 1 :]
+            for n, source in enumerate(sources, start=1):
+                source.n = n
+
+
+def _heading(group: dict) -> str:
+    """How the prompt names a compared document: its title (from its content), else its file name."""
+    titles = [t for t in group.get("titles", []) if t]
+    return "; ".join(titles or group.get("sources", []) or group.get("doc_ids", []))
 
 
 def relevant(question: str, sources: list[Source], min_dense_similarity: float) -> bool:

@@ -36,9 +36,17 @@ def source_header(source: Source) -> str:
     return f"[{source.n}] ({where})"
 
 
-def user_prompt(question: str, sources: list[Source], *, image_numbers: list[int] | None = None) -> str:
+def user_prompt(
+    question: str, sources: list[Source], *, image_numbers: list[int] | None = None, groups: list[str] | None = None
+) -> str:
+    """The user message; ``groups``: per source, the document it is listed under (a comparison), a heading
+    written before each run of sources of one document."""
     parts = ["Sources:"]
-    for source in sources:
+    heading = None
+    for i, source in enumerate(sources):
+        if groups is not None and groups[i] != heading:
+            heading = groups[i]
+            parts.append(f"Sources from {heading or source.source}:")
         text = source.text if len(source.text) <= SOURCE_CHARS else source.text[:SOURCE_CHARS] + " ..."
         parts.append(f"{source_header(source)}\n{text}")
     if image_numbers:

@@ -33,9 +33,26 @@ def test_the_year_before_is_the_previous_turns_year_minus_one(question: str) -> 
 
 
 def test_a_newly_named_company_replaces_the_inherited_document_and_keeps_the_period() -> None:
-    rewrite = _after_first("How does that compare with Amcor?")
+    rewrite = _after_first("And for Amcor?")
     assert set(rewrite.doc_ids) == {"AMCOR_2023_10K.pdf", "AMCOR_2023Q2_10Q.pdf"}
     assert rewrite.standalone == "What was AMCOR's capital expenditure in FY2018?" and rewrite.years == ["2018"]
+
+
+def test_a_comparing_follow_up_adds_the_company_it_names_to_the_inherited_one() -> None:
+    rewrite = _after_first("How does that compare with Amcor?")
+    assert rewrite.doc_ids[0] == "3M_2018_10K.pdf"
+    assert set(rewrite.doc_ids[1:]) == {"AMCOR_2023_10K.pdf", "AMCOR_2023Q2_10Q.pdf"}
+    assert rewrite.standalone == "What was 3M and AMCOR's capital expenditure in FY2018?"
+    worded = _after_first("How does its gross margin compare with Amcor's?")
+    assert worded.standalone == "How does its gross margin compare with Amcor's? (3M, 2018)"
+    assert worded.doc_ids[0] == "3M_2018_10K.pdf" and "AMCOR_2023_10K.pdf" in worded.doc_ids
+
+
+def test_a_comparing_follow_up_adds_the_year_it_names() -> None:
+    rewrite = _after_first("How does that compare with 2017?")
+    assert rewrite.standalone == "What was 3M's capital expenditure in FY2018 and 2017?"
+    assert rewrite.years == ["2018", "2017"] and rewrite.doc_ids == ["3M_2018_10K.pdf"]
+    assert _after_first("How did that change from the year before?").years == ["2018", "2017"]
 
 
 def test_a_new_question_without_names_inherits_documents_and_years_in_its_search_text() -> None:
