@@ -28,7 +28,7 @@ from pipelines.settings import Settings
 from pipelines.sources import CROP_KINDS, Source
 from pipelines.store import open_store
 from retrievers.document_registry import DocumentRecord
-from retrievers.document_scope import document_names
+from retrievers.document_scope import document_names, is_ticker
 from retrievers.errors import CollectionNotFoundError
 from retrievers.filters import COMMITTED
 
@@ -97,7 +97,7 @@ def _display_name(document: DocumentInfo) -> str:
     ("Amcor" of "AMCOR PLC"), else its organisation; for a document whose content names none, its file title's
     words before the first year ("3M" of ``3M_2018_10K.pdf``)."""
     if document.organisation:
-        forms = [a for a in document.aliases if a and not (a.isupper() and a.isalpha() and len(a) <= 5)]
+        forms = [a for a in document.aliases if a and not is_ticker(a, document.organisation)]
         return min(forms, key=len) if forms else document.organisation
     words = title_from_name(document.source).split()
     name = []

@@ -72,7 +72,7 @@ def identified_document(
     """The names and years of a document whose content names ``organisation`` (see :mod:`ingest.identity`), with
     its short forms and tickers ``aliases``; None when no name is usable."""
     aliases = [a for a in aliases if a]
-    tickers = frozenset(a.lower() for a in aliases if a.isupper() and a.isalpha() and len(a) <= 5)
+    tickers = frozenset(a.lower() for a in aliases if is_ticker(a, organisation))
     spellings = [_spelled(a) for a in aliases if a.lower() not in tickers] or [_spelled(organisation)]
     usable = [(name, parts) for name, parts in spellings if _usable(name)]
     if not usable:
@@ -92,6 +92,13 @@ def document_names(
     first."""
     by_content = identified_document(doc_id, organisation, aliases, years) if organisation else None
     return [n for n in (by_content, named_document(doc_id, file_title)) if n]
+
+
+def is_ticker(alias: str, organisation: str) -> bool:
+    """Whether a short form of ``organisation`` is a ticker ("MMM" of "3M COMPANY"), not a name: up to five capital
+    letters that are not a word of the organisation's name ("AMCOR" of "AMCOR PLC" is its name)."""
+    words = {w.upper() for w in re.findall(r"[A-Za-z]+", organisation)}
+    return alias.isupper() and alias.isalpha() and len(alias) <= 5 and alias.upper() not in words
 
 
 def question_words(question: str) -> list[str]:

@@ -103,7 +103,9 @@ def test_retrieve_cli_json(ingested) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    hits = json.loads(run.stdout)
+    found = json.loads(run.stdout)
+    assert found["split"] == [] and found["question"] == "two column lorem ipsum document"  # not a comparison
+    hits = found["hits"]
     assert [h["n"] for h in hits] == [1, 2, 3]
     assert set(hits[0]) >= {"source", "doc_id", "page", "kind", "bbox", "score", "text"}
     assert hits[0]["source"] == "samplefiles__multicolumn.pdf"

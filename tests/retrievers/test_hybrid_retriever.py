@@ -137,3 +137,36 @@ def test_the_second_chart_of_the_chosen_documents(embedded) -> None:
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a"} and out["scope"] == ["a.png"]
     out = retriever.run(**QUERY, top_k=50, doc_ids=chosen, query="Which chart is highest?")
     assert {d.meta["doc_id"] for d in out["documents"]} == {"a", "c"} and out["scope"] == []
+
+
+def test_a_comparison_gives_each_named_document_its_share_of_the_hits(embedded) -> None:
+    _, _, writer, retriever = embedded
+    big = _chunks("mmm", 30, path="/data/3M_2018_10K.pdf")
+    for chunk in big:  # every chunk of the long filing matches the query better than any of the short one
+        chunk.embedding = list(QUERY["query_embedding"])
+    writer.run(documents=big)
+    small = _chunks("amcor", 3, path="/data/AMCOR_2023_10K.pdf")
+    for chunk in small:
+        chunk.embedding, chunk.sparse_embedding = [0.0, 1.0, 0.0, 0.0], SparseEmbedding([7], [1.0])
+    writer.run(documents=small)
+    writer.run(documents=_chunks("nike", 3, path="/data/NIKE_2019_10K.pdf"))
+    plain = retriever.run(**QUERY, top_k=8, query="What was 3M's capital expenditure?")
+    assert {d.meta["doc_id"] for d in plain["documents"]} == {"mmm"} and plain["split"] == []
+
+    compared = retriever.run(**QUERY, top_k=8, query="Compare 3M's and Amcor's capital expenditure")
+    got = [d.meta["doc_id"] for d in compared["documents"]]
+    # the short filing keeps all 3 of its hits (not crowded out), the long one the other 5; grouped, 3M first
+    assert got == ["mmm"] * 5 + ["amcor"] * 3
+    assert [(g["doc_ids"], g["sources"], g["hits"]) for g in compared["split"]] == [
+        (["mmm"], ["3M_2018_10K.pdf"], 5),
+        (["amcor"], ["AMCOR_2023_10K.pdf"], 3),
+    ]
+    assert compared["scope"] == ["3M_2018_10K.pdf", "AMCOR_2023_10K.pdf"]
+    # named in the other order: Amcor's group first; equal shares when both have hits enough
+    reverse = retriever.run(**QUERY, top_k=4, query="How does Amcor compare with 3M?")
+    assert [d.meta["doc_id"] for d in reverse["documents"]] == ["amcor", "amcor", "mmm", "mmm"]
+    # among documents the user chose (a conversation's inherited documents), the same shares
+    chosen = retriever.run(**QUERY, top_k=8, query="3M versus Amcor capex", doc_ids=["mmm", "amcor", "nike"])
+    assert [g["hits"] for g in chosen["split"]] == [5, 3] and "nike" not in {
+        d.meta["doc_id"] for d in chosen["documents"]
+    }

@@ -132,3 +132,34 @@ def test_turns_are_saved_and_an_interrupted_answer_keeps_what_arrived(store_path
     assert stopped.standalone.endswith("in 2016?") and stopped.rewrite == "rules"
     markdown = saved.markdown()
     assert f"## {FIRST}" in markdown and f"{NICS}, page 1" in markdown
+
+
+def test_a_comparing_follow_up_searches_both_documents_once_and_the_prompt_groups_them(store_path) -> None:
+    with FakeOllama() as server:  # its reply to the rewrite request is not a question: the rules' form is used
+        service = _service(store_path, server.url)
+        searches: list[dict] = []
+        index = service.store.hybrid_search
+        original = index.search
+        index.search = lambda *args, **kw: searches.append(args[2]) or original(*args, **kw)
+        try:
+            conversation = service.conversations.create("compare")
+            first = service.answer_turn(conversation, FIRST, mode="text")
+            assert len(searches) == 1 and first.split == []  # one retrieval, not one for the sources and another
+            searches.clear()
+            turn = service.answer_turn(conversation, "How does that compare with EUROPA?", mode="text")
+            documents = {d.source: d.doc_id for d in service.documents()}
+        finally:
+            service.close()
+    assert turn.standalone == "How many handgun background checks did NICS and EUROPA record for Alabama in 2015?"
+    assert turn.doc_ids == [documents[NICS], documents[EUROPA]]
+    # one retrieval: one search per compared document, each limited to it, each with its share of the 8 hits
+    assert len(searches) == 2 and all(documents[NICS] in str(f) or documents[EUROPA] in str(f) for f in searches)
+    assert [(g["sources"], g["hits"]) for g in turn.split] == [([NICS], 4), ([EUROPA], 4)]
+    assert [s.source for s in turn.sources] == [NICS] * 4 + [EUROPA] * 4
+    # the answer request lists the sources under one heading per document, in the order the question names them
+    prompt = server.chats()[-1]["messages"][-1]["content"]
+    headings = [line for line in prompt.splitlines() if line.startswith("Sources from ")]
+    assert len(headings) == 2 and prompt.index(headings[0]) < prompt.index("[1] (") < prompt.index(headings[1])
+    assert prompt.index(headings[1]) < prompt.index("[5] (")
+    groups = turn.to_answer().to_dict()["groups"]
+    assert [g["sources"] for g in groups] == [[1, 2, 3, 4], [5, 6, 7, 8]]

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.documents import title_from_name
 from pipelines.conversation.followup import TurnContext, rewrite_followup, years_of
-from retrievers.document_scope import named_document
+from retrievers.document_scope import document_names, named_document
 from tests.conftest import corpus_file
 
 FILINGS = sorted(p.name for p in corpus_file("financebench", "pdfs").glob("*.pdf"))
@@ -84,3 +84,21 @@ def test_without_an_inherited_document_only_the_period_is_carried() -> None:
     previous = TurnContext("What was the capital expenditure in 2018?", [], ["2018"])
     rewrite = rewrite_followup("And 2019?", previous, DOCUMENTS, DISPLAY)
     assert rewrite.standalone == "What was the capital expenditure in 2019?" and rewrite.doc_ids == []
+
+
+def test_documents_are_known_by_their_content_whatever_their_files_are_called() -> None:
+    # opaque file names; the organisations, tickers and periods read from the filings' covers
+    documents = [
+        *document_names("d1", "scan 0193", "3M COMPANY", ["3M", "MMM"], ["2018"]),
+        *document_names("d2", "upload 77", "AMCOR PLC", ["AMCOR", "AMCR"], ["2023"]),
+        *document_names("d3", "upload 78", "AMCOR PLC", ["AMCOR", "AMCR"], ["2023", "2024"]),
+    ]
+    display = {"d1": "3M", "d2": "AMCOR", "d3": "AMCOR"}
+    first = rewrite_followup("What was MMM's capital expenditure in FY2018?", None, documents, display)
+    assert first.doc_ids == ["d1"]
+    swapped = rewrite_followup("And AMCR's?", first.context(), documents, display)  # a ticker: elliptical
+    assert swapped.standalone == "What was AMCOR's capital expenditure in FY2018?"
+    assert set(swapped.doc_ids) == {"d2", "d3"}
+    compared = rewrite_followup("How does that compare with Amcor?", first.context(), documents, display)
+    assert compared.standalone == "What was 3M and AMCOR's capital expenditure in FY2018?"
+    assert compared.doc_ids[0] == "d1" and set(compared.doc_ids) == {"d1", "d2", "d3"}
