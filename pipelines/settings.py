@@ -79,7 +79,6 @@ class Settings:
     ui_port: int = 8501
     ui_password: str = ""  # when set, the UI asks for it before showing anything
     upload_dir: str = "data/uploads"  # uploaded files are kept here (one folder per content hash)
-    feedback_db: str = "data/feedback.sqlite3"  # thumbs up/down on answers (SQLite), exportable as JSONL
     # Conversations
     conversations_db: str = "data/conversations.sqlite3"  # saved conversations (SQLite)
     rewrite: str = "auto"  # follow-ups made standalone: "auto" (the text model, rules when it fails), "rules"

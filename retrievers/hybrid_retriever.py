@@ -52,6 +52,7 @@ class DocsightHybridRetriever:
         scope_by_name: bool = True,
         dense_weight: float = 2.0,
         statement_weight: float = 2.0,
+        balance_comparisons: bool = True,
     ) -> None:
         """
         :param document_store: the docsight collection's store; its configuration names the model of the query
@@ -66,12 +67,15 @@ class DocsightHybridRetriever:
         :param statement_weight: the weight of a third ranking when the question asks for financial statements
             (runtime ``statements``): the dense ranking of the chunks of those statements' pages (``meta.statement``,
             see :mod:`ingest.layout.statements`). 0 turns it off.
+        :param balance_comparisons: give each document a question compares its share of the hits (see above);
+            False ranks a comparison's documents together (an ablation).
         """
         self.document_store = document_store
         self.top_k = top_k
         self.scope_by_name = scope_by_name
         self.dense_weight = dense_weight
         self.statement_weight = statement_weight
+        self.balance_comparisons = balance_comparisons
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
         self._titles: dict[str, str] = {}
 
@@ -83,6 +87,7 @@ class DocsightHybridRetriever:
             scope_by_name=self.scope_by_name,
             dense_weight=self.dense_weight,
             statement_weight=self.statement_weight,
+            balance_comparisons=self.balance_comparisons,
         )
 
     @classmethod
@@ -141,7 +146,7 @@ class DocsightHybridRetriever:
                     recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
                     return [d for d in found if d.meta.get(Meta.DOC_ID) in recorded]
 
-                if not groups:
+                if not groups or not self.balance_comparisons:
                     return {"documents": ranked(flt)[:k], "scope": scope, "split": []}
                 per_group = [ranked(_in_documents(flt, group)) for group in groups]
             shares = _shares([len(hits) for hits in per_group], k)

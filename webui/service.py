@@ -1,5 +1,5 @@
 """The web UI's service: :class:`pipelines.service.DocsightService` plus what only the UI does — uploads, the
-ingestion queue, ratings and page images. One instance per settings per process, shared by every browser session
+ingestion queue and page images. One instance per settings per process, shared by every browser session
 and kept across Streamlit reruns (the embedded store admits one opener per process).
 
 Streamlit-free, so it is tested directly; the pages only render what it returns.
@@ -15,7 +15,6 @@ from pipelines.batch.report import FAILED, FileResult
 from pipelines.service import DocsightService
 from pipelines.settings import Settings
 from pipelines.sources import Source
-from webui.feedback import FeedbackStore
 from webui.ingest_jobs import IngestJob, IngestQueue
 from webui.page_view import PageUnavailableError, crop_region, outline_region, page_count, page_image
 from webui.uploads import UploadError, is_upload, safe_filename, save_upload
@@ -30,7 +29,6 @@ class WebService(DocsightService):
         """:raises StoreLockedError, StoreUnavailableError, EmbeddingModelMismatchError: see ``open_store``."""
         super().__init__(settings)
         self.ingests = IngestQueue(settings, self.store)
-        self.feedback = FeedbackStore(settings.feedback_db)
 
     @classmethod
     def shared(cls, settings: Settings) -> WebService:

@@ -10,7 +10,9 @@ Rules (what a user means in a conversation):
   years it names to the inherited ones instead: its standalone question names both ("What was 3M and Amcor's
   capital expenditure in FY2018?"), so retrieval gives each its share of the hits;
 - one that names no year inherits the previous turn's years; one that names years replaces them ("the year
-  before" is the previous turn's years minus one);
+  before" is the previous turn's years minus one), and when its standalone question names the organisation, the
+  documents are chosen again for the new years ("And in FY2017?" after a question on Adobe's FY2015 10-K searches
+  the FY2017 10-K when there is one);
 - an *elliptical* follow-up — nothing left but filler once its names and years are taken out ("And in 2017?",
   "How about Amcor?", "What about 2019 then?") — repeats the previous standalone question with the new document
   or years put in place of the old ones;
@@ -112,6 +114,8 @@ def rewrite_followup(
             standalone = _replace_names(standalone, documents, previous.doc_ids, spelled)
         if comparing:
             doc_ids = list(dict.fromkeys(doc_ids + named_in(standalone, documents)))
+        elif years and not named:
+            doc_ids = named_in(standalone, documents) or doc_ids
         return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
     if not inherited:
         return Rewrite(question, question, doc_ids, wanted_years, False, "rules")
@@ -120,6 +124,8 @@ def rewrite_followup(
     if not stated or comparing:
         added += [y for y in wanted_years if y not in years_of(question)]
     standalone = f"{question} ({', '.join(added)})" if added else question
+    if years and not named:
+        doc_ids = named_in(standalone, documents) or doc_ids
     return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
 
 

@@ -1,5 +1,7 @@
 """Saved conversations in a SQLite file (``DOCSIGHT_CONVERSATIONS_DB``): they survive a reload, a restart of the
-UI, and are shared by the UI, ``docsight chat`` and ``docsight ask --conversation``."""
+UI, and are shared by the UI, ``docsight chat`` and ``docsight ask --conversation``. The thumbs up/down on an
+answer is kept with its turn, and :meth:`ConversationStore.export_ratings` writes the rated turns as JSONL an
+evaluation can read."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.conversation.turns import Conversation, Turn
+
+UP, DOWN = 1, -1
+RATED_SOURCE_FIELDS = ("n", "source", "doc_id", "page", "kind", "section", "score", "document")
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS conversations (
@@ -83,6 +88,50 @@ class ConversationStore:
             db.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (conversation.updated_at, conversation.id)
             )
+
+    def rate(self, conversation: Conversation, turn: Turn, rating: int) -> None:
+        """Keep the user's rating of ``turn``'s answer (``UP`` or ``DOWN``; rating again replaces it) with it."""
+        if rating not in (UP, DOWN):
+            raise ValueError(f"rating must be {UP} or {DOWN}, got {rating!r}")
+        turn.rating, turn.rated_at = rating, _now()
+        self.save_turn(conversation, turn)
+
+    def ratings(self) -> list[dict]:
+        """Every rated turn, oldest rating first: the conversation's id and name, the turn's position, the rating,
+        the question (as asked and as searched), the answer, model, route, the cited source numbers and every
+        source the model was given (document, page, kind, section, score; no crops)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT t.conversation_id, c.name, t.position, t.data FROM turns t JOIN conversations c "
+                "ON c.id = t.conversation_id"
+            ).fetchall()
+        rated = []
+        for conversation_id, name, position, data in rows:
+            turn = Turn.from_dict(json.loads(data))
+            if not turn.rating:
+                continue
+            sources = [{k: s.to_dict().get(k) for k in RATED_SOURCE_FIELDS} for s in turn.sources]
+            rated.append(
+                {
+                    "conversation_id": conversation_id,
+                    "conversation": name,
+                    "turn": position,
+                    "rated_at": turn.rated_at,
+                    "rating": turn.rating,
+                    "question": turn.question,
+                    "standalone": turn.standalone or turn.question,
+                    "answer": turn.answer,
+                    "model": turn.model,
+                    "route": turn.route,
+                    "cited": list(turn.citations),
+                    "sources": sources,
+                }
+            )
+        return sorted(rated, key=lambda r: r["rated_at"])
+
+    def export_ratings(self) -> str:
+        """:meth:`ratings` as JSONL, one object a line."""
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in self.ratings())
 
     def list(self) -> list[Conversation]:
         """Every conversation, most recently used first, without its turns."""

@@ -47,6 +47,8 @@ class Turn:
     complete: bool = True
     created_at: str = field(default_factory=_now)
     answer_id: str = field(default_factory=lambda: uuid4().hex)
+    rating: int = 0
+    rated_at: str = ""
 
     @property
     def searched_for(self) -> str:

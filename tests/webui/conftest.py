@@ -25,7 +25,6 @@ def ui_environment(folder: Path, ollama_url: str, collection: str = "ui") -> dic
     return {
         "DOCSIGHT_QDRANT_PATH": str(folder / "qdrant"),
         "DOCSIGHT_UPLOAD_DIR": str(folder / "uploads"),
-        "DOCSIGHT_FEEDBACK_DB": str(folder / "feedback.sqlite3"),
         "DOCSIGHT_CONVERSATIONS_DB": str(folder / "conversations.sqlite3"),
         "DOCSIGHT_COLLECTION": collection,
         "DOCSIGHT_WORKERS": "1",

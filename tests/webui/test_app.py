@@ -94,15 +94,18 @@ def test_chat_streams_a_cited_answer_with_source_cards_and_the_full_page(ui_env,
     next(b for b in at.button if b.label == "Close").click().run()
     assert not any(c.startswith("Page 1 of 1") for c in _texts(at, "caption"))
 
-    # thumbs up is stored under the answer and exported as JSONL
+    # thumbs up is kept with the turn of the saved conversation and exported as JSONL
     next(b for b in at.button if b.help == "Good answer").click().run()
     assert "Rated helpful. Thank you." in _texts(at, "caption")
-    [row] = WebService.shared(ui_env).feedback.rows()
-    assert row["rating"] == 1 and row["question"] == QUESTION and row["cited"] == cited
-    exported = json.loads(WebService.shared(ui_env).feedback.export_jsonl())
+    conversations = WebService.shared(ui_env).conversations
+    [row] = conversations.ratings()
+    [saved] = conversations.list()
+    assert (row["conversation_id"], row["turn"]) == (saved.id, 0) and conversations.get(saved.id).turns[0].rating == 1
+    assert row["rating"] == 1 and row["question"] == QUESTION and row["cited"] == cited and row["answer"]
+    exported = json.loads(conversations.export_ratings())
     assert exported["sources"][0]["source"] == table_pdf()[0] and "crop_jpeg_b64" not in exported["sources"][0]
     next(b for b in at.button if b.help == "Bad answer").click().run()
-    assert [r["rating"] for r in WebService.shared(ui_env).feedback.rows()] == [-1]
+    assert [r["rating"] for r in conversations.ratings()] == [-1]
 
     next(b for b in at.button if b.label == "Clear chat").click().run()
     assert not [m for m in _texts(at, "markdown") if m.startswith("According to the documents")]

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import streamlit as st
 
+from pipelines.answer import source_groups
+from pipelines.conversation.store import DOWN, UP
 from pipelines.conversation.turns import Conversation, Turn
 from pipelines.generation.citation_checker import NOTHING_RELEVANT
 from pipelines.generation.ollama_status import explain_failure
@@ -15,7 +17,6 @@ from pipelines.service import OllamaReport
 from retrievers.errors import StoreError
 from webui.claim_marks import answer_with_marks, show_claims
 from webui.context import service
-from webui.feedback import DOWN, UP
 from webui.markdown import escape_markdown, short_name
 from webui.service import WebService
 from webui.source_card import source_card
@@ -49,7 +50,7 @@ def generation_mode(
     return mode, ""
 
 
-def render_turn(svc: WebService, turn: Turn, index: int) -> None:
+def render_turn(svc: WebService, conversation: Conversation, turn: Turn, index: int) -> None:
     with st.chat_message("user"):
         st.markdown(escape_markdown(turn.question))
     with st.chat_message("assistant"):
@@ -67,7 +68,7 @@ def render_turn(svc: WebService, turn: Turn, index: int) -> None:
             if turn.uncited and turn.complete:
                 st.warning("This answer cites no source: treat it as unverified.")
             if turn.complete:
-                rating_buttons(svc, turn)
+                rating_buttons(svc, conversation, turn)
         elif turn.sources:
             st.caption(f"search only · {duration(turn.seconds)}")
         if turn.notice:
@@ -75,8 +76,11 @@ def render_turn(svc: WebService, turn: Turn, index: int) -> None:
         shown = cited if turn.answer and turn.complete else sources
         if turn.answer and turn.complete and not cited and sources:
             st.caption("No source was cited; the retrieved sources are listed below.")
-        for source in shown:
-            source_card(svc, source, turn=index)
+        for name, group in source_groups(shown, turn.split):  # a comparison: the sources of each document together
+            if name and group:
+                st.markdown(f"**{escape_markdown(name)}**")
+            for source in group:
+                source_card(svc, source, turn=index)
         others = [s for s in sources if s not in shown]
         if others:
             with st.expander(f"{len(others)} more retrieved source(s)"):
@@ -84,28 +88,18 @@ def render_turn(svc: WebService, turn: Turn, index: int) -> None:
                     source_card(svc, source, turn=index)
 
 
-def rating_buttons(svc: WebService, turn: Turn) -> None:
-    """Thumbs up/down, stored in the feedback database under the answer's id (rating again replaces it)."""
-    rated = svc.feedback.rating(turn.answer_id)
+def rating_buttons(svc: WebService, conversation: Conversation, turn: Turn) -> None:
+    """Thumbs up/down, kept with the turn in its saved conversation (rating again replaces it)."""
     up, down, said = st.columns([1, 1, 6], vertical_alignment="center")
     for column, value, icon, label in ((up, UP, ":material/thumb_up:", "Good answer"),
                                        (down, DOWN, ":material/thumb_down:", "Bad answer")):  # fmt: skip
-        chosen = rated == value
+        chosen = turn.rating == value
         if column.button("", icon=icon, key=f"rate-{value}-{turn.answer_id}", help=label,
                          type="primary" if chosen else "secondary"):  # fmt: skip
-            svc.feedback.rate(
-                turn.answer_id,
-                value,
-                question=turn.question,
-                answer=turn.answer,
-                model=turn.model,
-                route=turn.route,
-                cited=turn.citations,
-                sources=[s.to_dict() for s in turn.sources],
-            )
+            svc.conversations.rate(conversation, turn, value)
             st.rerun()
-    if rated is not None:
-        said.caption("Rated " + ("helpful" if rated == UP else "not helpful") + ". Thank you.")
+    if turn.rating:
+        said.caption("Rated " + ("helpful" if turn.rating == UP else "not helpful") + ". Thank you.")
 
 
 def answer(
@@ -306,7 +300,7 @@ if viewer_open():
 
 with chat_column:
     for index, turn in enumerate(conversation.turns):
-        render_turn(svc, turn, index)
+        render_turn(svc, conversation, turn, index)
 
 question = st.chat_input("Ask a question about your documents")
 if question and question.strip():

@@ -50,14 +50,14 @@ st.markdown(
 )
 
 st.subheader("Answer ratings")
-ratings = svc.feedback.rows()
+ratings = svc.conversations.ratings()
 up = sum(r["rating"] > 0 for r in ratings)
 st.markdown(f"- {len(ratings)} rated answer(s): {up} helpful, {len(ratings) - up} not helpful\n"
-            f"- stored in `{settings.feedback_db}`")  # fmt: skip
+            f"- kept with their conversations in `{settings.conversations_db}`")  # fmt: skip
 st.download_button(
     "Export ratings (JSONL)",
-    svc.feedback.export_jsonl(),
-    file_name="docsight-feedback.jsonl",
+    svc.conversations.export_ratings(),
+    file_name="docsight-ratings.jsonl",
     mime="application/jsonl",
     disabled=not ratings,
     icon=":material/download:",

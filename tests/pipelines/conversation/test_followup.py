@@ -102,3 +102,14 @@ def test_documents_are_known_by_their_content_whatever_their_files_are_called() 
     compared = rewrite_followup("How does that compare with Amcor?", first.context(), documents, display)
     assert compared.standalone == "What was 3M and AMCOR's capital expenditure in FY2018?"
     assert compared.doc_ids[0] == "d1" and set(compared.doc_ids) == {"d1", "d2", "d3"}
+
+
+def test_a_new_year_moves_the_search_to_that_years_filing_of_the_same_company() -> None:
+    display = {f: "Adobe" for f in FILINGS if f.startswith("ADOBE")}
+    first = rewrite_followup("What is the FY2015 operating cash flow ratio for Adobe?", None, DOCUMENTS, display)
+    assert first.doc_ids == ["ADOBE_2015_10K.pdf"]
+    rewrite = rewrite_followup("And in FY2017?", first.context(), DOCUMENTS, display)
+    assert rewrite.standalone == "What is the FY2017 operating cash flow ratio for Adobe?"
+    assert rewrite.doc_ids == ["ADOBE_2017_10K.pdf"]
+    worded = rewrite_followup("What was its revenue in 2016?", first.context(), DOCUMENTS, display)
+    assert worded.standalone == "What was its revenue in 2016? (Adobe)" and worded.doc_ids == ["ADOBE_2016_10K.pdf"]
