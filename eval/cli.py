@@ -1,5 +1,6 @@
-"""``docsight eval retrieval|answers|claims|bench`` (also ``python -m eval``). Every run writes a folder with
-``report.md``, ``results.json``, ``questions.csv`` and PNG plots; ``--baseline OLD_DIR`` lists what changed."""
+"""``docsight eval retrieval|answers|claims|bench|conversations`` (also ``python -m eval``). Every run writes a
+folder with ``report.md``, ``results.json``, ``questions.csv`` and PNG plots; ``--baseline OLD_DIR`` lists what
+changed."""
 
 from __future__ import annotations
 
@@ -386,6 +387,79 @@ def run_bench(args: argparse.Namespace) -> Path:
     return out / "report.md"
 
 
+def run_conversations(args: argparse.Namespace) -> Path:
+    from rich.console import Console
+
+    from eval.conversations_eval import dataset_files, evaluate_conversations, load_conversations
+    from eval.retrieval_eval import ingest_documents
+    from pipelines.generation.ollama_status import OllamaError, check_ollama
+
+    rows = load_conversations(args.dataset)
+    settings = Settings.from_env(
+        collection=args.collection or "eval-questions-financebench",
+        qdrant_path=args.qdrant_path or "data/eval/qdrant",
+        qdrant_url=args.qdrant_url,
+    )
+    files = dataset_files(rows, args.pdfs)
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise FileNotFoundError(f"filings not found: {', '.join(missing[:5])}")
+    console = Console(stderr=True)
+    ingest_documents(settings, files, console)  # unchanged files are skipped
+    model = not args.no_model
+    if model:
+        try:
+            check_ollama(settings.ollama_url, [settings.text_model], api_key=settings.ollama_api_key)
+        except OllamaError as exc:
+            console.print(f"no model rewrite: {exc}")
+            model = False
+    result = evaluate_conversations(settings, rows, top_k=args.top_k, compare_k=args.compare_k, model_rewrite=model)
+    s, k = result["summary"], args.top_k
+    rewriter = f"{settings.text_model} at {settings.ollama_url}" if model else "not measured (no Ollama reachable)"
+    recall = s[f"followup_recall@{k}"]
+    lines = report.header(
+        "docsight conversations",
+        settings,
+        [
+            f"Dataset `{args.dataset}`: {s['followups']} follow-up pairs, {s['comparison']['questions']} comparison "
+            f"questions, {s['comparing_followup']['questions']} comparing follow-ups; filings from `{args.pdfs}`. "
+            f"Model rewrite: {rewriter}."
+        ],
+    )
+    labels = {
+        "alone": "(a) the follow-up asked alone",
+        "rules": "(b) in the conversation, rules' rewrite (no model)",
+        "model": "(c) in the conversation, model rewrite",
+        "standalone": "(d) the standalone question (ceiling)",
+    }
+    lines += [f"Follow-ups: page recall@{k} of the second turn.", ""]
+    lines += report.table(["system", f"recall@{k}"], [[labels[name], value] for name, value in recall.items()])
+    if "rules" in recall and recall.get("standalone") is not None:
+        gap = recall["standalone"] - recall["rules"]
+        lines += ["", f"(b) is {gap:+.3f} from the standalone questions (target: within 0.05)."]
+    lines += ["", f"Comparisons: sources (top-k {args.compare_k}) with an evidence page of each filing.", ""]
+    lines += report.table(
+        ["set", "questions", "both filings", "per filing", "baseline: both", "baseline: per filing"],
+        [
+            [
+                name,
+                s[kind]["questions"],
+                s[kind]["balanced"]["both"],
+                s[kind]["balanced"]["per_document"],
+                s[kind]["baseline"]["both"],
+                s[kind]["baseline"]["per_document"],
+            ]
+            for kind, name in (
+                ("comparison", "one question naming two filings (baseline: no per-document shares)"),
+                ("comparing_followup", "a follow-up adding a filing (baseline: the follow-up alone)"),
+            )
+        ],
+    )
+    lines += ["", f"Retrieval time: {result['seconds']:.0f} s.", ""]
+    out = _out(args, "conversations")
+    return report.write(out, lines, result)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docsight eval", description="measure retrieval, answers, speed, memory")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -415,6 +489,20 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--mode", choices=["auto", "text", "vision"], default="auto")
     answers.add_argument("--limit", type=int, help="only the first N questions")
     answers.add_argument("--judge", metavar="MODEL", help="also ask this Ollama model whether each answer is right")
+    conversations = commands.add_parser(
+        "conversations", help="follow-up recall@k (alone, rules, model, standalone) and comparisons across filings"
+    )
+    conversations.add_argument(
+        "--dataset", type=Path, default=Path(__file__).with_name("conversations.jsonl"), help="the conversations set"
+    )
+    conversations.add_argument("--pdfs", type=Path, default=CORPUS / "financebench", help="the FinanceBench folder")
+    conversations.add_argument("--top-k", type=int, default=5, help="follow-ups: recall at this k")
+    conversations.add_argument("--compare-k", type=int, default=8, help="comparisons: sources per question")
+    conversations.add_argument("--no-model", action="store_true", help="skip (c), the model rewrite")
+    conversations.add_argument("--collection", help="default: eval-questions-financebench (as eval retrieval)")
+    conversations.add_argument("--qdrant-path", help="embedded store (default: data/eval/qdrant)")
+    conversations.add_argument("--qdrant-url", help="a Qdrant server instead")
+    conversations.add_argument("--out", help="output folder (default: eval/results/conversations-<time>)")
     claims = commands.add_parser(
         "claims", help="the claim checker on reference answers (recall) and planted errors (detection); no Ollama"
     )
@@ -451,9 +539,13 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        run = {"retrieval": run_retrieval, "answers": run_answers, "claims": run_claims, "bench": run_bench}[
-            args.command
-        ]
+        run = {
+            "retrieval": run_retrieval,
+            "answers": run_answers,
+            "claims": run_claims,
+            "bench": run_bench,
+            "conversations": run_conversations,
+        }[args.command]
         path = run(args)
     except (DatasetError, FileNotFoundError) as exc:
         print(f"docsight eval: error: {exc}", file=sys.stderr)
