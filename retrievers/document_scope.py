@@ -111,6 +111,13 @@ def abbreviations(question: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9&]{2,}\b", question.replace("&", ""))}
 
 
+def _initialisms(question: str) -> set[str]:
+    """Words written as initials: two or more capitals, maybe joined by '&' or a small 'n' ("J&J", "JnJ", "GE").
+    Initials are matched only against these: the initials of "Adobe Systems" spell the word "as"."""
+    found = re.findall(r"(?<![\w&])([A-Z](?:&?n?[A-Z])+)(?![\w&])", question)
+    return {w.replace("&", "").lower() for w in found}
+
+
 def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     """Doc ids of the documents ``question`` names (preferring the years it mentions); empty when it names none.
     Documents named by their content are preferred to documents named only by their file name."""
@@ -164,9 +171,11 @@ def _named(question: str, documents: Iterable[NamedDocument]) -> list[tuple[Name
             runs.setdefault("".join(words[i:j]), i)
     short = abbreviations(question) - bm25.STOP_WORDS
     at = {a: words.index(a) if a in words else len(words) for a in short}
+    initialisms = _initialisms(question)
     named = []
     for d in documents:
-        places = [runs[n] for n in (d.names | d.initials) if n in runs]
+        places = [runs[n] for n in d.names if n in runs]
+        places += [runs.get(n, len(words)) for n in d.initials & initialisms]
         places += [at[a] for a in short if a in d.tickers or any(n.startswith(a) for n in d.names)]
         if places:
             named.append((d, min(places)))
