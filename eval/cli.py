@@ -413,7 +413,9 @@ def run_conversations(args: argparse.Namespace) -> Path:
         except OllamaError as exc:
             console.print(f"no model rewrite: {exc}")
             model = False
-    result = evaluate_conversations(settings, rows, top_k=args.top_k, compare_k=args.compare_k, model_rewrite=model)
+    result = evaluate_conversations(
+        settings, rows, top_k=args.top_k, compare_k=args.compare_k, model_rewrite=model, console=console
+    )
     s, k = result["summary"], args.top_k
     rewriter = f"{settings.text_model} at {settings.ollama_url}" if model else "not measured (no Ollama reachable)"
     recall = s[f"followup_recall@{k}"]

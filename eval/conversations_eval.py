@@ -1,6 +1,7 @@
 """``docsight eval conversations``: follow-up questions and comparisons across filings, on the FinanceBench filings.
 
-The set (``eval/conversations.jsonl``, written by hand; see ``eval/README_conversations.md``) has three kinds of row:
+The set (``eval/conversations.jsonl``, written by hand; how, in the README's Evaluation section) has three kinds of
+row:
 
 - ``followup``: a FinanceBench question (``first``), then a follow-up as a user would say it (``followup``: it names
   neither the company nor the filing) standing for another FinanceBench question (``standalone``, the ceiling),
@@ -71,9 +72,16 @@ def _evidence(item: dict) -> set[tuple[str, int]]:
 
 
 def evaluate_conversations(
-    settings: Settings, rows: list[dict], *, top_k: int = 5, compare_k: int = 8, model_rewrite: bool = False
+    settings: Settings,
+    rows: list[dict],
+    *,
+    top_k: int = 5,
+    compare_k: int = 8,
+    model_rewrite: bool = False,
+    console=None,
 ) -> dict:
-    """Score every row (see the module docstring); ``model_rewrite``: also (c), the text model's rewrite."""
+    """Score every row (see the module docstring); ``model_rewrite``: also (c), the text model's rewrite;
+    ``console``: a Rich console for a line per row."""
     service = DocsightService(replace(settings, rewrite="auto" if model_rewrite else "rules"))
     try:
         unbalanced = build_retrieval_pipeline(settings, service.store)
@@ -85,10 +93,14 @@ def evaluate_conversations(
                 scored.append(_followup(service, row, top_k, model_rewrite))
             else:
                 scored.append(_comparison(service, unbalanced, row, compare_k))
+            if console is not None:
+                console.print(f"{len(scored)}/{len(rows)} {row['id']}", highlight=False)
         seconds = time.monotonic() - start
     finally:
         service.close()
-    return {"rows": scored, "summary": summarise(scored, top_k), "seconds": seconds, "model_rewrite": model_rewrite}
+    columns = list(dict.fromkeys(k for r in scored for k in r))  # one table for every kind of row (questions.csv)
+    rows = [{k: r.get(k) for k in columns} for r in scored]
+    return {"rows": rows, "summary": summarise(scored, top_k), "seconds": seconds, "model_rewrite": model_rewrite}
 
 
 def _followup(service: DocsightService, row: dict, top_k: int, model_rewrite: bool) -> dict:

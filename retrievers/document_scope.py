@@ -139,7 +139,7 @@ def comparison(question: str, documents: Iterable[NamedDocument]) -> list[list[s
     the years the question names, else all of its documents). "3M's 2018 and 2017 capex" names one organisation
     and two years: when its documents of those years are different documents, one group per year. Retrieval
     gives each group its own share of the hits (:class:`retrievers.hybrid_retriever.DocsightHybridRetriever`)."""
-    named = _named(question, documents)
+    named = _named(question, documents, prefer_content=False)
     years = question_years(question)
     by_name: dict[str, list[NamedDocument]] = {}
     for document, _ in sorted(named, key=lambda pair: pair[1]):
@@ -161,9 +161,13 @@ def comparison(question: str, documents: Iterable[NamedDocument]) -> list[list[s
     return unique if len(unique) >= 2 else []
 
 
-def _named(question: str, documents: Iterable[NamedDocument]) -> list[tuple[NamedDocument, int]]:
-    """The documents ``question`` names, each with the position of its first mention (a word index); those named
-    by their content when any is."""
+def _named(
+    question: str, documents: Iterable[NamedDocument], *, prefer_content: bool = True
+) -> list[tuple[NamedDocument, int]]:
+    """The documents ``question`` names, each with the position of its first mention (a word index): those named
+    by their content when any is, or (``prefer_content`` False, a comparison) every document once, by its content
+    when it is named by it, else by its file name (a comparison of "Block" — its cover says SQUARE, INC. — and
+    General Mills keeps Block)."""
     words = question_words(question)
     runs: dict[str, int] = {}
     for i in range(len(words)):
@@ -179,6 +183,9 @@ def _named(question: str, documents: Iterable[NamedDocument]) -> list[tuple[Name
         places += [at[a] for a in short if a in d.tickers or any(n.startswith(a) for n in d.names)]
         if places:
             named.append((d, min(places)))
+    if not prefer_content:
+        by_content = {d.doc_id for d, _ in named if d.from_content}
+        return [(d, at) for d, at in named if d.from_content or d.doc_id not in by_content]
     return [pair for pair in named if pair[0].from_content] or named
 
 

@@ -1,5 +1,5 @@
-"""`docsight eval conversations` end to end on the small real filings of the set (PepsiCo's 8-K, Ulta Beauty's
-earnings release): the rows of eval/conversations.jsonl on them, a comparison of the two, the Ollama test server as
+"""`docsight eval conversations` end to end on the two smallest real filings (PepsiCo's 5-page 8-K, Ulta Beauty's
+9-page earnings release): the rows of eval/conversations.jsonl on them, a comparison of the two, the Ollama test server as
 the rewrite model (what it was sent is checked), the report's numbers."""
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from tests.conftest import corpus_file
 from tests.support.ollama_server import FakeOllama, deterministic_answer
 
 SET = Path(__file__).resolve().parents[2] / "eval" / "conversations.jsonl"
-SMALL = ("pdfs/PEPSICO_2023_8K_dated-2023-05-30.pdf", "pdfs/ULTABEAUTY_2023Q4_EARNINGS.pdf")
+SMALL = ("pdfs/PEPSICO_2023_8K_dated-2023-05-05.pdf", "pdfs/ULTABEAUTY_2023Q4_EARNINGS.pdf")
 COMPARISON = {
     "id": "comparison-small",
     "kind": "comparison",
-    "question": "Compare how much PepsiCo increased its revolving credit agreement in May 2023 with what drove "
-    "Ulta Beauty's SG&A reduction in FY2023.",
-    "documents": [{"doc_file": SMALL[0], "evidence_pages": [2]}, {"doc_file": SMALL[1], "evidence_pages": [2]}],
+    "question": "Compare the outcome of PepsiCo's May 3, 2023 shareholder vote on a congruency report with what "
+    "drove Ulta Beauty's SG&A reduction in FY2023.",
+    "documents": [{"doc_file": SMALL[0], "evidence_pages": [4]}, {"doc_file": SMALL[1], "evidence_pages": [2]}],
 }
 
 

@@ -120,3 +120,18 @@ def test_initials_match_only_words_written_as_initials_and_a_name_is_not_only_a_
     assert scope("Is JnJ a capital-intensive business?", docs) == ["jnj"]
     assert scope("What was GE's backlog?", docs) == ["ge"]
     assert scope("What was AS's revenue?", docs) == ["adobe"]  # initials written in capitals still name it
+
+
+def test_a_comparison_names_each_document_by_its_content_else_by_its_file_name() -> None:
+    from retrievers.document_scope import comparison, document_names
+
+    documents = [
+        *document_names("block", "BLOCK 2020 10K", "SQUARE, INC.", ["SQUARE", "SQ"], ["2020"]),
+        *document_names("gis", "GENERALMILLS 2020 10K", "GENERAL MILLS, INC.", ["GENERAL MILLS", "GIS"], ["2020"]),
+        *document_names("mmm", "3M 2018 10K", "3M COMPANY", ["3M", "MMM"], ["2018"]),
+    ]
+    question = "Compare the operating cash flow of Block in FY2020 with the free cash flow of General Mills in FY2020"
+    assert comparison(question, documents) == [["block"], ["gis"]]  # Block only by its file name
+    assert comparison("Compare Square and 3M", documents) == [["block"], ["mmm"]]
+    assert comparison("What was General Mills' free cash flow in FY2020?", documents) == []
+    assert scope(question, documents) == ["gis"]  # outside comparisons, content names still win
