@@ -6,7 +6,8 @@ Rules (what a user means in a conversation):
 - a follow-up that names no document and no company inherits the documents the previous turn was searched in; one
   that names a document (by the names :mod:`retrievers.document_scope` recognises: from the documents' content,
   organisation, short forms, tickers and period years, else their file names) replaces them;
-- a follow-up that compares ("How does that compare with Amcor?", "compared with 2017?") adds the documents and
+- a follow-up that compares ("How does that compare with Amcor?", "compared with 2017?", "since the prior year")
+  adds the documents and
   years it names to the inherited ones instead: its standalone question names both ("What was 3M and Amcor's
   capital expenditure in FY2018?"), so retrieval gives each its share of the hits;
 - one that names no year inherits the previous turn's years; one that names years replaces them ("the year
@@ -96,7 +97,8 @@ def rewrite_followup(
     if not years and previous.years and (shift := _relative_year(question)):
         years = [str(int(y) + shift) for y in previous.years]  # "the year before"
     names = display_names or {}
-    comparing = bool(_COMPARE.search(question)) and bool(named or years) and bool(previous.doc_ids or previous.years)
+    compares = bool(_COMPARE.search(question) or _SINCE.search(question))
+    comparing = compares and bool(named or years) and bool(previous.doc_ids or previous.years)
     if comparing:  # what it names is added to what the previous turn was about
         named = list(dict.fromkeys(previous.doc_ids + named)) if named else []
         years = list(dict.fromkeys(previous.years + years)) if years else []
@@ -120,11 +122,13 @@ def rewrite_followup(
     if not inherited:
         return Rewrite(question, question, doc_ids, wanted_years, False, "rules")
     own = set(named_in(question, documents))
-    added = [n for n in dict.fromkeys(names.get(d, "") for d in doc_ids if d not in own) if n]
+    added = _distinct([names.get(d, "") for d in doc_ids if d not in own])
     if not stated or comparing:
         added += [y for y in wanted_years if y not in years_of(question)]
     standalone = f"{question} ({', '.join(added)})" if added else question
-    if years and not named:
+    if comparing:
+        doc_ids = list(dict.fromkeys(doc_ids + named_in(standalone, documents)))
+    elif years and not named:
         doc_ids = named_in(standalone, documents) or doc_ids
     return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
 
@@ -137,6 +141,14 @@ def named_in(question: str, documents: list[NamedDocument]) -> list[str]:
 
 _BEFORE = re.compile(r"\b(?:year|period) before\b|\b(?:previous|prior|preceding|last) (?:fiscal )?year\b", re.I)
 _AFTER = re.compile(r"\b(?:year|period) after\b|\b(?:next|following|subsequent) (?:fiscal )?year\b", re.I)
+
+
+# "since the prior year", "from the year before": the earlier year is compared with, not asked about instead
+_SINCE = re.compile(
+    r"\b(?:since|from|than|over|versus|vs\.?|against|with|to)\s+(?:the\s+|a\s+)?(?:(?:year|period) before|"
+    r"(?:previous|prior|preceding|last) (?:fiscal )?year)\b",
+    re.IGNORECASE,
+)
 
 
 def _relative_year(question: str) -> int:
@@ -185,7 +197,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9&]+(?:['’]s\b)?")
 def _replace_names(text: str, documents: list[NamedDocument], old_ids: list[str], new_names: list[str]) -> str:
     """``text`` with its first mention of one of the documents ``old_ids`` (or of any document) replaced by
     ``new_names``; the new names added in brackets when it mentions none."""
-    new = " and ".join(dict.fromkeys(n for n in new_names if n))
+    new = " and ".join(_distinct(new_names))
     if not new:
         return text
     old = {n for d in documents if d.doc_id in old_ids for n in _spellings(d)}
@@ -205,3 +217,13 @@ def _replace_names(text: str, documents: list[NamedDocument], old_ids: list[str]
 def _spellings(document: NamedDocument) -> frozenset[str]:
     """Every way a question may spell ``document`` (lower case, letters and digits): names, initials, tickers."""
     return document.names | document.initials | document.tickers
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """``names`` without blanks and repeats, a name contained in an earlier one (or containing it) counted as the
+    same ("MGM" and "MGM Resorts", the names of one company's 10-K and earnings release)."""
+    kept: list[str] = []
+    for name in names:
+        if name and not any(name.lower() in k.lower() or k.lower() in name.lower() for k in kept):
+            kept.append(name)
+    return kept

@@ -53,6 +53,9 @@ def test_a_comparing_follow_up_adds_the_year_it_names() -> None:
     assert rewrite.standalone == "What was 3M's capital expenditure in FY2018 and 2017?"
     assert rewrite.years == ["2018", "2017"] and rewrite.doc_ids == ["3M_2018_10K.pdf"]
     assert _after_first("How did that change from the year before?").years == ["2018", "2017"]
+    since = _after_first("Has its free cash flow improved since the prior year?")  # compared with, not instead
+    assert since.years == ["2018", "2017"] and since.standalone.endswith("(3M, 2018, 2017)")
+    assert _after_first("What about the prior year?").years == ["2017"]  # instead
 
 
 def test_a_new_question_without_names_inherits_documents_and_years_in_its_search_text() -> None:
