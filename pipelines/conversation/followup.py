@@ -126,9 +126,7 @@ def rewrite_followup(
     if not stated or comparing:
         added += [y for y in wanted_years if y not in years_of(question)]
     standalone = f"{question} ({', '.join(added)})" if added else question
-    if comparing:
-        doc_ids = list(dict.fromkeys(doc_ids + named_in(standalone, documents)))
-    elif years and not named:
+    if years and not named:
         doc_ids = named_in(standalone, documents) or doc_ids
     return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
 
