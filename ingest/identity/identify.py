@@ -89,11 +89,19 @@ def _kind(text: str, form: str, release: bool, *, image: bool, ocr_only: bool) -
     return "other"
 
 
-def _title(kind, organisation, period, metadata_title, prominent, heading, text) -> str:
+def composed_title(kind: str, organisation: str, period: str) -> str:
+    """The title of a filing or release, composed from what its cover states ("3M COMPANY Form 10-K FY2018"); ""
+    for other kinds or without an organisation."""
     if kind in FILING_KINDS and organisation:
         return " ".join(p for p in (organisation, f"Form {kind}", period) if p)
     if kind == "earnings release" and organisation:
         return " ".join(p for p in (organisation, "earnings release", period) if p)
+    return ""
+
+
+def _title(kind, organisation, period, metadata_title, prominent, heading, text) -> str:
+    if composed := composed_title(kind, organisation, period):
+        return composed
     heading = heading if headline(heading) else ""  # an OCR'd "heading" is often a legend or a publisher's line
     for candidate in (metadata_title if meaningful(metadata_title) else "", prominent, heading, first_line(text)):
         candidate = " ".join(candidate.split())

@@ -49,7 +49,7 @@ def identified(path: Path) -> list[Document]:
         ("MGMRESORTS_2018_10K.pdf", 1, "MGM RESORTS INTERNATIONAL", ["MGM RESORTS"], "FY2018", ["2018"], "10-K"),
         ("PEPSICO_2023_8K_dated-2023-05-05.pdf", 1, "PepsiCo, Inc.", ["PepsiCo"], "2023-05-03", ["2023"], "8-K"),
         # releases: the company beside its listing, the quarter in the headline (per its own fiscal calendar)
-        ("PEPSICO_2023Q1_EARNINGS.pdf", 1, "PepsiCo, Inc.", ["PepsiCo", "PEP"], "2023 Q1", ["2023"],
+        ("PEPSICO_2023Q1_EARNINGS.pdf", 1, "PepsiCo, Inc.", ["PepsiCo", "PEP"], "FY2023 Q1", ["2023"],
          "earnings release"),
         ("ULTABEAUTY_2023Q4_EARNINGS.pdf", 1, "Ulta Beauty, Inc.", ["Ulta Beauty", "ULTA"], "FY2022 Q4",
          ["2022", "2023"], "earnings release"),
