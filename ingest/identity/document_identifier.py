@@ -26,7 +26,8 @@ class DocumentIdentifier:
     """Derives each document's identity from the text of its first pages (see :func:`ingest.identity.identify`)
     and the PDF's metadata title, and writes it into every chunk's meta: ``doc_title``, ``organisation``,
     ``organisation_aliases`` (short forms and tickers), ``period`` ("FY2018", "FY2023 Q2"), ``period_years``,
-    ``doc_kind`` (10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other). ``title``, the text
+    ``doc_kind`` (10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other), a paper's ``authors``.
+    ``title``, the text
     embedded in front of every chunk, becomes the identity's label (organisation, kind, period, or the derived
     title); the file-name title stays only when the content yields nothing. What the user corrected of a
     document (``docsight docs set``) reaches a re-ingest as the chunks' ``identity_edits`` meta and is applied over
@@ -96,5 +97,6 @@ def identity_meta(identity: DocumentIdentity, *, fallback: str = "", tags: list[
         Meta.PERIOD: identity.period,
         Meta.PERIOD_YEARS: list(identity.years),
         Meta.DOC_KIND: identity.kind,
+        **({Meta.AUTHORS: list(identity.authors)} if identity.authors else {}),
         Meta.TITLE: identity.label(fallback),
     }

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.identity import cover
+from ingest.identity.authors import paper_authors
 from ingest.identity.names import short_forms
 from ingest.identity.title import first_line, headline, meaningful
 
@@ -27,6 +28,7 @@ class DocumentIdentity:
     period: str = ""  # "FY2018", "2023 Q2", "FY2024 Q2", "2023-05-03"
     years: list[str] = field(default_factory=list)  # years a question may name the period by
     kind: str = "other"
+    authors: list[str] = field(default_factory=list)  # a paper's, as its first page lists them
 
     def label(self, fallback: str = "") -> str:
         """The line embedded in front of every chunk: organisation, kind and period, or the title."""
@@ -69,7 +71,8 @@ def identify(
     period, years = cover.period(text, kind)
     title = _title(kind, organisation, period, metadata_title, prominent, heading, text)
     aliases = short_forms(organisation, tickers) if organisation else []
-    return DocumentIdentity(title, organisation, aliases, period, years, kind)
+    authors = paper_authors(text, title) if kind == "paper" else []
+    return DocumentIdentity(title, organisation, aliases, period, years, kind, authors)
 
 
 def _kind(text: str, form: str, release: bool, *, image: bool, ocr_only: bool) -> str:

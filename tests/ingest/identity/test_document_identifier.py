@@ -75,6 +75,20 @@ def test_a_paper_gets_its_title_and_kind() -> None:
     assert meta["doc_title"].startswith("LayoutParser")
     assert meta["organisation"] == "" and meta["period"] == ""
     assert meta["title"] == meta["doc_title"]
+    # the names between the title and the abstract, without footnote marks; affiliations and e-mails skipped
+    assert meta["authors"] == ["Zejiang Shen", "Ruochen Zhang", "Melissa Dell", "Benjamin Charles Germain Lee",
+                               "Jacob Carlson", "Weining Li"]  # fmt: skip
+
+
+def test_authors_are_only_lines_of_names() -> None:
+    text = (
+        "Deep Widgets: A Study\nAda Lovelace*, Charles Babbage† and Grace Hopper 3\nDepartment of Computing, "
+        "Example University\nada@example.edu\nAbstract. We study widgets.\nJohn Smith, Jane Doe"
+    )
+    assert identify(text + "\nIntroduction et al. proceedings").authors == ["Ada Lovelace", "Charles Babbage",
+                                                                             "Grace Hopper"]  # fmt: skip
+    assert identify("Quarterly Deck\nRevenue grew 5%, margins held\nabstract arxiv").authors == []
+    assert identify("Ada Lovelace, Charles Babbage\nsome body text").authors == []  # not a paper: no authors
 
 
 def test_a_metadata_title_is_used_only_when_it_is_a_title() -> None:
