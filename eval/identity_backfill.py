@@ -47,7 +47,8 @@ def backfill_identity(
     before ``last`` in the order of their sources: several processes can share the work on copies of the store,
     see :func:`copy_documents`); returns one summary per document (source, identity fields, ``changed``: whether
     its embedded label changed). With ``only_changed``, documents whose label stays are re-recorded but not
-    re-embedded (a change of the identity rules that touches a few documents costs only theirs)."""
+    re-embedded, and those whose identity fields stay are not rewritten (a change of the identity rules that
+    touches a few documents costs only theirs)."""
     store = open_store(settings)
     registry, haystack_store = store.registry, store.haystack_store
     dense, sparse, identifier = document_embedder(settings), BM25SparseDocumentEmbedder(), DocumentIdentifier()
@@ -61,6 +62,7 @@ def backfill_identity(
             chunks.sort(key=lambda c: int(c.meta.get("chunk_index", 0)))
             chunks = [dataclasses.replace(c, embedding=None, sparse_embedding=None) for c in chunks]
             old_label = chunks[0].meta.get("title", "") if chunks else ""
+            old_fields = {field: chunks[0].meta.get(field) for field in _RECORD_FIELDS} if chunks else {}
             edits = registry.edits(record.doc_id)
             chunks = (
                 [dataclasses.replace(c, meta={**c.meta, "identity_edits": edits}) for c in chunks] if edits else chunks
@@ -71,8 +73,7 @@ def backfill_identity(
             if changed or not only_changed:
                 chunks = sparse.run(documents=dense.run(documents=chunks)["documents"])["documents"]
                 haystack_store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
-            else:  # the same label: only the payload's identity fields may differ
-                meta = {field: chunks[0].meta.get(field) for field in _RECORD_FIELDS}
+            elif (meta := {field: chunks[0].meta.get(field) for field in _RECORD_FIELDS}) != old_fields:
                 client.set_payload(store.collection, payload=meta, key="meta", points=record.point_ids)
             client.set_payload(registry.name, payload=fields, points=[_record_id(record.doc_id)])
             summaries.append(
