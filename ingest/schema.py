@@ -51,7 +51,7 @@ class Meta:
     DOC_TITLE = "doc_title"  # "3M COMPANY Form 10-K FY2018", a paper's title
     ORGANISATION = "organisation"  # a filing's registrant, a release's company
     ORGANISATION_ALIASES = "organisation_aliases"  # its short forms and tickers ("3M", "MMM")
-    PERIOD = "period"  # "FY2018", "FY2023 Q2", an 8-K's event date "2023-05-03"
+    PERIOD = "period"  # "FY2018", "FY2023 Q2", an 8-K's date of report "2023-05-03"
     PERIOD_YEARS = "period_years"  # the years a question may name the period by
     DOC_KIND = "doc_kind"  # 10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other
     AUTHORS = "authors"  # a paper's authors, as its first page lists them

@@ -121,9 +121,9 @@ def period(text: str, kind: str) -> tuple[str, list[str]]:
 
     "For the fiscal year ended December 31, 2018" -> ("FY2018", ["2018"]); a quarterly period ended June 30, 2023
     -> "FY2023 Q2" when its statements print which quarter of the fiscal year it is ("Six Months Ended"), else
-    "2023 Q2" (the calendar quarter of its end); an 8-K's event date -> "2023-05-03"; a release's headline quarter
-    -> "FY2022 Q4" (a release names its company's fiscal quarters, so its label reads like the 10-K's "FY2022").
-    ("", []) when none is stated.
+    "2023 Q2" (the calendar quarter of its end); an 8-K's date of report (its first date) -> "2023-05-03"; a
+    release's headline quarter -> "FY2022 Q4" (a release names its company's fiscal quarters, so its label reads
+    like the 10-K's "FY2022"). ("", []) when none is stated.
     """
     release = _RELEASE_QUARTER.search(text) if kind == "earnings release" else None
     if release:
