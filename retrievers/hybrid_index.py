@@ -11,6 +11,7 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -127,8 +128,8 @@ class EmbeddedHybridIndex:
         """Keep the rows where ``keep`` is true and append ``batch``."""
         count = len(batch.ids)
         lengths = np.fromiter((len(i) for i, _ in batch.sparse), dtype=np.int64, count=count)
-        terms = np.fromiter((t for i, _ in batch.sparse for t in i), dtype=np.int64, count=int(lengths.sum()))
-        data = np.fromiter((v for _, vs in batch.sparse for v in vs), dtype=np.float32, count=terms.size)
+        terms = np.array(list(chain.from_iterable(i for i, _ in batch.sparse)), dtype=np.int64)
+        data = np.array(list(chain.from_iterable(v for _, v in batch.sparse)), dtype=np.float32)
         unique, inverse = np.unique(terms, return_inverse=True)
         for term in unique.tolist():
             self._columns.setdefault(term, len(self._columns))

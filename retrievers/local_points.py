@@ -36,11 +36,14 @@ def local_collection(client: QdrantClient, collection: str) -> Any | None:
 def read_points(local: Any, ids: list | None, dense_name: str, sparse_name: str) -> PointBatch:
     """The live points of ``local`` with these ``ids`` (all of them with ``None``); unknown and deleted ids are
     skipped, as ``client.retrieve`` does."""
+    deleted = np.asarray(local.deleted[: len(local.ids_inv)], dtype=bool)
     if ids is None:
-        rows = np.flatnonzero(~np.asarray(local.deleted[: len(local.ids_inv)], dtype=bool))
+        rows = np.flatnonzero(~deleted)
     else:
-        known = (local.ids.get(normalize_point_id(i)) for i in ids)
-        rows = np.asarray([r for r in known if r is not None and not local.deleted[r]], dtype=np.int64)
+        known = [local.ids.get(normalize_point_id(i), -1) for i in ids]
+        rows = np.asarray(known, dtype=np.int64)
+        rows = rows[rows >= 0]
+        rows = rows[~deleted[rows]]
     dense = None
     if dense_name in local.vectors:
         dense = np.array(local.vectors[dense_name][rows], dtype=np.float32)
