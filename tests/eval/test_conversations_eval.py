@@ -1,6 +1,6 @@
-"""`docsight eval conversations` end to end on the two smallest real filings (PepsiCo's 5-page 8-K, Ulta Beauty's
-9-page earnings release): the rows of eval/conversations.jsonl on them, a comparison of the two, the Ollama test server as
-the rewrite model (what it was sent is checked), the report's numbers."""
+"""`docsight eval conversations` end to end on the two smallest real filings (PepsiCo's 5-page 8-K, Ulta
+Beauty's 9-page earnings release): the rows of eval/conversations.jsonl on them, a comparison of the two, the
+Ollama test server as the rewrite model (what it was sent is checked), the report's numbers."""
 
 from __future__ import annotations
 
