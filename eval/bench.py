@@ -444,7 +444,6 @@ def bench_ui(*, qdrant_path: str, collection: str, timeout_s: float = 180) -> st
         "DOCSIGHT_QDRANT_PATH": qdrant_path,
         "DOCSIGHT_COLLECTION": collection,
         "DOCSIGHT_UPLOAD_DIR": str(folder / "uploads"),
-        "DOCSIGHT_FEEDBACK_DB": str(folder / "feedback.sqlite3"),
         "DOCSIGHT_CONVERSATIONS_DB": str(folder / "conversations.sqlite3"),
         "DOCSIGHT_OLLAMA_URL": "http://127.0.0.1:9",  # none: the page says search only
     }
