@@ -615,8 +615,9 @@ def _chat_docs(service, conversation, names: list[str]) -> None:
 
 
 def streamlit_command(settings: Settings) -> list[str]:
-    """The ``streamlit run`` command line of the packaged app: bound to the configured address, no usage
-    statistics, uploads capped at the ingestion file limit."""
+    """The ``streamlit run`` command line of the packaged app (through :mod:`webui.serve`, which loads what the
+    first page needs before the server starts): bound to the configured address, no usage statistics, uploads
+    capped at the ingestion file limit."""
     import importlib.util
 
     spec = importlib.util.find_spec("webui")  # locates the package without importing it
@@ -626,7 +627,7 @@ def streamlit_command(settings: Settings) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "webui.serve",
         "run",
         str(app),
         "--server.address",

@@ -7,7 +7,8 @@ entry per fully ingested document (see :mod:`retrievers.document_registry`).
 :class:`DocsightStore` is the one object the rest of docsight holds: the Haystack store, its Qdrant client, the
 collection, its registry and whether it is embedded, with the lock, the retry policy, the disk-space check and the
 hybrid search that fit the back end (the way ``QdrantClient`` dispatches to its local and remote back ends, callers
-never ask which). This is the only module that touches qdrant-haystack's and qdrant-client's private attributes.
+never ask which). This and :mod:`retrievers.local_points` (the search index's reads of the embedded collection) are
+the only modules that touch qdrant-haystack's and qdrant-client's private attributes.
 """
 
 from __future__ import annotations
