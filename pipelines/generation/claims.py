@@ -7,7 +7,9 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   ("$1.8 bn" is 1,843 in a table "in millions"; "1,577" is "(1,577)" written as an outflow), in the same scale
   (a figure without a scale word may be a table's number as shown, or the full amount; the question's unit — "in
   USD millions" — counts as the figure's), and, when the sentence (or else the question) names years and the
-  source's header gives the number's column a year, for one of those years.
+  source's header gives the number's column a year, for one of those years. Figures written one after another
+  that copy, in order, a run of consecutive numbers of one cited source (a row of counts quoted verbatim) are
+  supported together, although each alone is too short to look up.
 - It is **computed** when it equals, within its shown precision, a difference, sum, ratio, percentage change,
   share or percentage-point difference of two numbers of the cited sources that belong together: two cells of one
   row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
@@ -44,6 +46,11 @@ COVERED_ROWS = 4  # labels every word of which the sentence or question names, s
 # a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
 # sentence or the question ("24%" is somewhere on most pages of a filing)
 DIRECT_ANY_LABEL_DIGITS = 3
+# figures written one after another ("0 0 9 48,010"), copied in order from consecutive numbers of one cited source,
+# support each other when there are this many and they carry enough digits together (a run of counts quoted from a
+# table row has no label to match, and each count alone is too short to be looked up anywhere)
+QUOTED_RUN, QUOTED_RUN_DIGITS = 3, 6
+_RUN_JOIN = re.compile(r"^[\s,;|/]*(?:and\s+)?$")
 # words that say nothing about which line item a number is
 _GENERIC = {"net", "total", "year", "fiscal", "fy", "chang", "amount", "valu", "usd", "million", "billion", "end"}
 _GENERIC |= {"percent", "ratio", "compani", "report", "per", "share", "time", "increas", "decreas", "declin"}
@@ -174,11 +181,14 @@ def check_claims(
         said, asked = context_terms(plain), context_terms(question)
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
         checked = []
-        for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
+        figures = answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n")
+        quoted = quoted_runs(text, figures, [numbers[n] for n in cited])
+        for index, f in enumerate(figures):
             if _key(f) in asked_figures:
                 continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
-            checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
+            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index))
+            checked.append(result | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
     found = sum(f["status"] != UNSUPPORTED for s in sentences for f in s["figures"])
@@ -240,7 +250,56 @@ def _comparable(f: Figure, x: SourceNumber, frame: str) -> bool:
     return not (frame == "scaled" and not f.scale and not x.declared_scale)
 
 
-def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -> dict:
+def quoted_runs(text: str, figures: list[Figure], cited: list[list[SourceNumber]]) -> dict[int, list[SourceNumber]]:
+    """Figures of a sentence that belong to a run copied from a cited source: ``{figure index: the source's run}``.
+
+    A run is figures joined only by spaces, commas, bars or "and"; it is copied when at least ``QUOTED_RUN`` of them in
+    a row equal, in the same order, consecutive numbers of one source (as written: same value within the figure's
+    shown precision, a percentage for a percentage, no minus sign the source lacks) and carry ``QUOTED_RUN_DIGITS``
+    significant digits together."""
+    found: dict[int, list[SourceNumber]] = {}
+    runs, run = [], [0] if figures else []
+    for i in range(1, len(figures)):
+        if _RUN_JOIN.match(text[figures[i - 1].end : figures[i].start]):
+            run.append(i)
+        else:
+            runs.append(run)
+            run = [i]
+    runs.append(run)
+    for run in (r for r in runs if len(r) >= QUOTED_RUN):
+        for numbers in cited:
+            # longest common stretches: along[j] is how many figures up to this one match the numbers up to j
+            along = [0] * (len(numbers) + 1)
+            for position, i in enumerate(run):
+                f, previous = figures[i], along
+                along = [0] * (len(numbers) + 1)
+                for j, x in enumerate(numbers, start=1):
+                    if _copied(f, x):
+                        along[j] = previous[j - 1] + 1
+                for j, length in enumerate(along):
+                    ends_here = position == len(run) - 1 or not _copied(figures[run[position + 1]], numbers, j)
+                    if length >= QUOTED_RUN and ends_here:
+                        stretch = run[position - length + 1 : position + 1]
+                        if sum(significant_digits(figures[k]) for k in stretch) >= QUOTED_RUN_DIGITS:
+                            for k in stretch:
+                                found.setdefault(k, numbers[j - length : j])
+    return found
+
+
+def _copied(f: Figure, x, j: int | None = None) -> bool:
+    """``f`` is the number ``x`` as written; with ``j``, ``x`` is a list and the number at ``j`` (0-based) is meant."""
+    if j is not None:
+        if j >= len(x):
+            return False
+        x = x[j]
+    if f.percent != x.percent or (f.negative and x.value >= 0):
+        return False
+    return abs(abs(x.value) - abs(f.value)) <= f.tolerance + 1e-9 * abs(f.value)
+
+
+def _check(
+    claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n, quoted: list[SourceNumber] | None = None
+) -> dict:
     f, mentioned = claim.figure, claim.years
     result = {"text": f.text, "value": f.value, "percent": f.percent}
     if not cited:
@@ -267,6 +326,16 @@ def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -
                     "page": source.get("page"),
                     "match": x.snippet(),
                 }
+    if quoted:
+        source = by_n[quoted[0].source]
+        run = " ".join(x.text for x in quoted)
+        return result | {
+            "status": SUPPORTED,
+            "source": quoted[0].source,
+            "document": source.get("source", ""),
+            "page": source.get("page"),
+            "match": run if len(run) <= 120 else f"{run[:117]}...",
+        }
     computed = _computed(claim, pool, frames)
     if computed:
         return result | {"status": COMPUTED, **computed}
