@@ -35,7 +35,9 @@ from pipelines.generation.figures import (
     source_numbers,
     years,
 )
+from pipelines.generation.named_formulas import formula_match
 from retrievers.encoders.bm25 import terms
+from retrievers.query_expansion.glossary import Glossary, NamedFormula, load_glossary
 
 SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
 # Combinations are sought among the numbers of the best-matching row labels; how many depends on the figure's
@@ -82,6 +84,13 @@ class _Candidate:
     terms: set[str]
     score: float  # how many words its label shares with the sentence (twice) and the question
     covered: bool = False  # every word of its label is in the sentence or the question ("Total net revenue")
+
+
+@dataclass
+class _Named:
+    formulas: list[NamedFormula]  # those of the metrics the sentence or question names
+    numbers: list[SourceNumber]  # of the cited sources
+    glossary: Glossary
 
 
 @dataclass
@@ -151,6 +160,7 @@ def check_claims(
     *,
     question: str = "",
     uncited_sources: str = "paragraph",
+    glossary: Glossary | None = None,
 ) -> dict:
     """Check every figure of ``answer``.
 
@@ -158,11 +168,14 @@ def check_claims(
     :param question: the question, for its years and unit when a sentence names none.
     :param uncited_sources: what a sentence without a citation is checked against: ``paragraph`` (the citations of
         its paragraph, else none: its figures are unsupported), or ``all`` (every source: reference answers).
+    :param glossary: whose named formulas a figure for a metric the sentence or question names is checked against
+        (see :mod:`pipelines.generation.named_formulas`); default: the packaged glossary.
     :returns: ``sentences`` (``text``, ``citations``, ``figures`` with ``text``, ``status`` and, for supported,
         ``source``/``page``/``match``; for computed, ``operation``/``operands``/``result``; for unsupported,
         ``reason``), ``total``, ``found`` (supported + computed), ``unsupported`` and ``line``.
     """
     by_n = {int(s["n"]): s for s in sources}
+    glossary = glossary if glossary is not None else load_glossary()
     numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
     asked_figures = {_key(f) for f in answer_figures(question)}
@@ -180,6 +193,7 @@ def check_claims(
         mentioned = years(plain) or question_years
         said, asked = context_terms(plain), context_terms(question)
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
+        named = _Named(glossary.formulas_named(plain, question), [x for n in cited for x in numbers[n]], glossary)
         checked = []
         figures = answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n")
         quoted = quoted_runs(text, figures, [numbers[n] for n in cited])
@@ -187,7 +201,7 @@ def check_claims(
             if _key(f) in asked_figures:
                 continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
-            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index))
+            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index), named)
             checked.append(result | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
@@ -298,7 +312,13 @@ def _copied(f: Figure, x, j: int | None = None) -> bool:
 
 
 def _check(
-    claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n, quoted: list[SourceNumber] | None = None
+    claim: _Claim,
+    pool: list[_Candidate],
+    question_scale,
+    cited,
+    by_n,
+    quoted: list[SourceNumber] | None = None,
+    named: _Named | None = None,
 ) -> dict:
     f, mentioned = claim.figure, claim.years
     result = {"text": f.text, "value": f.value, "percent": f.percent}
@@ -337,6 +357,8 @@ def _check(
             "match": run if len(run) <= 120 else f"{run[:117]}...",
         }
     computed = _computed(claim, pool, frames)
+    if computed is None and named is not None and named.formulas:
+        computed = formula_match(f, mentioned, claim.polarity, frames, named.numbers, named.formulas, named.glossary)
     if computed:
         return result | {"status": COMPUTED, **computed}
     reason = f"not in the cited sources {', '.join(f'[{n}]' for n in cited)}"
