@@ -44,7 +44,7 @@ class EmbeddedHybridIndex:
         self.collection = collection
         self.registry = registry
         self._revision: str | None = None
-        self._docs: dict[str, str] = {}  # doc_id -> ingested_at of the version held here
+        self._docs: dict[str, str] = {}  # doc_id -> the version held here (see _version)
         self._ids: list = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
@@ -63,13 +63,13 @@ class EmbeddedHybridIndex:
         if revision == self._revision:
             return
         records = {r.doc_id: r for r in self.registry.all(point_ids=True)}
-        stale = {d for d, version in self._docs.items() if d not in records or records[d].ingested_at != version}
-        fresh = [r for d, r in records.items() if self._docs.get(d) != r.ingested_at]
+        stale = {d for d, version in self._docs.items() if d not in records or _version(records[d]) != version}
+        fresh = [r for d, r in records.items() if self._docs.get(d) != _version(r)]
         codes = [self._vocab[Meta.DOC_ID][d] for d in stale if d in self._vocab[Meta.DOC_ID]]
         keep = ~np.isin(self._meta[Meta.DOC_ID], codes) if self._ids else np.zeros(0, dtype=bool)
         self._merge(keep, self._fetch(fresh))
         self._docs = {d: v for d, v in self._docs.items() if d not in stale}
-        self._docs.update({r.doc_id: r.ingested_at for r in fresh})
+        self._docs.update({r.doc_id: _version(r) for r in fresh})
         self._revision = revision
 
     def _fetch(self, records: list[DocumentRecord]) -> list:
@@ -235,3 +235,9 @@ class EmbeddedHybridIndex:
             }[op]
             return compare & (column >= 0)
         raise UnsupportedFilter(f"operator {op!r} on {field!r}")
+
+
+def _version(record: DocumentRecord) -> str:
+    """Which version of a document's points a record describes: a re-ingest or an edit of its identity (which
+    rewrites its points' payload, or their vectors) makes a new one."""
+    return f"{record.ingested_at}|{record.edited_at}"
