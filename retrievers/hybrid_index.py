@@ -17,6 +17,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from scipy import sparse
 
+from ingest.chart_colours import PALETTE
 from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 
@@ -24,6 +25,8 @@ SPARSE = SPARSE_VECTOR
 DENSE = DENSE_VECTOR
 _KEYWORDS = (Meta.DOC_ID, Meta.SOURCE, Meta.KIND, Meta.STATEMENT)
 _FIELDS = (*_KEYWORDS, Meta.PAGE, Meta.COMMITTED)
+_PAYLOAD = [meta_key(f) for f in (*_FIELDS, Meta.COLOURS, Meta.COLOUR_SHARES)]
+_COLOUR_COLUMNS = {name: i for i, name in enumerate(PALETTE)}
 
 
 class UnsupportedFilter(ValueError):
@@ -46,11 +49,13 @@ class EmbeddedHybridIndex:
         self._revision: str | None = None
         self._docs: dict[str, str] = {}  # doc_id -> ingested_at of the version held here
         self._ids: list = []
+        self._rows: dict = {}  # point id -> row
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
         self._df = np.zeros(0)
         self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
+        self._shares = sparse.csr_matrix((0, len(PALETTE)), dtype=np.float32)  # an image's colours (see colour_search)
         self._vocab: dict[str, dict] = {field: {} for field in _KEYWORDS}
 
     def _refresh(self) -> None:
@@ -83,7 +88,7 @@ class EmbeddedHybridIndex:
                     self.collection,
                     record.point_ids[start : start + 1024],
                     with_vectors=[SPARSE, DENSE],
-                    with_payload=[meta_key(f) for f in _FIELDS],
+                    with_payload=_PAYLOAD,
                 )
         unlisted = {r.doc_id for r in records if not r.point_ids}
         if unlisted:
@@ -102,7 +107,7 @@ class EmbeddedHybridIndex:
                 limit=4096,
                 offset=offset,
                 with_vectors=[SPARSE, DENSE],
-                with_payload=[meta_key(f) for f in _FIELDS],
+                with_payload=_PAYLOAD,
             )
             points += batch
             if offset is None:
@@ -111,6 +116,7 @@ class EmbeddedHybridIndex:
     def _merge(self, keep: np.ndarray, points: list) -> None:
         """Keep the rows where ``keep`` is true and append ``points``."""
         rows, cols, data, dense = [], [], [], []
+        colour_rows, colour_cols, colour_data = [], [], []
         meta: dict[str, list] = {f: [] for f in _FIELDS}
         for row, point in enumerate(points):
             vectors = point.vector or {}
@@ -124,12 +130,22 @@ class EmbeddedHybridIndex:
             payload = (point.payload or {}).get("meta", {})
             for field in _FIELDS:
                 meta[field].append(payload.get(field))
+            for name, share in colour_shares(payload).items():
+                if name in _COLOUR_COLUMNS:
+                    colour_rows.append(row)
+                    colour_cols.append(_COLOUR_COLUMNS[name])
+                    colour_data.append(share)
         width = len(self._columns)
         added = sparse.csr_matrix((data, (rows, cols)), shape=(len(points), width), dtype=np.float32)
         kept = self._matrix[np.flatnonzero(keep)] if self._ids else sparse.csr_matrix((0, width), dtype=np.float32)
         kept.resize((kept.shape[0], width))
         self._matrix = sparse.vstack([kept, added], format="csr", dtype=np.float32)
         self._df = np.bincount(self._matrix.indices, minlength=width)
+        shares = sparse.csr_matrix(
+            (colour_data, (colour_rows, colour_cols)), shape=(len(points), len(PALETTE)), dtype=np.float32
+        )
+        kept_shares = self._shares[np.flatnonzero(keep)] if self._ids else self._shares[:0]
+        self._shares = sparse.vstack([kept_shares, shares], format="csr", dtype=np.float32)
 
         dim = next((len(v) for v in dense if v is not None), self._dense.shape[1])
         new_dense = np.asarray([v if v is not None else [0.0] * dim for v in dense], dtype=np.float32)
@@ -139,6 +155,7 @@ class EmbeddedHybridIndex:
         self._dense = np.concatenate([old_dense, new_dense]) if old_dense.shape[1] == dim else new_dense
 
         self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + [p.id for p in points]
+        self._rows = {point_id: row for row, point_id in enumerate(self._ids)}
         encoded = {
             field: [self._vocab[field].setdefault(v, len(self._vocab[field])) for v in meta[field]]
             for field in _KEYWORDS
@@ -178,6 +195,22 @@ class EmbeddedHybridIndex:
         if not self._ids:
             return []
         return self._dense_top(dense, self._mask(filters), limit)
+
+    def colour_search(
+        self, dense: list[float], colours: list[str], filters: dict[str, Any] | None, limit: int
+    ) -> list[models.ScoredPoint]:
+        """The points drawn in any of ``colours`` (palette names) among those matching ``filters``: the ``limit``
+        nearest the dense query, ordered by the share of the drawing those colours cover (``score``), most first.
+
+        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
+        """
+        self._refresh()
+        columns = [_COLOUR_COLUMNS[c] for c in colours if c in _COLOUR_COLUMNS]
+        if not self._ids or not columns:
+            return []
+        share = np.asarray(self._shares[:, columns].sum(axis=1)).ravel()
+        nearest = self._dense_top(dense, self._mask(filters) & (share > 0), limit)
+        return share_ranking([(p.id, float(share[self._rows[p.id]])) for p in nearest])
 
     def _dense_top(self, vector: list[float], allowed: np.ndarray, limit: int) -> list[models.ScoredPoint]:
         """Cosine: stored vectors are normalised, so the query is too."""
@@ -235,3 +268,20 @@ class EmbeddedHybridIndex:
             }[op]
             return compare & (column >= 0)
         raise UnsupportedFilter(f"operator {op!r} on {field!r}")
+
+
+def colour_shares(meta: dict[str, Any]) -> dict[str, float]:
+    """A chunk's colour names with the share of the drawing each covers (``meta.colour_shares``); a chunk stored
+    with names but no shares (written before docsight kept them) shares the drawing equally among its names."""
+    names = [n for n in meta.get(Meta.COLOURS) or [] if isinstance(n, str)]
+    shares = meta.get(Meta.COLOUR_SHARES)
+    if not isinstance(shares, list) or len(shares) != len(names):
+        return {n: 1.0 / len(names) for n in names}
+    return {n: float(v) for n, v in zip(names, shares, strict=True) if isinstance(v, int | float) and v > 0}
+
+
+def share_ranking(hits: list[tuple[Any, float]]) -> list[models.ScoredPoint]:
+    """(point id, share of the named colours) pairs, nearest the question first -> points by share, most first
+    (the nearer first among equal shares)."""
+    order = sorted(range(len(hits)), key=lambda i: -hits[i][1])
+    return [models.ScoredPoint(id=hits[i][0], version=0, score=hits[i][1]) for i in order]
