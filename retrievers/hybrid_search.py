@@ -149,9 +149,9 @@ class EmbeddedHybridSearch(QdrantHybridSearch):
     ) -> list[Document]:
         candidates = candidates_for(limit)
         try:
-            rankings = list(self.index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates))
-            if preferred:
-                rankings.append(self.index.dense_search(dense, preferred, candidates))
+            rankings = self.index.search(
+                dense, sparse_query.indices, sparse_query.values, flt, candidates, preferred=preferred
+            )
             if colours:
                 rankings.append(self.index.colour_search(dense, colours, flt, candidates))
         except UnsupportedFilter:
