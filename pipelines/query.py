@@ -78,6 +78,7 @@ def _add_answer_components(pipe: Pipeline, settings: Settings) -> None:
             max_context=settings.ollama_num_ctx_max,
             deadline_s=settings.ollama_deadline_s,
             num_predict=settings.ollama_num_predict,
+            glossary_path=settings.glossary_path or None,
         ),
     )
     pipe.connect("prompt_builder.text_messages", "text_llm.messages")

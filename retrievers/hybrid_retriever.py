@@ -53,6 +53,7 @@ class DocsightHybridRetriever:
         dense_weight: float = 2.0,
         statement_weight: float = 2.0,
         balance_comparisons: bool = True,
+        colour_weight: float = 1.0,
     ) -> None:
         """
         :param document_store: the docsight collection's store; its configuration names the model of the query
@@ -69,6 +70,9 @@ class DocsightHybridRetriever:
             see :mod:`ingest.layout.statements`). 0 turns it off.
         :param balance_comparisons: give each document a question compares its share of the hits (see above);
             False ranks a comparison's documents together (an ablation).
+        :param colour_weight: the weight of a ranking when the question names chart colours (runtime ``colours``):
+            the images drawn in them, those where they cover more of the drawing first (``meta.colour_shares``; see
+            :meth:`retrievers.hybrid_index.EmbeddedHybridIndex.colour_search`). 0 turns it off.
         """
         self.document_store = document_store
         self.top_k = top_k
@@ -76,6 +80,7 @@ class DocsightHybridRetriever:
         self.dense_weight = dense_weight
         self.statement_weight = statement_weight
         self.balance_comparisons = balance_comparisons
+        self.colour_weight = colour_weight
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
         self._titles: dict[str, str] = {}
 
@@ -88,6 +93,7 @@ class DocsightHybridRetriever:
             dense_weight=self.dense_weight,
             statement_weight=self.statement_weight,
             balance_comparisons=self.balance_comparisons,
+            colour_weight=self.colour_weight,
         )
 
     @classmethod
@@ -104,12 +110,15 @@ class DocsightHybridRetriever:
         query: str | None = None,
         statements: list[str] | None = None,
         doc_ids: list[str] | None = None,
+        colours: list[str] | None = None,
     ) -> dict[str, Any]:
         """Search; ``filters`` (Haystack syntax) are ANDed with the visibility rules.
 
         :param query: the question's text, for scoping by document name (optional).
         :param statements: statement kinds the question asks for (``QueryExpander``'s ``statements``): chunks of
             those pages get a third ranking in the fusion.
+        :param colours: chart colours the question names (``QueryExpander``'s ``colours``): the images drawn in them
+            get one more ranking.
         :param doc_ids: search only these documents, in the user's order: a question about "the second chart"
             searches the second of them.
         :returns: ``documents``: at most ``top_k`` chunks, best first (grouped by document in a comparison), with
@@ -138,10 +147,18 @@ class DocsightHybridRetriever:
 
                 def ranked(flt: dict[str, Any]) -> list[Document]:
                     preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
+                    named_colours = list(colours or []) if self.colour_weight > 0 else []
                     weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
+                    weights += [self.colour_weight] if named_colours else []
                     # some spare hits for the registry check
                     found = store.hybrid_search.search(
-                        query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
+                        query_embedding,
+                        query_sparse_embedding,
+                        flt,
+                        preferred,
+                        limit=k + 5,
+                        weights=weights,
+                        colours=named_colours or None,
                     )
                     recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
                     return [d for d in found if d.meta.get(Meta.DOC_ID) in recorded]
