@@ -1,5 +1,6 @@
-"""Benchmarks, run by ``docsight eval bench`` (eval/cli.py): ingestion against raw pdfplumber text extraction,
-retrieval latency by collection size, responsiveness during an ingestion, many small files.
+"""Benchmarks, run by ``docsight eval bench`` (eval/cli.py): ingestion against raw pdfplumber word extraction,
+retrieval latency by collection size (and the first query after a process start), concurrent callers,
+responsiveness during an ingestion, the CLI's start-up, the web UI's first page, many small files.
 
 Everything runs in one invocation so that the baseline and docsight meet the same machine state; numbers go to
 ``report.md`` in the output folder.
@@ -8,9 +9,12 @@ Everything runs in one invocation so that the baseline and docsight meet the sam
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,18 +36,19 @@ DEFAULT_SAMPLE = [
 ]
 QUICK_SAMPLE = ["PEPSICO_2023_8K_dated-2023-05-05.pdf"]  # 5 pages: a smoke run
 UPLOAD = "NIKE_2021_10K.pdf"  # ingested while questions are asked (responsiveness)
-QUICK_UPLOAD = "ULTABEAUTY_2023Q4_EARNINGS.pdf"
+QUICK_UPLOAD = "FOOTLOCKER_2022_8K_dated-2022-05-20.pdf"  # 4 pages
 MANY_FILES = (100, 1_000, 5_000)
+REPO = Path(__file__).resolve().parents[1]
 STAGES = ("parse", "ocr", "crop", "chunk", "embed_dense", "embed_sparse", "write")
 
 
 def raw_extraction(files: list[Path]) -> tuple[int, float]:
-    """Baseline: pdfplumber's plain text extraction, page by page, one process. Returns (pages, seconds)."""
+    """Baseline: pdfplumber's ``extract_words``, page by page, one process. Returns (pages, seconds)."""
     pages, start = 0, time.perf_counter()
     for path in files:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
-                page.extract_text()
+                page.extract_words()
                 page.close()
                 pages += 1
     return pages, time.perf_counter() - start
@@ -60,10 +65,18 @@ def docsight_ingest(files: list[Path], workers: int, store: Path) -> tuple[list[
     return results, time.perf_counter() - start
 
 
-def bench_ingest(files: list[Path], *, workers: int, out: Path, keep_store: Path | None = None) -> str:
+def bench_ingest(
+    files: list[Path],
+    *,
+    workers: int,
+    out: Path,
+    keep_store: Path | None = None,
+    keep_small_store: Path | None = None,
+) -> str:
     """Ingest ``files`` with ``workers`` worker processes (and the smallest and largest alone, for memory) beside
     raw pdfplumber extraction; writes ``report.md`` and ``results.json`` (per file) into ``out``; with
-    ``keep_store``, copies the store there (collection ``bench``) for the latency benchmarks."""
+    ``keep_store``, copies the store there (collection ``bench``) for the latency benchmarks, with
+    ``keep_small_store`` the smallest filing's own store (the CLI and web UI start-up benchmarks)."""
     work = Path(tempfile.mkdtemp(prefix="docsight-bench-"))
     try:
         raw_pages, raw_seconds = raw_extraction(files)
@@ -75,9 +88,12 @@ def bench_ingest(files: list[Path], *, workers: int, out: Path, keep_store: Path
         stages = {s: sum(r.stages.get(s, 0.0) for r in results) for s in STAGES}
         small, large = min(files, key=_pages), max(files, key=_pages)
         scaling = {}
-        for label, path in (("small", small), ("large", large)):
+        alone = [("small", small)] + ([("large", large)] if large != small else [])  # one run when they are one
+        for label, path in alone:
             single, single_seconds = docsight_ingest([path], 1, work / f"store-{label}")
             scaling[label] = (path.name, single[0].pages, single[0].peak_rss_mb, single[0].pages / single_seconds)
+        if keep_small_store is not None:
+            shutil.copytree(work / "store-small", keep_small_store, dirs_exist_ok=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -91,7 +107,7 @@ def bench_ingest(files: list[Path], *, workers: int, out: Path, keep_store: Path
         "",
         "| run | pages | seconds | pages/s | vs raw pdfplumber |",
         "|---|---:|---:|---:|---:|",
-        f"| raw pdfplumber `extract_text` (1 process, baseline) | {raw_pages} | {raw_seconds:.1f} | "
+        f"| raw pdfplumber `extract_words` (1 process, baseline) | {raw_pages} | {raw_seconds:.1f} | "
         f"{raw_rate:.2f} | 100% |",
         f"| docsight end to end (parse+chunk+crop+embed+write) | {pages} | {seconds:.1f} | {rate:.2f} | "
         f"{100 * rate / raw_rate:.0f}% |",
@@ -139,8 +155,6 @@ def _pages(path: Path) -> int:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 1
 
 
@@ -160,12 +174,13 @@ def bench_retrieval(
     out: Path,
 ) -> str:
     """Query latency of ``docsight retrieve``'s pipeline at several collection sizes, against brute-force NumPy;
-    at the largest size, a load test of ``callers`` concurrent callers for ``load_seconds`` (0: none). Writes
-    ``retrieval-latency.md`` into ``out``.
+    at the largest size, a load test of ``callers`` concurrent callers for ``load_seconds`` (0: none) and the first
+    query of a new process on that collection. Writes ``retrieval-latency.md`` into ``out``.
 
     Points come from an ingested collection (``collection`` in the embedded store at ``qdrant_path``); sizes beyond
     it repeat its chunks with a little noise on the dense vectors. Each size is loaded into an embedded in-memory
-    Qdrant collection (the same engine as the on-disk embedded store, without write costs).
+    Qdrant collection (the same engine as the on-disk embedded store, without write costs), the largest into an
+    embedded store on disk, which a new process then opens and queries (process start, store load, index load).
     """
     from dataclasses import replace
 
@@ -184,6 +199,8 @@ def bench_retrieval(
     records = source.registry.all()
     source.close()
     rng = np.random.default_rng(0)
+    work = Path(tempfile.mkdtemp(prefix="docsight-bench-sizes-"))
+    start_lines: list[str] = []
     lines = [
         f"# docsight retrieval latency ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
@@ -192,8 +209,9 @@ def bench_retrieval(
         "retrieval pipeline (query embedding included) vs. brute-force NumPy cosine over the same dense vectors "
         "(query embedding excluded).",
         "",
-        "| chunks | docsight p50 ms | docsight p95 ms | NumPy brute force p50 ms | p95 ms |",
-        "|---:|---:|---:|---:|---:|",
+        "| chunks | docsight p50 ms | docsight p95 ms | first query ms (index load) | NumPy brute force p50 ms | "
+        "p95 ms |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     encoder = shared_onnx_encoder()
     query_vectors = encoder.encode(questions)
@@ -215,12 +233,16 @@ def bench_retrieval(
                     sparse_embedding=original.sparse_embedding or SparseEmbedding(indices=[0], values=[0.0]),
                 )
             )
-        store = open_document_store(replace(source.config, collection="bench", path=IN_MEMORY, url=""))
+        on_disk = work / f"store-{size}" if size == max(sizes) else None
+        config = replace(source.config, collection="bench", path=str(on_disk) if on_disk else IN_MEMORY, url="")
+        store = open_document_store(config)
         store.write_documents(docs)
         for record in records:  # every document counts as completely ingested
             store.registry.record(record)
         pipeline = build_retrieval_pipeline(settings, store)
-        retrieve(pipeline, questions[0], top_k=10)  # warm up
+        start = time.perf_counter()
+        retrieve(pipeline, questions[0], top_k=10)  # loads the search index; also the warm-up
+        first = 1000 * (time.perf_counter() - start)
         timings = []
         for question in questions:
             start = time.perf_counter()
@@ -233,7 +255,7 @@ def bench_retrieval(
             np.argpartition(-(matrix @ vector), 10)[:10]
             brute.append(1000 * (time.perf_counter() - start))
         lines.append(
-            f"| {size:,} | {percentile(timings, 0.5):.0f} | {percentile(timings, 0.95):.0f} | "
+            f"| {size:,} | {percentile(timings, 0.5):.0f} | {percentile(timings, 0.95):.0f} | {first:.0f} | "
             f"{percentile(brute, 0.5):.1f} | {percentile(brute, 0.95):.1f} |"
         )
         if size == max(sizes) and load_seconds > 0:
@@ -251,7 +273,13 @@ def bench_retrieval(
             if load["error_examples"]:
                 load_lines.append("Errors: " + "; ".join(load["error_examples"]))
         store.close()
-    lines += load_lines
+        if on_disk is not None:
+            start_lines = _start_lines(
+                size, first_query_in_new_process(str(on_disk), "bench", questions[1 % len(questions)])
+            )
+            shutil.rmtree(on_disk, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+    lines += load_lines + start_lines
     report = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "retrieval-latency.md").write_text(report, encoding="utf-8")
@@ -300,6 +328,172 @@ def load_test(pipeline, questions: list[str], *, callers: int, seconds: float) -
         "errors": len(errors),
         "error_examples": sorted(set(errors))[:3],
     }
+
+
+FIRST_QUERY = """
+import json, sys, time
+start = time.perf_counter()
+from pipelines.retrieval import build_retrieval_pipeline, retrieve
+from pipelines.settings import Settings
+from pipelines.store import open_store
+imported = time.perf_counter()
+settings = Settings.from_env(collection=sys.argv[2], qdrant_path=sys.argv[1])
+store = open_store(settings)
+opened = time.perf_counter()
+pipeline = build_retrieval_pipeline(settings, store)
+retrieve(pipeline, sys.argv[3], top_k=10)
+first = time.perf_counter()
+retrieve(pipeline, sys.argv[3] + " ?", top_k=10)
+second = time.perf_counter()
+store.close()
+print(json.dumps({"import": imported - start, "open": opened - imported, "first": first - opened,
+                  "second": second - first}))
+"""
+
+
+def first_query_in_new_process(qdrant_path: str, collection: str, question: str) -> dict[str, float]:
+    """Seconds a new Python process spends importing the retrieval pipeline, opening the embedded store at
+    ``qdrant_path``, answering its first query (query embedding, the search index's load) and a second one."""
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_QUERY, qdrant_path, collection, question],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=_child_env(),
+        timeout=1800,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"the first-query process failed: {run.stderr[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _start_lines(size: int, seconds: dict[str, float]) -> list[str]:
+    total = seconds["import"] + seconds["open"] + seconds["first"]
+    return [
+        "",
+        f"First query of a new process on {size:,} chunks in an embedded store on disk (what `docsight retrieve` "
+        "or the web UI's first question pays):",
+        "",
+        "| imports s | store open s | first query s (model, search index load) | total s | second query ms |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {seconds['import']:.2f} | {seconds['open']:.2f} | {seconds['first']:.2f} | {total:.2f} | "
+        f"{1000 * seconds['second']:.0f} |",
+    ]
+
+
+def bench_cli(*, qdrant_path: str, collection: str, question: str, runs: int = 3, warm_up: bool = True) -> str:
+    """Wall time of ``docsight retrieve`` (process start included) on a small store and of ``docsight --help``,
+    each run once to warm the bytecode cache (``warm_up``; a caller that imported the same modules has warmed it),
+    then ``runs`` times (median and best)."""
+
+    def timed(args: list[str]) -> list[float]:
+        command = [sys.executable, "-m", "pipelines.cli", *args]
+        seconds = []
+        for n in range(runs + 1 if warm_up else runs):
+            start = time.perf_counter()
+            run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=_child_env(), timeout=600)
+            if run.returncode != 0:
+                raise RuntimeError(f"{' '.join(args[:1])} failed: {run.stderr[-2000:]}")
+            if n or not warm_up:  # a warm-up run writes the bytecode cache
+                seconds.append(time.perf_counter() - start)
+        return seconds
+
+    retrieve_args = ["retrieve", question, "--qdrant-path", qdrant_path, "--collection", collection, "--top-k", "5"]
+    rows = [
+        ("`docsight retrieve` (small store)", timed(retrieve_args), 1.5),
+        ("`docsight --help`", timed(["--help"]), 0.3),
+    ]
+    return "\n".join(
+        [
+            "",
+            f"Command start-up: wall time with the bytecode cache warm, {runs} runs"
+            f"{' after one warm-up' if warm_up else ''}:",
+            "",
+            "| command | median s | best s | target s |",
+            "|---|---:|---:|---:|",
+            *[f"| {label} | {percentile(t, 0.5):.2f} | {min(t):.2f} | {target} |" for label, t, target in rows],
+            "",
+        ]
+    )
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHAT_BOX = "Ask a question about your documents"
+
+
+def bench_ui(*, qdrant_path: str, collection: str, timeout_s: float = 180) -> str:
+    """Seconds from ``docsight ui``'s start until it reports ready (its health endpoint answers), and from then
+    until a headless Chromium shows the first page (the chat box is visible). Needs Playwright and Debian's chromium
+    (scripts/setup.sh --test); without them the row says so."""
+    import socket
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not Path(CHROMIUM).exists():
+        return "\nWeb UI first page: not measured (needs Playwright and /usr/bin/chromium).\n"
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = Path(tempfile.mkdtemp(prefix="docsight-bench-ui-"))
+    env = {
+        **_child_env(),
+        "DOCSIGHT_QDRANT_PATH": qdrant_path,
+        "DOCSIGHT_COLLECTION": collection,
+        "DOCSIGHT_UPLOAD_DIR": str(folder / "uploads"),
+        "DOCSIGHT_FEEDBACK_DB": str(folder / "feedback.sqlite3"),
+        "DOCSIGHT_CONVERSATIONS_DB": str(folder / "conversations.sqlite3"),
+        "DOCSIGHT_OLLAMA_URL": "http://127.0.0.1:9",  # none: the page says search only
+    }
+    url = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                if time.perf_counter() - started > timeout_s or server.poll() is not None:
+                    return "\nWeb UI first page: not measured (docsight ui did not report ready).\n"
+                try:
+                    if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+            ready = time.perf_counter()
+            page = browser.new_page()
+            page.goto(url)
+            page.get_by_placeholder(CHAT_BOX).wait_for(timeout=timeout_s * 1000)
+            shown = time.perf_counter()
+        finally:
+            server.terminate()
+            server.wait(30)
+            browser.close()
+            shutil.rmtree(folder, ignore_errors=True)
+    return "\n".join(
+        [
+            "",
+            "Web UI: `docsight ui` on the small store, a headless Chromium opening it once it reports ready:",
+            "",
+            "| start until ready s | ready until the chat page shows s | target s |",
+            "|---:|---:|---:|",
+            f"| {ready - started:.2f} | {shown - ready:.2f} | 2 |",
+            "",
+        ]
+    )
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of a benchmark's child process: this checkout's packages first."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
 def bench_responsiveness(

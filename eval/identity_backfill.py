@@ -40,10 +40,15 @@ _RECORD_FIELDS = {
 }
 
 
-def backfill_identity(settings: Settings, *, first: int = 0, last: int | None = None, console=None) -> list[dict]:
+def backfill_identity(
+    settings: Settings, *, first: int = 0, last: int | None = None, console=None, only_changed: bool = False
+) -> list[dict]:
     """Identify, re-embed and re-record the documents of the configured collection (those from ``first`` to
     before ``last`` in the order of their sources: several processes can share the work on copies of the store,
-    see :func:`copy_documents`); returns one summary per document (source and identity fields)."""
+    see :func:`copy_documents`); returns one summary per document (source, identity fields, ``changed``: whether
+    its embedded label changed). With ``only_changed``, documents whose label stays are re-recorded but not
+    re-embedded, and those whose identity fields stay are not rewritten (a change of the identity rules that
+    touches a few documents costs only theirs)."""
     store = open_store(settings)
     registry, haystack_store = store.registry, store.haystack_store
     dense, sparse, identifier = document_embedder(settings), BM25SparseDocumentEmbedder(), DocumentIdentifier()
@@ -56,12 +61,25 @@ def backfill_identity(settings: Settings, *, first: int = 0, last: int | None = 
             chunks = [convert_qdrant_point_to_haystack_document(p, use_sparse_embeddings=True) for p in points]
             chunks.sort(key=lambda c: int(c.meta.get("chunk_index", 0)))
             chunks = [dataclasses.replace(c, embedding=None, sparse_embedding=None) for c in chunks]
+            old_label = chunks[0].meta.get("title", "") if chunks else ""
+            old_fields = {field: chunks[0].meta.get(field) for field in _RECORD_FIELDS} if chunks else {}
+            edits = registry.edits(record.doc_id)
+            chunks = (
+                [dataclasses.replace(c, meta={**c.meta, "identity_edits": edits}) for c in chunks] if edits else chunks
+            )
             chunks = identifier.run(documents=chunks)["documents"]
-            chunks = sparse.run(documents=dense.run(documents=chunks)["documents"])["documents"]
-            haystack_store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
+            changed = bool(chunks) and chunks[0].meta["title"] != old_label
             fields = {key: chunks[0].meta.get(field) for field, key in _RECORD_FIELDS.items()}
+            if changed or not only_changed:
+                chunks = sparse.run(documents=dense.run(documents=chunks)["documents"])["documents"]
+                haystack_store.write_documents(chunks, policy=DuplicatePolicy.OVERWRITE)
+            elif (meta := {field: chunks[0].meta.get(field) for field in _RECORD_FIELDS}) != old_fields:
+                client.set_payload(store.collection, payload=meta, key="meta", points=record.point_ids)
             client.set_payload(registry.name, payload=fields, points=[_record_id(record.doc_id)])
-            summaries.append({"source": record.source, **fields, "label": chunks[0].meta["title"]})
+            summaries.append(
+                {"doc_id": record.doc_id, "source": record.source, **fields, "label": chunks[0].meta["title"],
+                 "changed": changed}
+            )  # fmt: skip
             if console is not None:
                 console.print(f"[{number}/{len(records)}] {record.source}: {chunks[0].meta['title']}")
     finally:

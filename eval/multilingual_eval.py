@@ -103,7 +103,7 @@ def _chunks(files: list[str], settings) -> list:
     pipe.remove_component("dense_embedder")
     pipe.remove_component("sparse_embedder")
     result = pipe.run({"router": {"sources": [str(CORPUS / f) for f in files]}})
-    return result["language_classifier"]["documents"]
+    return result["identifier"]["documents"]
 
 
 def embedding_speed(chunks: list, settings, embedder: str) -> float:

@@ -29,6 +29,7 @@ AUTO = "auto"
 GOOD_CONFIDENCE = 75.0  # a candidate reading this confident ends the search
 _LOW_CONFIDENCE = 60.0  # a paragraph below this on a Latin page may be in another script
 _MIN_OCR_SIDE = 1800  # tesseract reads best with capital letters ~30 px high; small scans are upscaled to this
+_TURN_CONFIDENCE = 5.0  # OSD's orientation confidence from which a sideways or upside-down page is turned upright
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def tesseract_languages() -> set[str]:
 def ocr_page(image: Image.Image, languages: list[str] | None = None, *, file: str = "") -> OcrReading:
     """OCR one page image.
 
-    :param image: the page; small images are upscaled before OCR and boxes scaled back.
+    :param image: the page; small images are upscaled before OCR and boxes scaled back. With script detection, a
+        page OSD finds sideways or upside down is read turned upright (boxes mapped back) when that gives text.
     :param languages: ``["auto"]`` (or ``None``) to detect the script, or tesseract language codes to force.
     :returns: the reading, with its blocks in reading order (possibly none).
     :raises OCRUnavailableError: tesseract or a forced language pack is missing.
@@ -82,9 +84,16 @@ def ocr_page(image: Image.Image, languages: list[str] | None = None, *, file: st
     else:
         guess = detect_script(work)
         script = guess.script if guess else ""
-        reading = _most_confident(work, candidate_languages(script or None, installed))
-        if script in ("", LATIN):
+        turn = guess.rotate if guess and guess.orientation_confidence >= _TURN_CONFIDENCE else 0
+        candidates = candidate_languages(script or None, installed)
+        reading = _most_confident(work.rotate(-turn, expand=True), candidates) if turn else None
+        if reading is None or not _rank(reading)[0]:  # upright, or OSD's turn did not give text
+            turn, reading = 0, _most_confident(work, candidates)
+        if script in ("", LATIN) and not turn:
             reading = _with_second_script(work, reading, installed)
+        if turn:
+            unturned = [replace(b, bbox=_unturn(b.bbox, turn, work.size)) for b in reading.blocks]
+            reading = replace(reading, blocks=unturned)
     blocks = [replace(b, bbox=tuple(v / scale for v in b.bbox)) for b in reading.blocks]
     return replace(reading, blocks=blocks, words=[])
 
@@ -93,6 +102,22 @@ def ocr_image(image: Image.Image, languages: list[str] | None = None, *, file: s
     """The readable text blocks of :func:`ocr_page` (none when the reading is not text)."""
     reading = ocr_page(image, languages, file=file)
     return [] if reading.unreadable else reading.blocks
+
+
+def _unturn(bbox: tuple[float, ...], turn: int, size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """A box read on the image turned ``turn`` degrees clockwise, in the unturned image's pixels (``size``)."""
+    width, height = size
+    x0, y0, x1, y1 = bbox
+
+    def back(x: float, y: float) -> tuple[float, float]:
+        if turn == 90:
+            return y, height - x
+        if turn == 180:
+            return width - x, height - y
+        return width - y, x  # 270
+
+    (ax, ay), (bx, by) = back(x0, y0), back(x1, y1)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
 def _upscaled(image: Image.Image) -> tuple[Image.Image, float]:

@@ -46,7 +46,8 @@ class ScriptGuess:
 
     script: str
     confidence: float
-    rotate: int
+    rotate: int  # degrees to turn the image clockwise to make its text upright
+    orientation_confidence: float = 0.0
 
 
 def detect_script(image: Image.Image) -> ScriptGuess | None:
@@ -68,7 +69,12 @@ def detect_script(image: Image.Image) -> ScriptGuess | None:
     if "Script" not in fields:
         return None
     try:
-        return ScriptGuess(fields["Script"], float(fields.get("Script confidence", 0)), int(fields.get("Rotate", 0)))
+        return ScriptGuess(
+            fields["Script"],
+            float(fields.get("Script confidence", 0)),
+            int(fields.get("Rotate", 0)) % 360,
+            float(fields.get("Orientation confidence", 0)),
+        )
     except ValueError:
         return None
 

@@ -51,9 +51,14 @@ class Meta:
     DOC_TITLE = "doc_title"  # "3M COMPANY Form 10-K FY2018", a paper's title
     ORGANISATION = "organisation"  # a filing's registrant, a release's company
     ORGANISATION_ALIASES = "organisation_aliases"  # its short forms and tickers ("3M", "MMM")
-    PERIOD = "period"  # "FY2018", "FY2023 Q2", an 8-K's event date "2023-05-03"
+    PERIOD = "period"  # "FY2018", "FY2023 Q2", an 8-K's date of report "2023-05-03"
     PERIOD_YEARS = "period_years"  # the years a question may name the period by
     DOC_KIND = "doc_kind"  # 10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other
+    AUTHORS = "authors"  # a paper's authors, as its first page lists them
+    TAGS = "tags"  # labels the user gave the document (docsight docs set --tag)
+    # what the user corrected of the identity (docsight docs set): given to the identifier at a re-ingest of the
+    # same content, which applies it and drops the field (it is never stored on a chunk)
+    IDENTITY_EDITS = "identity_edits"
     COMMITTED = "committed"  # written and made visible by the ingestion protocol (retrievers.document_registry)
 
 
@@ -89,6 +94,8 @@ class ChunkMeta(TypedDict, total=False):
     period: str
     period_years: list[str]
     doc_kind: str
+    authors: list[str]
+    tags: list[str]
     committed: bool
 
 
@@ -105,6 +112,13 @@ INDEXED_FIELDS = [
     (meta_key(Meta.STATEMENT), "keyword"),
     (meta_key(Meta.PAGE), "integer"),
     (meta_key(Meta.COMMITTED), "bool"),
+    # a document's identity (ingest.identity) and tags: what --organisation/--period/--doc-kind/--tag choose by
+    (meta_key(Meta.ORGANISATION), "keyword"),
+    (meta_key(Meta.ORGANISATION_ALIASES), "keyword"),
+    (meta_key(Meta.PERIOD), "keyword"),
+    (meta_key(Meta.PERIOD_YEARS), "keyword"),
+    (meta_key(Meta.DOC_KIND), "keyword"),
+    (meta_key(Meta.TAGS), "keyword"),
 ]
 DENSE_VECTOR = "text-dense"  # qdrant-haystack's names for a collection's two vectors
 SPARSE_VECTOR = "text-sparse"

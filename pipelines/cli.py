@@ -127,7 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--address", help="interface to bind (DOCSIGHT_UI_ADDRESS, default: 127.0.0.1)")
     ui.add_argument("--port", type=int, help="port (DOCSIGHT_UI_PORT, default: 8501)")
 
-    docs = commands.add_parser("docs", help="list or delete ingested documents")
+    collections = commands.add_parser("collections", help="list, create, rename or delete collections")
+    collection_commands = collections.add_subparsers(dest="collections_command", required=True, parser_class=_Parser)
+    listed = collection_commands.add_parser("list", help="collections with their documents, points, embedding model")
+    listed.add_argument("--json", action="store_true")
+    created = collection_commands.add_parser("create", help="a new, empty collection")
+    created.add_argument("name")
+    removed = collection_commands.add_parser("delete", help="remove a collection and everything in it")
+    removed.add_argument("name")
+    renamed = collection_commands.add_parser("rename", help="give a collection another name (copies it)")
+    renamed.add_argument("name")
+    renamed.add_argument("new_name")
+    for sub in (listed, created, removed, renamed):
+        sub.add_argument("--qdrant-path", help="embedded store folder (DOCSIGHT_QDRANT_PATH, default: data/qdrant)")
+        sub.add_argument("--qdrant-url", help="Qdrant server URL (DOCSIGHT_QDRANT_URL)")
+
+    docs = commands.add_parser("docs", help="list, delete or correct ingested documents")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     listing = docs_commands.add_parser("list", help="documents with pages, chunks, figures, tables")
     _store_flags(listing)
@@ -136,6 +151,21 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("target", nargs="?", metavar="DOC_ID_OR_SOURCE")
     delete.add_argument("--all", action="store_true", help="delete every document of the collection")
     _store_flags(delete)
+    edit = docs_commands.add_parser(
+        "set", help="correct a document's title, organisation, period or kind, or tag it (kept across re-ingests)"
+    )
+    edit.add_argument("target", metavar="DOC_ID_OR_SOURCE")
+    edit.add_argument("--title")
+    edit.add_argument("--organisation", metavar="NAME")
+    edit.add_argument(
+        "--alias", action="append", metavar="NAME", help="a short form or ticker of the organisation; repeatable"
+    )
+    edit.add_argument("--period", metavar="PERIOD", help="e.g. FY2018, FY2023 Q2, 2023-05-03")
+    edit.add_argument("--doc-kind", metavar="KIND", help="10-K, 10-Q, 8-K, earnings release, paper, invoice, ...")
+    edit.add_argument("--tag", action="append", metavar="TAG", help="a label of your own; repeatable")
+    edit.add_argument("--no-tags", action="store_true", help="remove the document's tags")
+    edit.add_argument("--json", action="store_true")
+    _store_flags(edit)
     return parser
 
 
@@ -190,10 +220,14 @@ def main(argv: list[str] | None = None) -> int:
             for path in export(settings, args.out, only=args.only):
                 print(f"wrote {path}")
             return EXIT_OK
+        if args.command == "collections":
+            return _collections(args, settings)
         if args.command == "docs" and args.docs_command == "list":
             return _docs_list(args, settings)
         if args.command == "docs" and args.docs_command == "delete":
             return _docs_delete(args, settings)
+        if args.command == "docs" and args.docs_command == "set":
+            return _docs_set(args, settings)
     except (StoreError, SettingsError, OllamaError) as exc:
         print(f"docsight: error: {plain(exc)}", file=sys.stderr)
         return EXIT_ENV
@@ -363,24 +397,26 @@ def _identity_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--organisation", metavar="NAME", help="only documents about it (or a short form: MMM, 3M)")
     parser.add_argument("--period", metavar="PERIOD", help="only documents of this period or year (FY2018, 2023)")
     parser.add_argument("--doc-kind", metavar="KIND", help="only documents of this kind (10-K, 10-Q, paper, ...)")
+    parser.add_argument("--tag", metavar="TAG", help="only documents with this tag (docsight docs set --tag)")
 
 
 def _about(args: argparse.Namespace) -> dict[str, str]:
-    """The ``--organisation``/``--period``/``--doc-kind`` choices of a command (empty: none)."""
-    names = {"organisation": args.organisation, "period": args.period, "kind": args.doc_kind}
+    """The ``--organisation``/``--period``/``--doc-kind``/``--tag`` choices of a command (empty: none)."""
+    names = {"organisation": args.organisation, "period": args.period, "kind": args.doc_kind, "tag": args.tag}
     return {k: v for k, v in names.items() if v}
 
 
 def _is_about(document, about: dict[str, str]) -> bool:
     """Whether a document's identity (see ingest.identity) matches every ``about`` choice, case-insensitively: the
-    organisation or one of its short forms; the period or one of its years; the kind."""
-    organisation, period, kind = (about.get(k, "").lower() for k in ("organisation", "period", "kind"))
+    organisation or one of its short forms; the period or one of its years; the kind; one of its tags."""
+    organisation, period, kind, tag = (about.get(k, "").lower() for k in ("organisation", "period", "kind", "tag"))
     names = {n.lower() for n in (document.organisation, *document.aliases) if n}
     years = document.years
     return (
         (not organisation or organisation in names)
         and (not period or period in {document.period.lower(), *years, *(f"fy{y}" for y in years)})
         and (not kind or kind == document.kind.lower())
+        and (not tag or tag in {t.lower() for t in document.tags})
     )
 
 
@@ -579,8 +615,9 @@ def _chat_docs(service, conversation, names: list[str]) -> None:
 
 
 def streamlit_command(settings: Settings) -> list[str]:
-    """The ``streamlit run`` command line of the packaged app: bound to the configured address, no usage
-    statistics, uploads capped at the ingestion file limit."""
+    """The ``streamlit run`` command line of the packaged app (through :mod:`webui.serve`, which loads what the
+    first page needs before the server starts): bound to the configured address, no usage statistics, uploads
+    capped at the ingestion file limit."""
     import importlib.util
 
     spec = importlib.util.find_spec("webui")  # locates the package without importing it
@@ -590,7 +627,7 @@ def streamlit_command(settings: Settings) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "webui.serve",
         "run",
         str(app),
         "--server.address",
@@ -638,7 +675,7 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
 
     table = Table(title=f"collection {markup_safe(settings.collection)} ({markup_safe(settings.qdrant_location)})")
     columns = ("doc_id", "source", "title", "organisation", "period", "kind", "language", "pages", "chunks")
-    for column in (*columns, "figures", "tables", "ingested"):
+    for column in (*columns, "figures", "tables", "tags", "ingested"):
         table.add_column(column)
     for d in documents:
         table.add_row(
@@ -653,6 +690,7 @@ def _docs_list(args: argparse.Namespace, settings: Settings) -> int:
             str(d.chunks),
             str(d.figures),
             str(d.tables),
+            Text(plain(", ".join(d.tags))),
             d.ingested_at[:19].replace("T", " "),
         )
     Console().print(table)
@@ -676,6 +714,98 @@ def _docs_delete(args: argparse.Namespace, settings: Settings) -> int:
     for document in targets:
         service.delete(document.doc_id)
         print(f"deleted {plain(document.source)} ({plain(document.doc_id[:12])}, {document.chunks} chunks)")
+    return EXIT_OK
+
+
+def _collections(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
+    from pipelines.store import open_store, open_store_client
+    from retrievers.collections import (
+        CollectionNameError,
+        check_name,
+        collection_names,
+        delete_collection,
+        list_collections,
+        rename_collection,
+    )
+    from retrievers.errors import CollectionNotFoundError
+
+    try:
+        if args.collections_command == "create":
+            chosen = dataclasses.replace(settings, collection=check_name(args.name))
+            client = open_store_client(chosen)
+            exists = args.name in collection_names(client)
+            client.close()
+            if exists:
+                raise CollectionNameError(f"there is already a collection {args.name!r}")
+            open_store(chosen).close()  # creates it, recording the configured embedding model
+            print(f"created collection {plain(args.name)} ({plain(settings.qdrant_location)})")
+            return EXIT_OK
+        client = open_store_client(settings)
+        try:
+            if args.collections_command == "list":
+                return _print_collections(list_collections(client), settings, as_json=args.json)
+            if args.collections_command == "delete":
+                info = delete_collection(client, args.name)
+                print(f"deleted collection {plain(info.name)} ({info.documents} documents, {info.points} points)")
+            else:
+                info = rename_collection(client, args.name, args.new_name, server=bool(settings.qdrant_url))
+                print(f"renamed collection {plain(args.name)} to {plain(info.name)} ({info.documents} documents)")
+        finally:
+            client.close()
+    except (CollectionNameError, CollectionNotFoundError) as exc:
+        raise _UsageError(str(exc)) from None
+    return EXIT_OK
+
+
+def _print_collections(collections, settings: Settings, *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps([c.to_dict() for c in collections], indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"collections ({markup_safe(settings.qdrant_location)})")
+    for column in ("collection", "documents", "points", "embedding model", "created"):
+        table.add_column(column)
+    for c in collections:
+        table.add_row(markup_safe(c.name), str(c.documents), str(c.points), markup_safe(c.embedding_model),
+                      c.created_at[:19].replace("T", " "))  # fmt: skip
+    Console().print(table)
+    if not collections:
+        print("no collections yet: docsight collections create NAME, or docsight ingest PATH... --collection NAME")
+    return EXIT_OK
+
+
+def _docs_set(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.identity.edits import EditError
+    from pipelines.service import NoDocumentMatchError
+
+    tags = [] if args.no_tags else args.tag
+    edits = {"title": args.title, "organisation": args.organisation, "aliases": args.alias, "period": args.period,
+             "kind": args.doc_kind, "tags": tags}  # fmt: skip
+    if all(v is None for v in edits.values()):
+        raise _UsageError("give at least one of --title, --organisation, --alias, --period, --doc-kind, --tag")
+    service = _open_service(settings)
+    try:
+        targets = service.resolve([args.target])
+    except NoDocumentMatchError as exc:
+        raise _UsageError(str(exc)) from None
+    if len(targets) > 1:
+        raise _UsageError(f"{args.target!r} names {len(targets)} documents; give a doc id")
+    try:
+        document = service.set_identity(targets[0].doc_id, **edits)
+    except EditError as exc:
+        raise _UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(document.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(
+        f"{plain(document.source)} ({plain(document.doc_id[:12])}): {plain(document.title)} | organisation "
+        f"{plain(document.organisation or '-')} | period {plain(document.period or '-')} | kind {plain(document.kind)}"
+        + (f" | tags {plain(', '.join(document.tags))}" if document.tags else "")
+    )
     return EXIT_OK
 
 

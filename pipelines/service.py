@@ -58,6 +58,9 @@ class DocumentInfo:
     period: str = ""
     years: list[str] = field(default_factory=list)
     kind: str = ""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # the user's (docsight docs set --tag)
+    edited_at: str = ""  # when the user last corrected its identity ("": never)
 
     @classmethod
     def from_record(cls, record: DocumentRecord) -> DocumentInfo:
@@ -174,6 +177,16 @@ class DocsightService:
     def delete(self, doc_id: str) -> None:
         """Remove a document's points and its record."""
         self.registry.delete(doc_id)
+
+    def set_identity(self, doc_id: str, **edits) -> DocumentInfo:
+        """Correct a document's identity or tags (``title``, ``organisation``, ``aliases``, ``period``, ``kind``,
+        ``tags``; None leaves a field as it is); see :mod:`pipelines.identity_edit`.
+
+        :raises KeyError: no such document. :raises EditError: an edit is not valid.
+        """
+        from pipelines.identity_edit import edit_identity
+
+        return DocumentInfo.from_record(edit_identity(self.store, self.settings, doc_id, edits))
 
     def chunks(self, doc_id: str) -> list[Source]:
         """A document's chunks in reading order (page, then chunk index), with their crops."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from qdrant_client import QdrantClient
+
 from pipelines.embedders import EmbeddingSpec, embedding_spec
 from pipelines.settings import Settings
-from retrievers.store import DocsightStore, StoreConfig, open_document_store
+from retrievers.store import DocsightStore, StoreConfig, open_client, open_document_store
 
 
 def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> StoreConfig:
@@ -26,3 +28,8 @@ def store_config(settings: Settings, spec: EmbeddingSpec | None = None) -> Store
 def open_store(settings: Settings, spec: EmbeddingSpec | None = None) -> DocsightStore:
     """Open the configured store; see :meth:`retrievers.store.DocsightStore.open` for the errors."""
     return open_document_store(store_config(settings, spec))
+
+
+def open_store_client(settings: Settings) -> QdrantClient:
+    """A client of the configured store that opens no collection (see :func:`retrievers.store.open_client`)."""
+    return open_client(store_config(settings))

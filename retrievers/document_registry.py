@@ -61,6 +61,9 @@ class DocumentRecord:
     period: str = ""  # "FY2018", "FY2023 Q2", "2023-05-03"
     years: list[str] = field(default_factory=list)  # the years a question may name the period by
     kind: str = ""  # 10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other
+    authors: list[str] = field(default_factory=list)  # a paper's authors
+    tags: list[str] = field(default_factory=list)  # the user's labels (docsight docs set --tag)
+    edited_at: str = ""  # when the user last corrected its identity or tags ("": never)
     ingested_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     # the Qdrant ids of its points: commit and the embedded search index fetch them directly instead of scanning
     # the collection with a filter (empty in records written before docsight recorded them)
@@ -285,8 +288,29 @@ class DocumentRegistry:
         )
 
     @_locked
+    def update(self, record: DocumentRecord) -> None:
+        """Rewrite a recorded document's record (its identity edited) and tell caches of the collection."""
+        self.record(record)
+        self._new_revision()
+
+    # -- what the user corrected (see ingest.identity.edits) -------------------------------------------------------
+    @_locked
+    def edits(self, doc_id: str) -> dict:
+        """The identity fields the user set for the content ``doc_id`` (empty: none). They outlive the document's
+        record: ingesting the same bytes again applies them."""
+        found = self.client.retrieve(self.name, [_edit_id(doc_id)], with_payload=True)
+        return dict(found[0].payload.get("edits", {})) if found and found[0].payload else {}
+
+    @_locked
+    def save_edits(self, doc_id: str, edits: dict) -> None:
+        """Keep ``edits`` (all of them: they replace the earlier ones) for the content ``doc_id``."""
+        payload = {"type": "edit", "doc_id": doc_id, "edits": dict(edits)}
+        self.client.upsert(self.name, [models.PointStruct(id=_edit_id(doc_id), vector={}, payload=payload)], wait=True)
+
+    @_locked
     def delete(self, doc_id: str) -> None:
-        """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points)."""
+        """Remove every point of ``doc_id`` and its record (points first: a record never outlives its points). The
+        user's edits of its identity stay (see :meth:`edits`)."""
         record = self.get(doc_id)
         self.purge(doc_id)
         self.client.delete(self.name, points_selector=models.PointIdsList(points=[_record_id(doc_id)]), wait=True)
@@ -329,6 +353,10 @@ def _record_id(doc_id: str) -> str:
 
 def _path_id(path: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"path:{path}"))
+
+
+def _edit_id(doc_id: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"edit:{doc_id}"))
 
 
 def _pending_id(doc_id: str) -> str:

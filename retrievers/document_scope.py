@@ -72,7 +72,10 @@ def identified_document(
     """The names and years of a document whose content names ``organisation`` (see :mod:`ingest.identity`), with
     its short forms and tickers ``aliases``; None when no name is usable."""
     aliases = [a for a in aliases if a]
-    tickers = frozenset(a.lower() for a in aliases if a.isupper() and a.isalpha() and len(a) <= 5)
+    own_words = set(_WORD.findall(organisation.lower()))  # "NIKE" of "NIKE, Inc." is a name, not (only) a ticker
+    tickers = frozenset(
+        a.lower() for a in aliases if a.isupper() and a.isalpha() and len(a) <= 5 and a.lower() not in own_words
+    )
     spellings = [_spelled(a) for a in aliases if a.lower() not in tickers] or [_spelled(organisation)]
     usable = [(name, parts) for name, parts in spellings if _usable(name)]
     if not usable:
@@ -94,18 +97,26 @@ def abbreviations(question: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9&]{2,}\b", question.replace("&", ""))}
 
 
+def _initialisms(question: str) -> set[str]:
+    """Words written as initials: two or more capitals, maybe joined by '&' or a small 'n' ("J&J", "JnJ", "GE").
+    Initials are matched only against these: the initials of "Adobe Systems" spell the word "as"."""
+    found = re.findall(r"(?<![\w&])([A-Z](?:&?n?[A-Z])+)(?![\w&])", question)
+    return {w.replace("&", "").lower() for w in found}
+
+
 def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     """Doc ids of the documents ``question`` names (preferring the years it mentions); empty when it names none.
     Documents named by their content are preferred to documents named only by their file name."""
     words = question_words(question)
     spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 5, len(words)) + 1)}
     short = abbreviations(question) - bm25.STOP_WORDS
+    initialisms = _initialisms(question)
     named = [
         d
         for d in documents
         if d.names & spelled
         or any(n.startswith(a) for n in d.names for a in short)
-        or d.initials & spelled
+        or d.initials & initialisms
         or d.tickers & short
     ]
     if not named:

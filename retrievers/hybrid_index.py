@@ -11,6 +11,7 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,13 @@ from scipy import sparse
 
 from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
+from retrievers.local_points import PointBatch, local_collection, read_points
 
 SPARSE = SPARSE_VECTOR
 DENSE = DENSE_VECTOR
 _KEYWORDS = (Meta.DOC_ID, Meta.SOURCE, Meta.KIND, Meta.STATEMENT)
 _FIELDS = (*_KEYWORDS, Meta.PAGE, Meta.COMMITTED)
+_PAYLOAD = [meta_key(f) for f in _FIELDS]
 
 
 class UnsupportedFilter(ValueError):
@@ -44,9 +47,10 @@ class EmbeddedHybridIndex:
         self.collection = collection
         self.registry = registry
         self._revision: str | None = None
-        self._docs: dict[str, str] = {}  # doc_id -> ingested_at of the version held here
+        self._docs: dict[str, str] = {}  # doc_id -> the version held here (see _version)
         self._ids: list = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._by_term = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
         self._df = np.zeros(0)
         self._dense = np.zeros((0, 0), dtype=np.float32)
@@ -56,95 +60,103 @@ class EmbeddedHybridIndex:
     def _refresh(self) -> None:
         if self.registry is None:
             if self._revision is None:
-                self._merge(np.zeros(0, dtype=bool), self._scroll(None))
+                self._merge(np.zeros(0, dtype=bool), self._read(None))
                 self._revision = ""
             return
         revision = self.registry.revision()
         if revision == self._revision:
             return
         records = {r.doc_id: r for r in self.registry.all(point_ids=True)}
-        stale = {d for d, version in self._docs.items() if d not in records or records[d].ingested_at != version}
-        fresh = [r for d, r in records.items() if self._docs.get(d) != r.ingested_at]
+        stale = {d for d, version in self._docs.items() if d not in records or _version(records[d]) != version}
+        fresh = [r for d, r in records.items() if self._docs.get(d) != _version(r)]
         codes = [self._vocab[Meta.DOC_ID][d] for d in stale if d in self._vocab[Meta.DOC_ID]]
         keep = ~np.isin(self._meta[Meta.DOC_ID], codes) if self._ids else np.zeros(0, dtype=bool)
         self._merge(keep, self._fetch(fresh))
         self._docs = {d: v for d, v in self._docs.items() if d not in stale}
-        self._docs.update({r.doc_id: r.ingested_at for r in fresh})
+        self._docs.update({r.doc_id: _version(r) for r in fresh})
         self._revision = revision
 
-    def _fetch(self, records: list[DocumentRecord]) -> list:
+    def _fetch(self, records: list[DocumentRecord]) -> PointBatch:
         """The points of recorded documents: by id when the record lists them, else (records written before
-        docsight listed ids) from one scroll over the collection (selected here: the embedded store's own filter
-        evaluation is slower than reading every point)."""
-        points = []
-        for record in records:
-            for start in range(0, len(record.point_ids), 1024):
-                points += self.client.retrieve(
-                    self.collection,
-                    record.point_ids[start : start + 1024],
-                    with_vectors=[SPARSE, DENSE],
-                    with_payload=[meta_key(f) for f in _FIELDS],
-                )
+        docsight listed ids) from one read of the whole collection, kept when committed and of those documents."""
+        listed = [i for r in records for i in r.point_ids]
+        batch = self._read(listed) if listed else _empty()
         unlisted = {r.doc_id for r in records if not r.point_ids}
         if unlisted:
-            for point in self._scroll(None):
-                meta = (point.payload or {}).get("meta", {})
-                if meta.get(Meta.COMMITTED) is True and meta.get(Meta.DOC_ID) in unlisted:
-                    points.append(point)
-        return points
+            every = self._read(None)
+            wanted = [
+                n
+                for n, meta in enumerate(every.metas)
+                if meta.get(Meta.COMMITTED) is True and meta.get(Meta.DOC_ID) in unlisted
+            ]
+            batch = _concat(batch, _take(every, wanted))
+        return batch
 
-    def _scroll(self, scroll_filter: models.Filter | None) -> list:
-        points, offset = [], None
-        while True:
-            batch, offset = self.client.scroll(
-                self.collection,
-                scroll_filter=scroll_filter,
-                limit=4096,
-                offset=offset,
-                with_vectors=[SPARSE, DENSE],
-                with_payload=[meta_key(f) for f in _FIELDS],
-            )
-            points += batch
-            if offset is None:
-                return points
+    def _read(self, ids: list | None) -> PointBatch:
+        """Points by id (all with ``None``): in place from the embedded collection, else through the client."""
+        local = local_collection(self.client, self.collection)
+        if local is not None:
+            return read_points(local, ids, DENSE, SPARSE)
+        points = []
+        if ids is None:
+            offset = None
+            while True:
+                batch, offset = self.client.scroll(
+                    self.collection, limit=4096, offset=offset, with_vectors=[SPARSE, DENSE], with_payload=_PAYLOAD
+                )
+                points += batch
+                if offset is None:
+                    break
+        else:
+            for start in range(0, len(ids), 1024):
+                points += self.client.retrieve(
+                    self.collection, ids[start : start + 1024], with_vectors=[SPARSE, DENSE], with_payload=_PAYLOAD
+                )
+        vectors = [p.vector or {} for p in points]
+        dense = [v.get(DENSE) for v in vectors]
+        dim = next((len(v) for v in dense if v is not None), 0)
+        return PointBatch(
+            ids=[p.id for p in points],
+            dense=np.asarray([v if v is not None else [0.0] * dim for v in dense], dtype=np.float32).reshape(-1, dim)
+            if dim
+            else None,
+            sparse=[(s.indices, s.values) if (s := v.get(SPARSE)) is not None else ((), ()) for v in vectors],
+            metas=[(p.payload or {}).get("meta", {}) for p in points],
+        )
 
-    def _merge(self, keep: np.ndarray, points: list) -> None:
-        """Keep the rows where ``keep`` is true and append ``points``."""
-        rows, cols, data, dense = [], [], [], []
-        meta: dict[str, list] = {f: [] for f in _FIELDS}
-        for row, point in enumerate(points):
-            vectors = point.vector or {}
-            dense.append(vectors.get(DENSE))
-            vector = vectors.get(SPARSE)
-            if vector is not None:
-                for index, value in zip(vector.indices, vector.values, strict=True):
-                    rows.append(row)
-                    cols.append(self._columns.setdefault(index, len(self._columns)))
-                    data.append(value)
-            payload = (point.payload or {}).get("meta", {})
-            for field in _FIELDS:
-                meta[field].append(payload.get(field))
+    def _merge(self, keep: np.ndarray, batch: PointBatch) -> None:
+        """Keep the rows where ``keep`` is true and append ``batch``."""
+        count = len(batch.ids)
+        lengths = np.fromiter((len(i) for i, _ in batch.sparse), dtype=np.int64, count=count)
+        terms = np.array(list(chain.from_iterable(i for i, _ in batch.sparse)), dtype=np.int64)
+        data = np.array(list(chain.from_iterable(v for _, v in batch.sparse)), dtype=np.float32)
+        unique, inverse = np.unique(terms, return_inverse=True)
+        for term in unique.tolist():
+            self._columns.setdefault(term, len(self._columns))
         width = len(self._columns)
-        added = sparse.csr_matrix((data, (rows, cols)), shape=(len(points), width), dtype=np.float32)
+        lookup = np.fromiter((self._columns[t] for t in unique.tolist()), dtype=np.int64, count=unique.size)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        added = sparse.csr_matrix((data, lookup[inverse.ravel()], indptr), shape=(count, width), dtype=np.float32)
+        added.sum_duplicates()
         kept = self._matrix[np.flatnonzero(keep)] if self._ids else sparse.csr_matrix((0, width), dtype=np.float32)
         kept.resize((kept.shape[0], width))
         self._matrix = sparse.vstack([kept, added], format="csr", dtype=np.float32)
+        self._by_term = self._matrix.tocsc()  # queries read a few terms' columns: cheap in column-major form
         self._df = np.bincount(self._matrix.indices, minlength=width)
 
-        dim = next((len(v) for v in dense if v is not None), self._dense.shape[1])
-        new_dense = np.asarray([v if v is not None else [0.0] * dim for v in dense], dtype=np.float32)
-        new_dense = new_dense.reshape(len(points), dim)
-        new_dense /= np.maximum(np.linalg.norm(new_dense, axis=1, keepdims=True), 1e-12)
+        dim = batch.dense.shape[1] if batch.dense is not None else self._dense.shape[1]
+        new_dense = batch.dense if batch.dense is not None else np.zeros((count, dim), dtype=np.float32)
+        new_dense = new_dense / np.maximum(np.linalg.norm(new_dense, axis=1, keepdims=True), 1e-12)
         old_dense = self._dense[keep] if self._ids else np.zeros((0, dim), dtype=np.float32)
         self._dense = np.concatenate([old_dense, new_dense]) if old_dense.shape[1] == dim else new_dense
 
-        self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + [p.id for p in points]
+        self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + list(batch.ids)
         encoded = {
-            field: [self._vocab[field].setdefault(v, len(self._vocab[field])) for v in meta[field]]
+            field: [self._vocab[field].setdefault(m.get(field), len(self._vocab[field])) for m in batch.metas]
             for field in _KEYWORDS
         }
-        encoded[Meta.PAGE] = [v if isinstance(v, int) else -1 for v in meta[Meta.PAGE]]
-        encoded[Meta.COMMITTED] = [v is True for v in meta[Meta.COMMITTED]]
+        encoded[Meta.PAGE] = [v if isinstance(v := m.get(Meta.PAGE), int) else -1 for m in batch.metas]
+        encoded[Meta.COMMITTED] = [m.get(Meta.COMMITTED) is True for m in batch.metas]
         for field, values in encoded.items():
             kind = bool if field == Meta.COMMITTED else np.int64
             old = self._meta[field][keep] if field in self._meta else np.zeros(0, dtype=kind)
@@ -157,33 +169,30 @@ class EmbeddedHybridIndex:
         sparse_values: list[float],
         filters: dict[str, Any] | None,
         limit: int,
-    ) -> tuple[list[models.ScoredPoint], list[models.ScoredPoint]]:
-        """The ``limit`` best points by the sparse and by the dense query, among those matching ``filters``.
+        preferred: dict[str, Any] | None = None,
+    ) -> list[list[models.ScoredPoint]]:
+        """The ``limit`` best points by the sparse and by the dense query among those matching ``filters`` and,
+        with ``preferred``, by the dense query among those matching ``preferred`` (the dense scores are computed
+        once for both).
 
-        :returns: (sparse hits, dense hits), each best first.
-        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
+        :returns: [sparse hits, dense hits] (+ [preferred dense hits]), each best first.
+        :raises UnsupportedFilter: a filter has a shape this index does not evaluate.
         """
         self._refresh()
         if not self._ids:
-            return [], []
+            return [[], []] + ([[]] if preferred else [])
         allowed = self._mask(filters)
-        return self._sparse(sparse_indices, sparse_values, allowed, limit), self._dense_top(dense, allowed, limit)
-
-    def dense_search(self, dense: list[float], filters: dict[str, Any] | None, limit: int) -> list[models.ScoredPoint]:
-        """The ``limit`` best points by the dense query alone, among those matching ``filters``, best first.
-
-        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
-        """
-        self._refresh()
-        if not self._ids:
-            return []
-        return self._dense_top(dense, self._mask(filters), limit)
-
-    def _dense_top(self, vector: list[float], allowed: np.ndarray, limit: int) -> list[models.ScoredPoint]:
-        """Cosine: stored vectors are normalised, so the query is too."""
-        query = np.asarray(vector, dtype=np.float32)
-        query /= max(float(np.linalg.norm(query)), 1e-12)
-        return self._top(np.flatnonzero(allowed), self._dense @ query, limit)
+        chosen = self._mask(preferred) if preferred else None
+        query = np.asarray(dense, dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-12)  # stored vectors are normalised: cosine
+        scores = self._dense @ query
+        rankings = [
+            self._sparse(sparse_indices, sparse_values, allowed, limit),
+            self._top(np.flatnonzero(allowed), scores, limit),
+        ]
+        if chosen is not None:
+            rankings.append(self._top(np.flatnonzero(chosen), scores, limit))
+        return rankings
 
     def _sparse(
         self, indices: list[int], values: list[float], allowed: np.ndarray, limit: int
@@ -194,10 +203,11 @@ class EmbeddedHybridIndex:
             return []
         cols = [c for c, _ in wanted]
         idf = np.log((n - self._df[cols] + 0.5) / (self._df[cols] + 0.5) + 1.0)
-        sub = self._matrix[:, cols]
+        sub = self._by_term[:, cols]
         scores = np.asarray(sub @ (np.asarray([v for _, v in wanted]) * idf)).ravel()
-        keep = (np.diff(sub.indptr) > 0) & allowed  # points sharing no term are not results, as in Qdrant
-        return self._top(np.flatnonzero(keep), scores, limit)
+        sharing = np.zeros(n, dtype=bool)
+        sharing[sub.indices] = True  # points sharing no term are not results, as in Qdrant
+        return self._top(np.flatnonzero(sharing & allowed), scores, limit)
 
     def _top(self, candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[models.ScoredPoint]:
         if candidates.size > limit:
@@ -235,3 +245,32 @@ class EmbeddedHybridIndex:
             }[op]
             return compare & (column >= 0)
         raise UnsupportedFilter(f"operator {op!r} on {field!r}")
+
+
+def _version(record: DocumentRecord) -> str:
+    """Which version of a document's points a record describes: a re-ingest or an edit of its identity (which
+    rewrites its points' payload, or their vectors) makes a new one."""
+    return f"{record.ingested_at}|{record.edited_at}"
+
+
+def _empty() -> PointBatch:
+    return PointBatch(ids=[], dense=None, sparse=[], metas=[])
+
+
+def _take(batch: PointBatch, rows: list[int]) -> PointBatch:
+    return PointBatch(
+        ids=[batch.ids[r] for r in rows],
+        dense=batch.dense[rows] if batch.dense is not None else None,
+        sparse=[batch.sparse[r] for r in rows],
+        metas=[batch.metas[r] for r in rows],
+    )
+
+
+def _concat(first: PointBatch, second: PointBatch) -> PointBatch:
+    dense = [b.dense for b in (first, second) if b.dense is not None and len(b.ids)]
+    return PointBatch(
+        ids=first.ids + second.ids,
+        dense=np.concatenate(dense) if dense else None,
+        sparse=first.sparse + second.sparse,
+        metas=first.metas + second.metas,
+    )

@@ -84,9 +84,9 @@ class EmbeddedHybridSearch(QdrantHybridSearch):
     ) -> list[Document]:
         candidates = candidates_for(limit)
         try:
-            rankings = list(self.index.search(dense, sparse_query.indices, sparse_query.values, flt, candidates))
-            if preferred:
-                rankings.append(self.index.dense_search(dense, preferred, candidates))
+            rankings = self.index.search(
+                dense, sparse_query.indices, sparse_query.values, flt, candidates, preferred=preferred
+            )
         except UnsupportedFilter:
             return super().search(dense, sparse_query, flt, preferred, limit, weights)
         fused = reciprocal_rank_fusion(rankings, limit=limit, weights=weights)

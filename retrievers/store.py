@@ -7,7 +7,8 @@ entry per fully ingested document (see :mod:`retrievers.document_registry`).
 :class:`DocsightStore` is the one object the rest of docsight holds: the Haystack store, its Qdrant client, the
 collection, its registry and whether it is embedded, with the lock, the retry policy, the disk-space check and the
 hybrid search that fit the back end (the way ``QdrantClient`` dispatches to its local and remote back ends, callers
-never ask which). This is the only module that touches qdrant-haystack's and qdrant-client's private attributes.
+never ask which). This and :mod:`retrievers.local_points` (the search index's reads of the embedded collection) are
+the only modules that touch qdrant-haystack's and qdrant-client's private attributes.
 """
 
 from __future__ import annotations
@@ -268,6 +269,8 @@ class DocsightStore:
                 config.location,
                 config.embedding_dim,
             )
+            if not config.embedded:
+                ensure_payload_indexes(client, config.collection)
             registry = self._new_registry(client)
             registry.ensure(config.embedding_model, config.embedding_dim, config.sparse_model)
         except Exception:
@@ -284,6 +287,47 @@ class DocsightStore:
         """Release a store that failed to open."""
         with contextlib.suppress(Exception):  # the open failed already: that error is the one to report
             self.haystack_store.close()
+
+
+def open_client(config: StoreConfig) -> QdrantClient:
+    """A client of the store ``config`` names, with no collection opened or created (for managing collections).
+
+    :raises StoreLockedError: the embedded store is open in another process.
+    :raises StoreUnavailableError: the server does not answer.
+    """
+    try:
+        if config.embedded:
+            if config.path != IN_MEMORY:
+                check_embedded_store(Path(config.path))
+            location = {"location": IN_MEMORY} if config.path == IN_MEMORY else {"path": config.path}
+            return QdrantClient(**location)
+        client = QdrantClient(url=config.url, api_key=config.api_key or None, timeout=config.timeout)
+        client.get_collections()
+        return client
+    except RuntimeError as exc:
+        if "already accessed by another instance" in str(exc):
+            raise StoreLockedError(
+                f"the embedded Qdrant store at {config.location} is open in another docsight process "
+                "(the web UI or another ingest). Stop it, or run a Qdrant server and set DOCSIGHT_QDRANT_URL."
+            ) from None
+        raise
+    except Exception as exc:
+        if config.embedded:
+            raise
+        raise StoreUnavailableError(
+            f"cannot reach the Qdrant server at {config.url} ({type(exc).__name__}: {exc}). "
+            "Is it running? (docker compose up qdrant)"
+        ) from None
+
+
+def ensure_payload_indexes(client: QdrantClient, collection: str) -> list[str]:
+    """Create the payload indexes of :data:`ingest.schema.INDEXED_FIELDS` that a server's collection lacks (one
+    created before docsight indexed a field: the identity fields, tags); returns the fields indexed now."""
+    schema = client.get_collection(collection).payload_schema or {}
+    missing = [(f, kind) for f, kind in INDEXED_FIELDS if f not in schema]
+    for field_name, kind in missing:
+        client.create_payload_index(collection, field_name=field_name, field_schema=kind, wait=True)
+    return [f for f, _ in missing]
 
 
 def open_document_store(config: StoreConfig) -> DocsightStore:

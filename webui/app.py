@@ -13,6 +13,7 @@ import streamlit as st
 
 from webui.auth import require_password
 from webui.context import service, settings
+from webui.views.collection_picker import collection_picker
 
 VIEWS = Path(__file__).parent / "views"
 # a file, not an emoji or ":material/...:" name: Streamlit turns those into a favicon URL on a font or emoji CDN
@@ -44,6 +45,7 @@ def main() -> None:
     )
     svc = service()
     with st.sidebar:
+        collection_picker(svc)
         store = svc.store_status()
         ollama = svc.ollama_status()
         st.caption(f"Qdrant ({store['mode']}): {store['documents']} document(s), {store['points']} points")

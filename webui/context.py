@@ -10,8 +10,9 @@ from webui.service import WebService
 
 
 def settings() -> Settings:
+    """The configured settings, with the collection chosen in the UI (see ``WebService.chosen_settings``)."""
     try:
-        return Settings.from_env()
+        return WebService.chosen_settings(Settings.from_env())
     except SettingsError as exc:
         st.error(f"Configuration error: {exc}")
         st.stop()

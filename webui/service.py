@@ -7,6 +7,7 @@ Streamlit-free, so it is tested directly; the pages only render what it returns.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from pathlib import Path
@@ -15,6 +16,7 @@ from pipelines.batch.report import FAILED, FileResult
 from pipelines.service import DocsightService
 from pipelines.settings import Settings
 from pipelines.sources import Source
+from retrievers.collections import CollectionInfo, CollectionNameError, check_name, delete_collection, list_collections
 from webui.feedback import FeedbackStore
 from webui.ingest_jobs import IngestJob, IngestQueue
 from webui.page_view import PageUnavailableError, crop_region, outline_region, page_count, page_image
@@ -22,7 +24,12 @@ from webui.uploads import UploadError, is_upload, safe_filename, save_upload
 
 _services: dict[Settings, WebService] = {}
 _services_lock = threading.Lock()
+_chosen: dict[tuple[str, str], str] = {}  # (store path, server URL) -> the collection the UI works on
 log = logging.getLogger("docsight.webui")
+
+
+class IngestRunningError(RuntimeError):
+    """The UI cannot do this while an ingestion runs."""
 
 
 class WebService(DocsightService):
@@ -41,6 +48,47 @@ class WebService(DocsightService):
                 service = _services[settings] = cls(settings)
             return service
 
+    # -- collections ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def chosen_settings(settings: Settings) -> Settings:
+        """``settings`` with the collection chosen in the UI (the configured one until a user picks another). The
+        choice is the process's, shared by every browser session: an embedded store admits one client, so the UI
+        holds one collection open at a time."""
+        collection = _chosen.get((settings.qdrant_path, settings.qdrant_url))
+        return dataclasses.replace(settings, collection=collection) if collection else settings
+
+    def collections(self) -> list[CollectionInfo]:
+        """The store's collections with their documents, points and embedding model."""
+        with self.store.lock():
+            return list_collections(self.store.client)
+
+    def switch_collection(self, name: str) -> WebService:
+        """Work on collection ``name`` from now on (created when it does not exist); returns its service.
+
+        :raises CollectionNameError: not a valid name. :raises IngestRunningError: an ingestion is running.
+        """
+        check_name(name)
+        key = (self.settings.qdrant_path, self.settings.qdrant_url)
+        with _services_lock:
+            if any(service.ingests.active() for service in _services.values()):
+                raise IngestRunningError("wait until the ingestion finishes before switching collections")
+            for service in _services.values():
+                service.ingests.close()
+                service.close()
+            _services.clear()
+            _chosen[key] = name
+        return WebService.shared(dataclasses.replace(self.settings, collection=name))
+
+    def delete_collection(self, name: str) -> CollectionInfo:
+        """Remove collection ``name`` and everything in it (not the one open: switch to another first).
+
+        :raises CollectionNameError: it is the open collection. :raises CollectionNotFoundError: no such one.
+        """
+        if name == self.settings.collection:
+            raise CollectionNameError(f"{name!r} is the collection in use: switch to another one to delete it")
+        with self.store.lock():
+            return delete_collection(self.store.client, name)
+
     @classmethod
     def close_all(cls) -> None:
         with _services_lock:
@@ -48,6 +96,7 @@ class WebService(DocsightService):
                 service.ingests.close()
                 service.close()
             _services.clear()
+            _chosen.clear()
 
     # -- documents ------------------------------------------------------------------------------------------------
     def delete(self, doc_id: str) -> None:

@@ -13,13 +13,27 @@ from ingest.documents import chunk_id, plain_text
 from ingest.layout.blocks import FIGURE, HEADING, PAGE, TABLE, TEXT
 from ingest.schema import Meta
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# Scripts written without spaces between words: Han, kana, Hangul syllables. A word-piece tokenizer gives each such
+# character (about) one piece, so each counts as a token and a run of them can be cut anywhere.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+|[^\w\s]")
+_UNSPACED_CHAR = re.compile(rf"[{_UNSPACED}]")
+_PIECE_TOKENS = 16  # a longer unspaced run is windowed in pieces of this many characters
 _STANDALONE = (TABLE, FIGURE, PAGE)
 
 
 def count_tokens(text: str) -> int:
-    """Approximate word-piece count: words and punctuation marks (numbers like '5,363' count 3)."""
+    """Approximate word-piece count: words, punctuation marks (numbers like '5,363' count 3) and each CJK/kana/Hangul
+    character."""
     return len(_TOKEN.findall(text))
+
+
+def _pieces(word: str) -> list[str]:
+    """A whitespace-separated word, cut into pieces a window may end between: a long run of unspaced script (a
+    Chinese or Japanese sentence has no spaces) would otherwise be one unsplittable 'word' far over the budget."""
+    if len(word) <= _PIECE_TOKENS or not _UNSPACED_CHAR.search(word):
+        return [word]
+    return [word[i : i + _PIECE_TOKENS] for i in range(0, len(word), _PIECE_TOKENS)]
 
 
 @component
@@ -89,9 +103,10 @@ class LayoutChunker:
 
     def _windows(self, blocks: list[Document], tables: dict[int, dict]) -> list[Document]:
         """Overlapping windows over the words of ``blocks`` (one page), remembering each word's block."""
-        words: list[tuple[int, str, int]] = []  # (block index, word, tokens)
+        words: list[tuple[int, str, int, bool]] = []  # (block index, word, tokens, glued to the word before)
         for index, block in enumerate(blocks):
-            words += [(index, w, count_tokens(w)) for w in plain_text(block).split()]
+            for word in plain_text(block).split():
+                words += [(index, p, count_tokens(p), n > 0) for n, p in enumerate(_pieces(word))]
         windows: list[tuple[int, int]] = []
         start = 0
         while start < len(words):
@@ -113,9 +128,9 @@ class LayoutChunker:
         return [_window(blocks, words[s:e], tables) for s, e in windows]
 
 
-def _window(blocks: list[Document], words: list[tuple[int, str, int]], tables: dict[int, dict]) -> Document:
-    covered = sorted({index for index, _, _ in words})
-    lines = [" ".join(w for i, w, _ in words if i == index) for index in covered]
+def _window(blocks: list[Document], words: list[tuple[int, str, int, bool]], tables: dict[int, dict]) -> Document:
+    covered = sorted({index for index, *_ in words})
+    lines = [_join([(w, glued) for i, w, _, glued in words if i == index]) for index in covered]
     first = blocks[covered[0]]
     meta = {k: v for k, v in first.meta.items() if k not in (Meta.CROP, Meta.CAPTION)}
     boxes = [blocks[i].meta[Meta.BBOX] for i in covered]
@@ -131,6 +146,16 @@ def _window(blocks: list[Document], words: list[tuple[int, str, int]], tables: d
         meta[Meta.SECTION] = (first.content or "")[:300]
     meta.update(next((tables[id(blocks[i])] for i in covered if id(blocks[i]) in tables), {}))
     return Document(content="\n".join(lines), meta=meta)
+
+
+def _join(words: list[tuple[str, bool]]) -> str:
+    parts: list[str] = []
+    for word, glued in words:
+        if glued and parts:
+            parts[-1] += word
+        else:
+            parts.append(word)
+    return " ".join(parts)
 
 
 def _copy(block: Document, content: str, extra: dict | None = None) -> Document:

@@ -120,16 +120,17 @@ def period(text: str, kind: str) -> tuple[str, list[str]]:
     """The period the document covers and the years a question may use for it.
 
     "For the fiscal year ended December 31, 2018" -> ("FY2018", ["2018"]); a quarterly period ended June 30, 2023
-    -> "2023 Q2" (calendar quarter of its end), or "FY2024 Q2" when the text counts its fiscal years ("fiscal 2024"
-    most often in the first pages) and they differ from the calendar; an 8-K's event date -> "2023-05-03"; a
-    release's headline quarter -> "2022 Q4". ("", []) when none is stated.
+    -> "FY2023 Q2" when its statements print which quarter of the fiscal year it is ("Six Months Ended"), else
+    "2023 Q2" (the calendar quarter of its end); an 8-K's date of report (its first date) -> "2023-05-03"; a
+    release's headline quarter -> "FY2022 Q4" (a release names its company's fiscal quarters, so its label reads
+    like the 10-K's "FY2022"). ("", []) when none is stated.
     """
     release = _RELEASE_QUARTER.search(text) if kind == "earnings release" else None
     if release:
         quarter, year = _release_quarter(release)
         if quarter and year:
-            label = f"FY{year} Q{quarter}" if re.search(r"fiscal", release.group(0), re.I) else f"{year} Q{quarter}"
-            return label, sorted({year, *_end_years(text)})
+            # a release's headline counts the company's own fiscal quarters, as its annual report counts years
+            return f"FY{year} Q{quarter}", sorted({year, *_end_years(text)})
     match = _PERIOD_ENDED.search(text)
     if match and "transition" not in match.group(1).lower():
         end = _date(match.group(2), match.group(3), match.group(4))

@@ -9,6 +9,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 
 from ingest.documents import plain_text
+from ingest.identity.edits import apply_edits
 from ingest.identity.identify import DocumentIdentity, identify
 from ingest.identity.title import pdf_title
 from ingest.schema import Meta
@@ -25,9 +26,12 @@ class DocumentIdentifier:
     """Derives each document's identity from the text of its first pages (see :func:`ingest.identity.identify`)
     and the PDF's metadata title, and writes it into every chunk's meta: ``doc_title``, ``organisation``,
     ``organisation_aliases`` (short forms and tickers), ``period`` ("FY2018", "FY2023 Q2"), ``period_years``,
-    ``doc_kind`` (10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other). ``title``, the text
+    ``doc_kind`` (10-K, 10-Q, 8-K, earnings release, paper, invoice, chart, scan, other), a paper's ``authors``.
+    ``title``, the text
     embedded in front of every chunk, becomes the identity's label (organisation, kind, period, or the derived
-    title); the file-name title stays only when the content yields nothing.
+    title); the file-name title stays only when the content yields nothing. What the user corrected of a
+    document (``docsight docs set``) reaches a re-ingest as the chunks' ``identity_edits`` meta and is applied over
+    what the content gave (:func:`ingest.identity.edits.apply_edits`), with its ``tags``.
 
     Offline and deterministic: no model is needed. Chunks of one document must be consecutive (as the chunker
     emits them).
@@ -56,9 +60,12 @@ class DocumentIdentifier:
             groups.setdefault(doc.meta.get(Meta.DOC_ID, ""), []).append(doc)
         out: list[Document] = []
         for chunks in groups.values():
-            identity = identify_chunks(chunks)
-            fields = identity_meta(identity, fallback=chunks[0].meta.get(Meta.TITLE, ""))
-            out += [dataclasses.replace(c, meta={**c.meta, **fields}) for c in chunks]
+            edits = chunks[0].meta.get(Meta.IDENTITY_EDITS) or {}
+            identity = apply_edits(identify_chunks(chunks), edits)
+            fields = identity_meta(identity, fallback=chunks[0].meta.get(Meta.TITLE, ""), tags=edits.get("tags"))
+            for chunk in chunks:
+                meta = {k: v for k, v in chunk.meta.items() if k != Meta.IDENTITY_EDITS}
+                out.append(dataclasses.replace(chunk, meta={**meta, **fields}))
         return {"documents": out}
 
 
@@ -79,14 +86,17 @@ def identify_chunks(chunks: list[Document]) -> DocumentIdentity:
     )
 
 
-def identity_meta(identity: DocumentIdentity, *, fallback: str = "") -> dict[str, Any]:
-    """The chunk meta fields of ``identity``; ``title`` (embedded with the chunk) is its label or ``fallback``."""
+def identity_meta(identity: DocumentIdentity, *, fallback: str = "", tags: list[str] | None = None) -> dict[str, Any]:
+    """The chunk meta fields of ``identity``; ``title`` (embedded with the chunk) is its label or ``fallback``;
+    ``tags`` (the user's) only when there are some."""
     return {
+        **({Meta.TAGS: list(tags)} if tags else {}),
         Meta.DOC_TITLE: identity.title or fallback,
         Meta.ORGANISATION: identity.organisation,
         Meta.ORGANISATION_ALIASES: list(identity.aliases),
         Meta.PERIOD: identity.period,
         Meta.PERIOD_YEARS: list(identity.years),
         Meta.DOC_KIND: identity.kind,
+        **({Meta.AUTHORS: list(identity.authors)} if identity.authors else {}),
         Meta.TITLE: identity.label(fallback),
     }

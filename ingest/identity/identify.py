@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.identity import cover
+from ingest.identity.authors import paper_authors
 from ingest.identity.names import short_forms
 from ingest.identity.title import first_line, headline, meaningful
 
@@ -27,6 +28,7 @@ class DocumentIdentity:
     period: str = ""  # "FY2018", "2023 Q2", "FY2024 Q2", "2023-05-03"
     years: list[str] = field(default_factory=list)  # years a question may name the period by
     kind: str = "other"
+    authors: list[str] = field(default_factory=list)  # a paper's, as its first page lists them
 
     def label(self, fallback: str = "") -> str:
         """The line embedded in front of every chunk: organisation, kind and period, or the title."""
@@ -69,7 +71,8 @@ def identify(
     period, years = cover.period(text, kind)
     title = _title(kind, organisation, period, metadata_title, prominent, heading, text)
     aliases = short_forms(organisation, tickers) if organisation else []
-    return DocumentIdentity(title, organisation, aliases, period, years, kind)
+    authors = paper_authors(text, title) if kind == "paper" else []
+    return DocumentIdentity(title, organisation, aliases, period, years, kind, authors)
 
 
 def _kind(text: str, form: str, release: bool, *, image: bool, ocr_only: bool) -> str:
@@ -89,11 +92,19 @@ def _kind(text: str, form: str, release: bool, *, image: bool, ocr_only: bool) -
     return "other"
 
 
-def _title(kind, organisation, period, metadata_title, prominent, heading, text) -> str:
+def composed_title(kind: str, organisation: str, period: str) -> str:
+    """The title of a filing or release, composed from what its cover states ("3M COMPANY Form 10-K FY2018"); ""
+    for other kinds or without an organisation."""
     if kind in FILING_KINDS and organisation:
         return " ".join(p for p in (organisation, f"Form {kind}", period) if p)
     if kind == "earnings release" and organisation:
         return " ".join(p for p in (organisation, "earnings release", period) if p)
+    return ""
+
+
+def _title(kind, organisation, period, metadata_title, prominent, heading, text) -> str:
+    if composed := composed_title(kind, organisation, period):
+        return composed
     heading = heading if headline(heading) else ""  # an OCR'd "heading" is often a legend or a publisher's line
     for candidate in (metadata_title if meaningful(metadata_title) else "", prominent, heading, first_line(text)):
         candidate = " ".join(candidate.split())

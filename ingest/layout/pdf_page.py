@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from ingest.layout.blocks import FIGURE, HEADING, LIST, TABLE, TEXT, BBox, Block, overlap_ratio, union
@@ -10,6 +11,7 @@ from ingest.layout.markdown import to_markdown
 from ingest.layout.reading_order import Word, group_lines, line_text, reading_order
 from ingest.layout.text_tables import promote_text_tables
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # Hebrew, Arabic, Syriac, Thaana... and forms
 _BULLET = re.compile(r"^(?:[•·▪◦●○■□\-–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _MIN_FIGURE_SIDE = 40.0  # points
 _MIN_VECTOR_FIGURE_AREA = 120.0 * 80.0
@@ -28,12 +30,16 @@ def page_words(page) -> list[Word]:
         keep_blank_chars=False,
         use_text_flow=False,
         extra_attrs=["size", "fontname"],
+        return_chars=True,
     )
     words = []
     for w in raw:
         text = w["text"].strip()
         if not text:
             continue
+        if _RTL.search(text):
+            text = _logical([c["text"] for c in w.get("chars") or ()]).strip() or text
+        rtl = bool(_RTL.search(text)) and all(_RTL.match(c) for c in text if c.isalpha())  # such letters only
         font = (w.get("fontname") or "").lower()
         words.append(
             Word(
@@ -44,9 +50,29 @@ def page_words(page) -> list[Word]:
                 w["bottom"],
                 float(w.get("size") or 0.0),
                 "bold" in font or "black" in font or "heavy" in font,
+                rtl,
             )
         )
     return words
+
+
+def _logical(glyphs: list[str]) -> str:
+    """A word's text from its glyphs in the page's visual order (left to right). Right-to-left letters placed one
+    glyph at a time come out reversed, so each run of them is turned back, a letter keeping its combining marks
+    after it; a glyph that carries a whole string (a ligature, an ActualText span) is already in logical order."""
+    out: list[str] = []
+    run: list[str] = []  # letters of the current run of single right-to-left glyphs
+    for glyph in glyphs:
+        if len(glyph) == 1 and unicodedata.combining(glyph) and run:
+            run[-1] += glyph
+        elif len(glyph) == 1 and _RTL.match(glyph):
+            run.append(glyph)
+        else:
+            out.extend(reversed(run))
+            run = []
+            out.append(glyph)
+    out.extend(reversed(run))
+    return "".join(out)
 
 
 def body_font_size(words: list[Word]) -> float:

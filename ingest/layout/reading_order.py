@@ -22,6 +22,7 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    rtl: bool = False  # written right to left (Arabic, Hebrew): consecutive such words are read from the right
 
     @property
     def bbox(self) -> BBox:
@@ -118,10 +119,16 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 
 def line_text(line: list[Word]) -> str:
-    """Words joined by spaces; a wide gap inside a line (a table-like row) becomes ' | '."""
-    parts = [line[0].text]
+    """Words joined by spaces; a wide gap inside a line (a table-like row) becomes ' | '. A run of right-to-left
+    words (laid out left to right on the page) is read from its rightmost word."""
+    cells: list[list[list[Word]]] = [[[line[0]]]]  # cells split by wide gaps; in each, runs of same direction
     for prev, word in itertools.pairwise(line):
-        gap = word.x0 - prev.x1
-        parts.append(" | " if gap > max(12.0, 2.5 * word.size) else " ")
-        parts.append(word.text)
-    return "".join(parts)
+        if word.x0 - prev.x1 > max(12.0, 2.5 * word.size):
+            cells.append([[word]])
+        elif word.rtl == prev.rtl:
+            cells[-1][-1].append(word)
+        else:
+            cells[-1].append([word])
+    return " | ".join(
+        " ".join(w.text for run in cell for w in (reversed(run) if run[0].rtl else run)) for cell in cells
+    )

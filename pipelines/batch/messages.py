@@ -21,6 +21,7 @@ class Task:
     doc_id: str
     file_type: str
     password: str | None = None
+    identity_edits: dict | None = None  # what the user corrected of this content's identity (docsight docs set)
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,11 @@ class BatchIngest:
             else:
                 seen[doc_id] = key
                 password = passwords.get(key) or passwords.get(path.name)
-                tasks.append(Task(task_id=task_id, path=key, doc_id=doc_id, file_type=file_type, password=password))
+                edits = registry.edits(doc_id) or None  # the user's corrections of this content survive
+                tasks.append(
+                    Task(task_id=task_id, path=key, doc_id=doc_id, file_type=file_type, password=password,
+                         identity_edits=edits)
+                )  # fmt: skip
         if self.on_progress is not None:  # files decided without parsing are finished now, not at the batch's end
             decided = BatchProgress(files_total=len(tasks))
             for result in results.values():

@@ -90,6 +90,8 @@ def process(pipeline, task: Task, on_page) -> tuple[list, int]:
     :raises IngestError: (possibly wrapped) when the file cannot be ingested.
     """
     known = {Meta.DOC_ID: task.doc_id, Meta.MIME_TYPE: MIME_TYPES[task.file_type]}  # for its one source
+    if task.identity_edits:  # applied by the identifier over what the content gives
+        known[Meta.IDENTITY_EDITS] = task.identity_edits
     data = {
         "router": {"sources": [task.path], "file_types": [task.file_type]},
         "pdf_converter": {

@@ -167,14 +167,20 @@ def test_bench_quick(tmp_path: Path) -> None:
     out = tmp_path / "bench"
     assert _run("bench", "--quick", "--out", str(out), "--workers", "1") == 0
     report = (out / "report.md").read_text()
-    assert "raw pdfplumber" in report and "| 1,000 |" in report and (out / "stages.png").is_file()
-    assert "Load: 8 concurrent callers for 5 s on 1,000 chunks" in report
+    assert "raw pdfplumber `extract_words`" in report and "| 1,000 |" in report and (out / "stages.png").is_file()
+    assert "Load: 8 concurrent callers for 3 s on 1,000 chunks" in report
     load_row = report.split("| requests | requests/s |", 1)[1].splitlines()[2]
     assert int(load_row.split("|")[1]) > 0 and load_row.rstrip(" |").endswith("| 0")  # requests served, no errors
-    assert "while ULTABEAUTY_2023Q4_EARNINGS.pdf" in report and ", ingested, " in report
+    assert "while FOOTLOCKER_2022_8K_dated-2022-05-20.pdf" in report and ", ingested, " in report
     during = next(line for line in report.splitlines() if line.startswith("| during ingestion |"))
     assert int(during.split("|")[2]) > 0  # questions were answered while the batch ran
     assert os.path.getsize(out / "stages.png") > 1000
+    first = report.split("| imports s | store open s |", 1)[1].splitlines()[2].split("|")
+    assert all(float(cell) > 0 for cell in first[1:6])  # a new process answered its first and second query
+    for command in ("`docsight retrieve` (small store)", "`docsight --help`"):
+        row = next(line for line in report.splitlines() if line.startswith(f"| {command} |"))
+        assert float(row.split("|")[2]) > 0
+    assert "Web UI" in report
 
 
 @pytest.mark.slow

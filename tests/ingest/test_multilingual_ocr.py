@@ -66,3 +66,34 @@ def test_a_wrong_language_reading_is_no_text_but_keeps_the_page_image() -> None:
         ImageOCRConverter(ocr_languages=["eng"]).run(
             sources=[corpus_file("parsers", "unstructured__chi_sim_image.jpeg")]
         )
+
+
+@pytest.fixture(scope="module")
+def upright_scan():
+    page = Image.open(corpus_file("parsers", "unstructured__double-column-A.jpg")).convert("RGB")
+    return page, ocr_page(page, ["auto"])
+
+
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_a_sideways_or_upside_down_scan_is_read_upright_with_boxes_on_the_given_page(upright_scan, turned: int) -> None:
+    page, upright = upright_scan
+    rotated = page.rotate(turned, expand=True)  # counterclockwise, as a scanner fed sideways leaves it
+    reading = ocr_page(rotated, ["auto"])
+    assert not reading.unreadable and reading.confidence >= upright.confidence - 5
+
+    def words(r):
+        return {w for b in r.blocks for w in b.text.lower().split() if len(w) > 4}
+
+    assert len(words(reading) & words(upright)) >= 0.8 * len(words(upright))
+    width, height = rotated.size
+    for block in reading.blocks:
+        x0, y0, x1, y1 = block.bbox
+        assert 0 <= x0 < x1 <= width + 1 and 0 <= y0 < y1 <= height + 1
+    # the upright page's longest block lies where the turn moved it
+    longest = max(upright.blocks, key=lambda b: len(b.text))
+    match = max(reading.blocks, key=lambda b: len(set(b.text.split()) & set(longest.text.split())))
+    cx = (longest.bbox[0] + longest.bbox[2]) / 2 / page.width
+    cy = (longest.bbox[1] + longest.bbox[3]) / 2 / page.height
+    expected = {90: (cy, 1 - cx), 180: (1 - cx, 1 - cy), 270: (1 - cy, cx)}[turned]
+    mx, my = (match.bbox[0] + match.bbox[2]) / 2 / width, (match.bbox[1] + match.bbox[3]) / 2 / height
+    assert abs(mx - expected[0]) < 0.1 and abs(my - expected[1]) < 0.1

@@ -98,7 +98,7 @@ def test_ui_command_runs_the_packaged_app_on_localhost_without_telemetry() -> No
 
     command = streamlit_command(Settings.from_env(environ={}, max_file_mb=50))
     app = Path(command[4])
-    assert command[1:4] == ["-m", "streamlit", "run"] and app.is_file() and app.parent.name == "webui"
+    assert command[1:4] == ["-m", "webui.serve", "run"] and app.is_file() and app.parent.name == "webui"
     options = dict(zip(command[5::2], command[6::2], strict=True))
     assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8501"
     assert options["--browser.gatherUsageStats"] == "false" and options["--server.maxUploadSize"] == "50"

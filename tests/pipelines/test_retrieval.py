@@ -178,3 +178,38 @@ def test_a_qdrant_server_lost_mid_session_is_a_store_error_not_a_pipeline_traceb
     with pytest.raises(StoreUnavailableError, match=f"the Qdrant server at {server.url} failed a search"):
         retrieve(pipeline, "anything")
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "narrow", "preferred_kinds"),
+    [
+        ("anodic and cathodic polarization curve of stainless steel", {}, None),
+        ("firearm background checks by state", {"kinds": ["table", "text"]}, ["table"]),
+        ("lorem ipsum dolor", {"sources": ["samplefiles__multicolumn.pdf"], "page_from": 2, "page_to": 3}, None),
+    ],
+)
+def test_embedded_hybrid_search_returns_qdrants_fused_ranking(pipeline, question, narrow, preferred_kinds) -> None:
+    """The whole fused search on the in-memory index (what the embedded store answers with) returns the ids, order
+    and scores of Qdrant's own prefetch + weighted RRF query over the same store, a preferred third ranking too.
+
+    These questions' candidates hold no exact ties (others in this store do: chunks of identical text score the same
+    and qdrant-client orders them by an unstable sort); the tie-tolerant comparison per ranking is the test above."""
+    from retrievers.filters import COMMITTED, retrieval_filters
+    from retrievers.hybrid_search import QdrantHybridSearch
+
+    pipe, store = pipeline
+    dense = pipe.get_component("dense_embedder").run(text=question)["embedding"]
+    sparse = pipe.get_component("sparse_embedder").run(text=question)["sparse_embedding"]
+    flt = {"operator": "AND", "conditions": [COMMITTED, retrieval_filters(**narrow)]}
+    preferred = (
+        {"operator": "AND", "conditions": [flt, {"field": "meta.kind", "operator": "in", "value": preferred_kinds}]}
+        if preferred_kinds
+        else None
+    )
+    weights = [1.0, 2.0] + ([2.0] if preferred else [])
+    fast = store.hybrid_search.search(dense, sparse, flt, preferred, limit=15, weights=weights)
+    reference = QdrantHybridSearch(store.client, "test").search(
+        dense, sparse, flt, preferred, limit=15, weights=weights
+    )
+    assert len(fast) >= 5
+    assert [(d.id, round(d.score, 6)) for d in fast] == [(d.id, round(d.score, 6)) for d in reference]

@@ -105,3 +105,18 @@ def test_content_names_come_before_file_names() -> None:
     renamed = named_document("block", title_of("BLOCK_2020_10K.pdf"))
     assert scope("What was Block's gross profit in FY2020?", [by_content, renamed]) == ["block"]
     assert identified_document("x", "", [], []) is None
+
+
+def test_initials_match_only_words_written_as_initials_and_a_name_is_not_only_a_ticker() -> None:
+    adobe = identified_document("adobe", "ADOBE SYSTEMS INCORPORATED", ["ADOBE SYSTEMS", "ADOBE"], ["2016"])
+    nike = identified_document("nike", "NIKE, Inc.", ["NIKE"], ["2021"])
+    jnj = identified_document("jnj", "JOHNSON & JOHNSON", ["JOHNSON & JOHNSON"], ["2022"])
+    ge = identified_document("ge", "GENERAL ELECTRIC COMPANY", ["GENERAL ELECTRIC", "GE"], ["2022"])
+    docs = [adobe, nike, jnj, ge]
+    # "as" spells the initials of Adobe Systems; questions that name no company stay corpus-wide
+    assert scope("What drove the reduction in SG&A expense as a percent of net sales in FY2023?", docs) == []
+    assert scope("What is the FY2021 inventory turnover ratio for Nike?", docs) == ["nike"]
+    assert scope("Did J&J's sales grow in FY2022?", docs) == ["jnj"]
+    assert scope("Is JnJ a capital-intensive business?", docs) == ["jnj"]
+    assert scope("What was GE's backlog?", docs) == ["ge"]
+    assert scope("What was AS's revenue?", docs) == ["adobe"]  # initials written in capitals still name it

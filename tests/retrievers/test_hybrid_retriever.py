@@ -60,24 +60,21 @@ def test_a_commit_loads_only_the_new_documents_points_and_a_re_ingest_replaces_t
     writer.run(documents=_chunks("a", 40, path="/data/a.pdf"))
     assert _doc_ids(retriever) == {"a"}
     index = store.hybrid_search.index
-    fetched: list[tuple[str, int]] = []
-    scrolled: list[str] = []
-    client = store.client
-    original_retrieve, original_scroll = client.retrieve, client.scroll
-    client.retrieve = lambda name, ids, **kw: fetched.append((name, len(ids))) or original_retrieve(name, ids, **kw)
-    client.scroll = lambda name, **kw: scrolled.append(name) or original_scroll(name, **kw)
+    reads: list[int | None] = []  # ids asked for per read (None: the whole collection)
+    original_read = index._read
+    index._read = lambda ids: reads.append(None if ids is None else len(ids)) or original_read(ids)
     try:
         writer.run(documents=_chunks("b", 3, path="/data/b.pdf"))
         assert _doc_ids(retriever) == {"a", "b"}
-        # b's 3 points fetched by id; the collection is not read again
-        assert (index.collection, 3) in fetched and index.collection not in scrolled
+        # b's 3 points read by id; the collection is not read again
+        assert reads == [3]
         assert len(index._ids) == 43
         # the same document ingested again (new version of its record): its old rows are replaced, not duplicated
         registry.delete("b")
         writer.run(documents=_chunks("b", 2, path="/data/b.pdf"))
         assert _doc_ids(retriever) == {"a", "b"} and len(index._ids) == 42
     finally:
-        client.retrieve, client.scroll = original_retrieve, original_scroll
+        index._read = original_read
 
 
 def test_queries_in_threads_while_another_thread_writes(embedded) -> None:

@@ -40,6 +40,25 @@ def test_new_collections_get_the_cluster_layout_indexes_and_api_key(monkeypatch)
         store.close()
 
 
+def test_a_collection_made_before_the_identity_fields_gets_their_indexes() -> None:
+    with QdrantRecorder() as server:
+        open_document_store(StoreConfig(collection="docs", embedding_model="m", embedding_dim=4, url=server.url))
+        identity = {"meta.organisation", "meta.organisation_aliases", "meta.period", "meta.period_years",
+                    "meta.doc_kind", "meta.tags"}  # fmt: skip
+        assert identity <= {f for f, _ in INDEXED_FIELDS}
+        indexes = server.collections["docs"]["_indexes"]
+        assert {f: i["data_type"] for f, i in indexes.items()} == dict(INDEXED_FIELDS)
+        for field in identity:  # as an older docsight left it
+            del indexes[field]
+        server.requests.clear()
+        open_document_store(StoreConfig(collection="docs", embedding_model="m", embedding_dim=4, url=server.url))
+        created = [
+            b["field_name"] for m, p, _, b in server.requests if m == "PUT" and p.startswith("/collections/docs/index")
+        ]
+        assert sorted(created) == sorted(identity)  # only the missing ones, each once
+        assert set(indexes) == {f for f, _ in INDEXED_FIELDS}
+
+
 def test_defaults_leave_the_layout_to_the_server() -> None:
     with QdrantRecorder() as server:
         open_document_store(StoreConfig(collection="docs", embedding_model="m", embedding_dim=4, url=server.url))

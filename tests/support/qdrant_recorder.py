@@ -46,6 +46,10 @@ class QdrantRecorder(LoopbackServer):
         if rest == "" and method == "PUT":
             self.collections[name] = body or {}
             return True
+        if rest == "/index" and method == "PUT" and body:  # a payload index: listed in the collection's info
+            indexes = self.collections.setdefault(name, {}).setdefault("_indexes", {})
+            indexes[body["field_name"]] = {"data_type": body["field_schema"], "points": 0}
+            return {"operation_id": 0, "status": "completed"}
         if rest == "" and method == "GET":
             return _collection_info(self.collections.get(name, {}))
         if rest == "/points" and method == "POST":
@@ -108,5 +112,5 @@ def _collection_info(config: dict) -> dict:
             },
             "wal_config": {"wal_capacity_mb": 32, "wal_segments_ahead": 0},
         },
-        "payload_schema": {},
+        "payload_schema": config.get("_indexes", {}),
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ingest.identity import KINDS
 from pipelines.batch.report import FAILED, INGESTED, UNCHANGED
 from webui.context import service
 from webui.ingest_jobs import CRASHED, RUNNING, STATUS_LABELS, IngestJob
@@ -161,6 +162,7 @@ def document_table(svc: WebService) -> None:
                 "organisation": r.organisation,
                 "period": r.period,
                 "kind": r.kind,
+                "tags": ", ".join(r.tags),
                 "language": r.language,
                 "pages": r.pages,
                 "chunks": r.chunks,
@@ -184,6 +186,7 @@ def document_table(svc: WebService) -> None:
         svc.reingest(record.doc_id)
         st.rerun()
     confirm(svc, middle, [record.doc_id], f"{record.source} and its {record.chunks} chunks", "Delete", "one")
+    identity_form(svc, record)
     inspector(svc, record)
     selected = st.multiselect("Select documents to delete together", list(by_id), format_func=label,
                               key="docsight_bulk")  # fmt: skip
@@ -212,6 +215,27 @@ def confirm(svc: WebService, where, doc_ids: list[str], what: str, label: str, n
     if no.button("Cancel", key=f"{key}_no"):
         st.session_state.pop(key, None)
         st.rerun()
+
+
+def identity_form(svc: WebService, record) -> None:
+    """Correct what a document is (kept across re-ingests of the same file; see pipelines.identity_edit)."""
+    with st.expander(f"Edit what {record.source} is"), st.form(f"identity-{record.doc_id}", border=False):
+        title = st.text_input("Title", record.title)
+        organisation = st.text_input("Organisation", record.organisation)
+        period = st.text_input("Period", record.period, help="e.g. FY2018, FY2023 Q2, 2023-05-03")
+        kinds = list(KINDS)
+        kind = st.selectbox("Kind", kinds, index=kinds.index(record.kind) if record.kind in kinds else len(kinds) - 1)
+        tags = st.text_input("Tags", ", ".join(record.tags), help="comma-separated labels of your own")
+        if st.form_submit_button("Save", icon=":material/save:"):
+            edits = {"title": title, "organisation": organisation, "period": period, "kind": kind,
+                     "tags": [t.strip() for t in tags.split(",") if t.strip()]}  # fmt: skip
+            current = {"title": record.title, "organisation": record.organisation, "period": record.period,
+                       "kind": record.kind, "tags": list(record.tags)}  # fmt: skip
+            changed = {k: v for k, v in edits.items() if v != current[k]}
+            if changed:
+                svc.set_identity(record.doc_id, **changed)
+                st.toast(f"Saved {', '.join(changed)} of {record.source}")
+                st.rerun()
 
 
 def inspector(svc: WebService, record) -> None:

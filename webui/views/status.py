@@ -24,6 +24,42 @@ if store["mode"] == "embedded":
         "Set DOCSIGHT_QDRANT_URL to a Qdrant server to use both at once."
     )
 
+st.subheader("Collections")
+collections = svc.collections()
+st.dataframe(
+    [
+        {
+            "collection": c.name + (" (in use)" if c.name == store["collection"] else ""),
+            "documents": c.documents,
+            "points": c.points,
+            "embedding model": c.embedding_model,
+            "created": c.created_at[:19].replace("T", " "),
+        }
+        for c in collections
+    ],
+    hide_index=True,
+    width="stretch",
+)
+others = [c.name for c in collections if c.name != store["collection"]]
+if others:
+    doomed = st.selectbox("Delete a collection", others, key="docsight_delete_collection")
+    asked = st.session_state.get("docsight_confirm_collection") == doomed
+    if not asked and st.button(f"Delete {doomed}", icon=":material/delete:"):
+        st.session_state["docsight_confirm_collection"] = doomed
+        st.rerun()
+    if asked:
+        info = next(c for c in collections if c.name == doomed)
+        st.warning(f"Delete collection {doomed} with its {info.documents} document(s) and {info.points} points?")
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete", type="primary", key="docsight_delete_collection_yes"):
+            svc.delete_collection(doomed)
+            st.session_state.pop("docsight_confirm_collection", None)
+            st.toast(f"Deleted collection {doomed}")
+            st.rerun()
+        if no.button("Cancel", key="docsight_delete_collection_no"):
+            st.session_state.pop("docsight_confirm_collection", None)
+            st.rerun()
+
 st.subheader("Ollama")
 ollama = svc.ollama_status(max_age_s=0)
 if ollama.reachable:

@@ -86,3 +86,18 @@ def test_ids_are_deterministic_and_unique() -> None:
 def test_to_dict_from_dict_round_trip() -> None:
     chunker = LayoutChunker(max_tokens=300, overlap_tokens=50, min_tokens=5)
     assert LayoutChunker.from_dict(chunker.to_dict()).to_dict() == chunker.to_dict()
+
+
+def test_text_without_spaces_is_windowed_within_the_budget_without_inserted_spaces() -> None:
+    # A Chinese paragraph has no spaces: each character is a word piece, and a window must be able to end inside it.
+    blocks = PDFLayoutConverter().run(sources=[corpus_file("parsers", "pymupdf__chinese-tables.pdf")])["documents"]
+    chinese = "".join("".join((b.content or "").split()) for b in blocks)
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in chinese) > 300
+    paragraph = chinese[:1200]
+    chunks = LayoutChunker(max_tokens=100, overlap_tokens=20).run(documents=[_block("text", paragraph)])["documents"]
+    assert len(chunks) >= 8
+    for chunk in chunks:
+        assert count_tokens(chunk.content) <= 100
+        assert " " not in chunk.content and chunk.content in paragraph  # cut between characters, nothing inserted
+    assert paragraph.startswith(chunks[0].content) and paragraph.endswith(chunks[-1].content)
+    assert count_tokens("营业收入 5,363") == 4 + 3 and count_tokens("capital expenditures") == 2

@@ -49,7 +49,7 @@ def identified(path: Path) -> list[Document]:
         ("MGMRESORTS_2018_10K.pdf", 1, "MGM RESORTS INTERNATIONAL", ["MGM RESORTS"], "FY2018", ["2018"], "10-K"),
         ("PEPSICO_2023_8K_dated-2023-05-05.pdf", 1, "PepsiCo, Inc.", ["PepsiCo"], "2023-05-03", ["2023"], "8-K"),
         # releases: the company beside its listing, the quarter in the headline (per its own fiscal calendar)
-        ("PEPSICO_2023Q1_EARNINGS.pdf", 1, "PepsiCo, Inc.", ["PepsiCo", "PEP"], "2023 Q1", ["2023"],
+        ("PEPSICO_2023Q1_EARNINGS.pdf", 1, "PepsiCo, Inc.", ["PepsiCo", "PEP"], "FY2023 Q1", ["2023"],
          "earnings release"),
         ("ULTABEAUTY_2023Q4_EARNINGS.pdf", 1, "Ulta Beauty, Inc.", ["Ulta Beauty", "ULTA"], "FY2022 Q4",
          ["2022", "2023"], "earnings release"),
@@ -75,6 +75,20 @@ def test_a_paper_gets_its_title_and_kind() -> None:
     assert meta["doc_title"].startswith("LayoutParser")
     assert meta["organisation"] == "" and meta["period"] == ""
     assert meta["title"] == meta["doc_title"]
+    # the names between the title and the abstract, without footnote marks; affiliations and e-mails skipped
+    assert meta["authors"] == ["Zejiang Shen", "Ruochen Zhang", "Melissa Dell", "Benjamin Charles Germain Lee",
+                               "Jacob Carlson", "Weining Li"]  # fmt: skip
+
+
+def test_authors_are_only_lines_of_names() -> None:
+    text = (
+        "Deep Widgets: A Study\nAda Lovelace*, Charles Babbage† and Grace Hopper 3\nDepartment of Computing, "
+        "Example University\nada@example.edu\nAbstract. We study widgets.\nJohn Smith, Jane Doe"
+    )
+    assert identify(text + "\nIntroduction et al. proceedings").authors == ["Ada Lovelace", "Charles Babbage",
+                                                                             "Grace Hopper"]  # fmt: skip
+    assert identify("Quarterly Deck\nRevenue grew 5%, margins held\nabstract arxiv").authors == []
+    assert identify("Ada Lovelace, Charles Babbage\nsome body text").authors == []  # not a paper: no authors
 
 
 def test_a_metadata_title_is_used_only_when_it_is_a_title() -> None:

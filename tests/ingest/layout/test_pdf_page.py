@@ -76,3 +76,28 @@ def test_words_given_by_the_caller_give_the_same_layout_as_words_extracted_here(
         words = page_words(page)
         size = body_font_size(words)
         assert layout_blocks(page, 1, size, words) == layout_blocks(page, 1, size)
+
+
+def test_right_to_left_text_placed_glyph_by_glyph_comes_out_in_logical_order() -> None:
+    from eval.multilingual_eval import character_error_rate
+    from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+
+    def text_of(name: str) -> str:
+        blocks = PDFLayoutConverter().run(sources=[corpus_file("parsers", name)])["documents"]
+        return "\n".join(b.content or "" for b in blocks)
+
+    multilang = text_of("pypdf__multilang.pdf")
+    assert "مرحبا بالعالم" in multilang  # pdfplumber reads it left to right: "ملاعلاب ابحرم"
+    reference = "Arabic: مرحبا بالعالم Russian: Привет, мир"
+    assert character_error_rate(reference, multilang, "ar") < 0.05
+    assert "حَبيبي habibi" in text_of("samplefiles__habibi.pdf")  # a glyph carrying a whole string stays as it is
+
+
+def test_a_run_of_right_to_left_words_is_read_from_the_right_and_numbers_keep_their_order() -> None:
+    from ingest.layout.reading_order import Word, line_text
+
+    def word(text: str, x0: float, rtl: bool = False) -> Word:
+        return Word(text, x0, 0.0, x0 + 20.0, 10.0, 10.0, False, rtl)
+
+    line = [word("Total:", 0), word("بالعالم", 25, True), word("مرحبا", 50, True), word("2018", 75), word("2019", 100)]
+    assert line_text(line) == "Total: مرحبا بالعالم 2018 2019"
