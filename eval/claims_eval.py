@@ -36,6 +36,7 @@ from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD
 from ingest.converters.pdf_layout_converter import PDFLayoutConverter
 from pipelines.generation.claims import COMPUTED, SUPPORTED, UNSUPPORTED, check_claims, table_context
 from pipelines.generation.figures import answer_figures, source_numbers
+from pipelines.generation.named_formulas import recompute
 
 PLANTS = ("digit swap", "scale x1000", "sign", "neighbouring column")
 TARGET_RECALL, TARGET_DETECTION = 0.85, 0.95
@@ -134,6 +135,17 @@ def _neighbour(checked: dict, sources: list[dict]) -> str | None:
             other = shifted(checked["source"], original.text, original.value, step)
             if other is not None and other.value != original.value:
                 return _format_like(checked["text"], checked["value"] * other.value / original.value)
+        elif checked["status"] == COMPUTED and "formula" in checked:
+            values = {}
+            for x in checked["operands"]:
+                moved = shifted(x["source"], x["text"], x["value"], step)
+                if moved is None:
+                    break
+                values[(x["item"], x["offset"])] = moved.value
+            else:
+                new = recompute(checked, values, checked["percent"])
+                if new is not None and checked["result"] and abs(new) != abs(checked["result"]):
+                    return _format_like(checked["text"], checked["value"] * abs(new / checked["result"]))
         elif checked["status"] == COMPUTED:
             a, b = checked["operands"]
             a2 = shifted(a["source"], a["text"], a["value"], step)

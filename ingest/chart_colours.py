@@ -67,12 +67,19 @@ _BLOCK = 16_384  # distinct colours classified at a time (bounded memory for pho
 
 def colour_names(image: Image.Image, *, min_share: float = MIN_SHARE) -> list[str]:
     """The palette names of the colours ``image`` is drawn in, most area first (the background not counted)."""
+    return list(colour_shares(image, min_share=min_share))
+
+
+def colour_shares(image: Image.Image, *, min_share: float = MIN_SHARE) -> dict[str, float]:
+    """The palette names of the colours ``image`` is drawn in, each with the share of the drawing it covers
+    (rounded to 0.001), most area first; the background is not counted, and names under ``min_share`` are left out
+    (so the shares of the names returned add up to at most 1)."""
     small = image.convert("RGB")
     if max(small.size) > MAX_SIDE:
         small.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.NEAREST)
     rgb = np.asarray(small, dtype=np.int32)
     if rgb.shape[0] < 2 or rgb.shape[1] < 2:
-        return []
+        return {}
     counted = (np.abs(rgb[:-1, 1:] - rgb[:-1, :-1]).max(axis=-1) <= 6) & (
         np.abs(rgb[1:, :-1] - rgb[:-1, :-1]).max(axis=-1) <= 6
     )  # not an anti-aliased edge: the colour of its right and lower neighbours
@@ -88,6 +95,7 @@ def colour_names(image: Image.Image, *, min_share: float = MIN_SHARE) -> list[st
     names = nearest[inverse.ravel()]
     names = names[names >= 0]
     if len(names) == 0:
-        return []
+        return {}
     counts = np.bincount(names, minlength=len(_NAMES)) / len(names)
-    return [_NAMES[i] for i in np.argsort(-counts, kind="stable") if counts[i] >= min_share]
+    order = np.argsort(-counts, kind="stable")
+    return {_NAMES[i]: round(float(counts[i]), 3) for i in order if counts[i] >= min_share}

@@ -86,7 +86,7 @@ def block_documents(
         if block.extra.get(Meta.CAPTION):
             meta[Meta.CAPTION] = block.extra[Meta.CAPTION]
         # how an OCR'd page was read; why it holds no text; an image's colours
-        for key in (Meta.OCR_LANGUAGES, Meta.NO_TEXT, Meta.COLOURS):
+        for key in (Meta.OCR_LANGUAGES, Meta.NO_TEXT, Meta.COLOURS, Meta.COLOUR_SHARES):
             if block.extra.get(key):
                 meta[key] = block.extra[key]
         if block.crop is not None:

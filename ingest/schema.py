@@ -40,6 +40,7 @@ class Meta:
     OCR_LANGUAGES = "ocr_languages"  # the Tesseract languages an OCR'd page was read with
     NO_TEXT = "no_text"  # why a page holds no text (its OCR reading was rejected)
     COLOURS = "colours"  # an image's page chunk: the names of the colours it is drawn in (ingest.chart_colours)
+    COLOUR_SHARES = "colour_shares"  # the share of the drawing each of those colours covers, in the same order
     CROP = "crop_jpeg_b64"  # a JPEG of the table, figure or page, base64
     STATEMENT = "statement"  # the financial statement the page prints (ingest.layout.statements)
     LANGUAGE = "language"  # the chunk's ISO 639-1 language
@@ -81,6 +82,7 @@ class ChunkMeta(TypedDict, total=False):
     ocr_languages: str
     no_text: str
     colours: list[str]
+    colour_shares: list[float]
     crop_jpeg_b64: str
     statement: str
     language: str

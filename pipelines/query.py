@@ -57,6 +57,7 @@ def build_query_pipeline(settings: Settings, document_store: DocsightStore, top_
             max_context=settings.ollama_num_ctx_max,
             deadline_s=settings.ollama_deadline_s,
             num_predict=settings.ollama_num_predict,
+            glossary_path=settings.glossary_path or None,
         ),
     )
     pipe.connect("retriever.documents", "prompt_builder.documents")

@@ -40,6 +40,7 @@ def build_retrieval_pipeline(settings: Settings, document_store: DocsightStore, 
     pipe.connect("expander.dense_text", "dense_embedder.text")
     pipe.connect("expander.sparse_text", "sparse_embedder.text")
     pipe.connect("expander.statements", "retriever.statements")
+    pipe.connect("expander.colours", "retriever.colours")
     pipe.connect("dense_embedder.embedding", "retriever.query_embedding")
     pipe.connect("sparse_embedder.sparse_embedding", "retriever.query_sparse_embedding")
     return pipe

@@ -18,6 +18,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from scipy import sparse
 
+from ingest.chart_colours import PALETTE
 from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.local_points import PointBatch, local_collection, read_points
@@ -26,7 +27,8 @@ SPARSE = SPARSE_VECTOR
 DENSE = DENSE_VECTOR
 _KEYWORDS = (Meta.DOC_ID, Meta.SOURCE, Meta.KIND, Meta.STATEMENT)
 _FIELDS = (*_KEYWORDS, Meta.PAGE, Meta.COMMITTED)
-_PAYLOAD = [meta_key(f) for f in _FIELDS]
+_PAYLOAD = [meta_key(f) for f in (*_FIELDS, Meta.COLOURS, Meta.COLOUR_SHARES)]
+_COLOUR_COLUMNS = {name: i for i, name in enumerate(PALETTE)}
 
 
 class UnsupportedFilter(ValueError):
@@ -49,12 +51,14 @@ class EmbeddedHybridIndex:
         self._revision: str | None = None
         self._docs: dict[str, str] = {}  # doc_id -> the version held here (see _version)
         self._ids: list = []
+        self._rows: dict = {}  # point id -> row
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._by_term = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._columns: dict[int, int] = {}
         self._df = np.zeros(0)
         self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
+        self._shares = sparse.csr_matrix((0, len(PALETTE)), dtype=np.float32)  # an image's colours (see colour_search)
         self._vocab: dict[str, dict] = {field: {} for field in _KEYWORDS}
 
     def _refresh(self) -> None:
@@ -151,6 +155,19 @@ class EmbeddedHybridIndex:
         self._dense = np.concatenate([old_dense, new_dense]) if old_dense.shape[1] == dim else new_dense
 
         self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + list(batch.ids)
+        self._rows = {point_id: row for row, point_id in enumerate(self._ids)}
+        colour_rows, colour_cols, colour_data = [], [], []
+        for row, meta in enumerate(batch.metas):
+            for name, share in colour_shares(meta).items():
+                if name in _COLOUR_COLUMNS:
+                    colour_rows.append(row)
+                    colour_cols.append(_COLOUR_COLUMNS[name])
+                    colour_data.append(share)
+        shares = sparse.csr_matrix(
+            (colour_data, (colour_rows, colour_cols)), shape=(count, len(PALETTE)), dtype=np.float32
+        )
+        kept_shares = self._shares[np.flatnonzero(keep)] if self._shares.shape[0] else self._shares
+        self._shares = sparse.vstack([kept_shares, shares], format="csr", dtype=np.float32)
         encoded = {
             field: [self._vocab[field].setdefault(m.get(field), len(self._vocab[field])) for m in batch.metas]
             for field in _KEYWORDS
@@ -193,6 +210,24 @@ class EmbeddedHybridIndex:
         if chosen is not None:
             rankings.append(self._top(np.flatnonzero(chosen), scores, limit))
         return rankings
+
+    def colour_search(
+        self, dense: list[float], colours: list[str], filters: dict[str, Any] | None, limit: int
+    ) -> list[models.ScoredPoint]:
+        """The points drawn in any of ``colours`` (palette names) among those matching ``filters``: the ``limit``
+        nearest the dense query, ordered by the share of the drawing those colours cover (``score``), most first.
+
+        :raises UnsupportedFilter: ``filters`` has a shape this index does not evaluate.
+        """
+        self._refresh()
+        columns = [_COLOUR_COLUMNS[c] for c in colours if c in _COLOUR_COLUMNS]
+        if not self._ids or not columns:
+            return []
+        share = np.asarray(self._shares[:, columns].sum(axis=1)).ravel()
+        query = np.asarray(dense, dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-12)
+        nearest = self._top(np.flatnonzero(self._mask(filters) & (share > 0)), self._dense @ query, limit)
+        return share_ranking([(p.id, float(share[self._rows[p.id]])) for p in nearest])
 
     def _sparse(
         self, indices: list[int], values: list[float], allowed: np.ndarray, limit: int
@@ -274,3 +309,20 @@ def _concat(first: PointBatch, second: PointBatch) -> PointBatch:
         sparse=first.sparse + second.sparse,
         metas=first.metas + second.metas,
     )
+
+
+def colour_shares(meta: dict[str, Any]) -> dict[str, float]:
+    """A chunk's colour names with the share of the drawing each covers (``meta.colour_shares``); a chunk stored
+    with names but no shares (written before docsight kept them) shares the drawing equally among its names."""
+    names = [n for n in meta.get(Meta.COLOURS) or [] if isinstance(n, str)]
+    shares = meta.get(Meta.COLOUR_SHARES)
+    if not isinstance(shares, list) or len(shares) != len(names):
+        return {n: 1.0 / len(names) for n in names}
+    return {n: float(v) for n, v in zip(names, shares, strict=True) if isinstance(v, int | float) and v > 0}
+
+
+def share_ranking(hits: list[tuple[Any, float]]) -> list[models.ScoredPoint]:
+    """(point id, share of the named colours) pairs, nearest the question first -> points by share, most first
+    (the nearer first among equal shares)."""
+    order = sorted(range(len(hits)), key=lambda i: -hits[i][1])
+    return [models.ScoredPoint(id=hits[i][0], version=0, score=hits[i][1]) for i in order]

@@ -40,6 +40,7 @@ class DocsightHybridRetriever:
         scope_by_name: bool = True,
         dense_weight: float = 2.0,
         statement_weight: float = 2.0,
+        colour_weight: float = 1.0,
     ) -> None:
         """
         :param document_store: the docsight collection's store; its configuration names the model of the query
@@ -54,12 +55,16 @@ class DocsightHybridRetriever:
         :param statement_weight: the weight of a third ranking when the question asks for financial statements
             (runtime ``statements``): the dense ranking of the chunks of those statements' pages (``meta.statement``,
             see :mod:`ingest.layout.statements`). 0 turns it off.
+        :param colour_weight: the weight of a ranking when the question names chart colours (runtime ``colours``):
+            the images drawn in them, those where they cover more of the drawing first (``meta.colour_shares``; see
+            :meth:`retrievers.hybrid_index.EmbeddedHybridIndex.colour_search`). 0 turns it off.
         """
         self.document_store = document_store
         self.top_k = top_k
         self.scope_by_name = scope_by_name
         self.dense_weight = dense_weight
         self.statement_weight = statement_weight
+        self.colour_weight = colour_weight
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +75,7 @@ class DocsightHybridRetriever:
             scope_by_name=self.scope_by_name,
             dense_weight=self.dense_weight,
             statement_weight=self.statement_weight,
+            colour_weight=self.colour_weight,
         )
 
     @classmethod
@@ -86,12 +92,15 @@ class DocsightHybridRetriever:
         query: str | None = None,
         statements: list[str] | None = None,
         doc_ids: list[str] | None = None,
+        colours: list[str] | None = None,
     ) -> dict[str, Any]:
         """Search; ``filters`` (Haystack syntax) are ANDed with the visibility rules.
 
         :param query: the question's text, for scoping by document name (optional).
         :param statements: statement kinds the question asks for (``QueryExpander``'s ``statements``): chunks of
             those pages get a third ranking in the fusion.
+        :param colours: chart colours the question names (``QueryExpander``'s ``colours``): the images drawn in them
+            get one more ranking.
         :param doc_ids: search only these documents, in the user's order: a question about "the second chart"
             searches the second of them.
         :returns: ``documents``: at most ``top_k`` chunks, best first, with ``score`` (the RRF score); ``scope``:
@@ -116,10 +125,18 @@ class DocsightHybridRetriever:
                     conditions.append({"field": meta_key(Meta.DOC_ID), "operator": "in", "value": named})
                 flt = {"operator": "AND", "conditions": conditions}
                 preferred = _statement_filter(flt, statements) if statements and self.statement_weight > 0 else None
+                named_colours = list(colours or []) if self.colour_weight > 0 else []
                 weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
+                weights += [self.colour_weight] if named_colours else []
                 # some spare hits for the registry check
                 found = store.hybrid_search.search(
-                    query_embedding, query_sparse_embedding, flt, preferred, limit=k + 5, weights=weights
+                    query_embedding,
+                    query_sparse_embedding,
+                    flt,
+                    preferred,
+                    limit=k + 5,
+                    weights=weights,
+                    colours=named_colours or None,
                 )
                 recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
             return {"documents": [d for d in found if d.meta.get(Meta.DOC_ID) in recorded][:k], "scope": scope}

@@ -7,6 +7,7 @@ table's rows — its whole-table chunk and each text window over its rows — as
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from haystack import Document
 
@@ -22,6 +23,7 @@ _YEAR = re.compile(r"(?<![\d,.$])(?:19|20)\d{2}(?![\d%]|[,.]\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _CELL_NUMBER = re.compile(r"[($-]*\s?\$?\s?\d[\d,.]*\s?\)?\s?%?")
 _RULE = re.compile(r"^[\s|:-]*$")
+_PLACEHOLDER = re.compile(r"[—–-]+")
 HEADER_ROWS = 6  # rows of a table searched for its header of periods
 BLOCKS_BACK = 6  # blocks above a table searched for its unit line and header
 
@@ -76,6 +78,28 @@ def table_columns(markdown: str) -> list[str]:
     return found
 
 
+def row_widths(markdown: str) -> list[int]:
+    """How many value cells (numbers or "—" placeholders, after the label) each data row of a Markdown table has."""
+    widths = []
+    for cells in _rows(markdown):
+        values = [c for c in cells[1:] if _CELL_NUMBER.fullmatch(c) or _PLACEHOLDER.fullmatch(c)]
+        if values and not _is_header(cells):
+            widths.append(len(values))
+    return widths
+
+
+def lines_up(columns: list[str], markdown: str) -> bool:
+    """Column headers fit a table when its usual data row is no wider than them (a row may leave a period empty) or,
+    with two or more headers, a multiple of them (an amount and a percentage per period). A title line that names a
+    year ("Background Checks November - 2015") is one header over rows of twenty counts: it does not fit. A text
+    that is not a Markdown table (a figure's rows) has no widths to compare and fits."""
+    widths = row_widths(markdown) if any(_RULE.match(line) and "-" in line for line in markdown.splitlines()) else []
+    if not columns or not widths:
+        return True
+    usual = Counter(widths).most_common(1)[0][0]
+    return usual <= len(columns) or (len(columns) >= 2 and usual % len(columns) == 0)
+
+
 def _line_columns(text: str) -> list[str]:
     """Periods on a line of their own above a table ("2022 | 2021 | 2020", "2018 2017 2016")."""
     for line in reversed(text.splitlines()):
@@ -94,6 +118,7 @@ def table_context(blocks: list[Document], index: int, table_text: str, previous:
     Empty fields are left out."""
     unit = unit_line("\n".join(table_text.splitlines()[:HEADER_ROWS]))
     columns = table_columns(table_text)
+    columns = columns if lines_up(columns, table_text) else []
     for block in reversed(blocks[max(0, index - BLOCKS_BACK) : index]):
         if unit and columns:
             break
@@ -103,7 +128,9 @@ def table_context(blocks: list[Document], index: int, table_text: str, previous:
             break  # another table's unit and header are its own
         text = block.content or ""
         unit = unit or unit_line(text)
-        columns = columns or _line_columns(text)
+        if not columns:
+            above = _line_columns(text)
+            columns = above if lines_up(above, table_text) else []
     meta: dict = {}
     if unit:
         meta[TABLE_UNIT_FIELD] = unit[:160]

@@ -10,7 +10,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from ingest.chart_colours import colour_names
+from ingest.chart_colours import colour_shares
 from ingest.documents import block_documents, file_meta, source_meta
 from ingest.errors import NoTextError, TooLargeError, UnsupportedFormatError
 from ingest.filetypes import HEIC, IMAGE_TYPES, MIME_TYPES, detect_type
@@ -168,9 +168,12 @@ class ImageOCRConverter:
 
 
 def _name_colours(blocks: list[Block], image: Image.Image) -> None:
-    """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``): questions
-    about charts name series by colour ("the dark brown bar"), which OCR does not read."""
+    """Put the names of the colours the image is drawn in on its ``page`` block (``extra["colours"]``), and the
+    share of the drawing each covers (``extra["colour_shares"]``): questions about charts name series by colour
+    ("the dark brown bar"), which OCR does not read."""
     for block in blocks:
         if block.kind == PAGE and block.text.strip():
             with timed("colours"):
-                block.extra[Meta.COLOURS] = colour_names(image)
+                shares = colour_shares(image)
+            block.extra[Meta.COLOURS] = list(shares)
+            block.extra[Meta.COLOUR_SHARES] = list(shares.values())

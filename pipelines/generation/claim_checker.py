@@ -15,6 +15,7 @@ from pipelines.generation.http_deadline import DeadlineTransport
 from pipelines.generation.ollama_chat_generator import DEFAULT_API_KEY, auth_headers
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, user_prompt
 from pipelines.sources import Source
+from retrievers.query_expansion.glossary import load_glossary
 
 REPAIR_PROMPT = (
     "Some figures in your answer could not be found in the sources you cited:\n{problems}\n"
@@ -48,6 +49,7 @@ class ClaimChecker:
         api_key: Secret | None = DEFAULT_API_KEY,
         deadline_s: float | None = None,
         num_predict: int | None = None,
+        glossary_path: str | None = None,
     ) -> None:
         """
         :param repair: allow the one repair round.
@@ -59,6 +61,8 @@ class ClaimChecker:
         :param api_key: bearer token for an Ollama behind an authenticating proxy.
         :param deadline_s: seconds the whole repair request may take (None: no total bound).
         :param num_predict: the most tokens the repaired answer may have (None: Ollama's default).
+        :param glossary_path: the glossary whose named formulas figures for a metric are checked against (None: the
+            packaged one); a bad file is an error here, not at the first answer.
         """
         self.repair = repair
         self.model = model
@@ -69,6 +73,8 @@ class ClaimChecker:
         self.api_key = api_key
         self.deadline_s = deadline_s
         self.num_predict = num_predict
+        self.glossary_path = glossary_path
+        load_glossary(glossary_path)
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -82,6 +88,7 @@ class ClaimChecker:
             api_key=self.api_key.to_dict() if self.api_key is not None else None,
             deadline_s=self.deadline_s,
             num_predict=self.num_predict,
+            glossary_path=self.glossary_path,
         )
 
     @classmethod
@@ -111,7 +118,8 @@ class ClaimChecker:
             ``total``, ``found``, ``unsupported``, ``line`` ("N of M figures found in the cited sources"),
             ``repair`` (``attempted``, ``error``) and, after a repair, ``first`` (``answer`` and its ``claims``).
         """
-        claims = check_claims(answer, sources, question=question or "") if model != "" else _empty()
+        glossary = load_glossary(self.glossary_path)
+        claims = check_claims(answer, sources, question=question or "", glossary=glossary) if model != "" else _empty()
         claims["repair"] = {"attempted": False, "error": ""}
         out = {"answer": answer, "citations": citations, "uncited": uncited, "claims": claims}
         if not self.repair or not claims["unsupported"] or model == "":
@@ -122,7 +130,7 @@ class ClaimChecker:
             claims["repair"] = {"attempted": True, "error": f"{type(exc).__name__}: {exc}"[:300]}
             return out
         checked = CitationChecker().run(sources=sources, text_replies=[ChatMessage.from_assistant(reply)])
-        repaired = check_claims(checked["answer"], sources, question=question or "")
+        repaired = check_claims(checked["answer"], sources, question=question or "", glossary=glossary)
         if not checked["answer"].strip() or repaired["unsupported"] > claims["unsupported"]:
             # a worse repair (more figures not found) does not replace the answer; it is kept for inspection
             claims["repair"] = {"attempted": True, "error": "", "rejected": True}

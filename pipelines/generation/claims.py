@@ -7,7 +7,9 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   ("$1.8 bn" is 1,843 in a table "in millions"; "1,577" is "(1,577)" written as an outflow), in the same scale
   (a figure without a scale word may be a table's number as shown, or the full amount; the question's unit — "in
   USD millions" — counts as the figure's), and, when the sentence (or else the question) names years and the
-  source's header gives the number's column a year, for one of those years.
+  source's header gives the number's column a year, for one of those years. Figures written one after another
+  that copy, in order, a run of consecutive numbers of one cited source (a row of counts quoted verbatim) are
+  supported together, although each alone is too short to look up.
 - It is **computed** when it equals, within its shown precision, a difference, sum, ratio, percentage change,
   share or percentage-point difference of two numbers of the cited sources that belong together: two cells of one
   row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
@@ -33,7 +35,9 @@ from pipelines.generation.figures import (
     source_numbers,
     years,
 )
+from pipelines.generation.named_formulas import formula_match
 from retrievers.encoders.bm25 import terms
+from retrievers.query_expansion.glossary import Glossary, NamedFormula, load_glossary
 
 SUPPORTED, COMPUTED, UNSUPPORTED = "supported", "computed", "unsupported"
 # Combinations are sought among the numbers of the best-matching row labels; how many depends on the figure's
@@ -44,6 +48,11 @@ COVERED_ROWS = 4  # labels every word of which the sentence or question names, s
 # a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
 # sentence or the question ("24%" is somewhere on most pages of a filing)
 DIRECT_ANY_LABEL_DIGITS = 3
+# figures written one after another ("0 0 9 48,010"), copied in order from consecutive numbers of one cited source,
+# support each other when there are this many and they carry enough digits together (a run of counts quoted from a
+# table row has no label to match, and each count alone is too short to be looked up anywhere)
+QUOTED_RUN, QUOTED_RUN_DIGITS = 3, 6
+_RUN_JOIN = re.compile(r"^[\s,;|/]*(?:and\s+)?$")
 # words that say nothing about which line item a number is
 _GENERIC = {"net", "total", "year", "fiscal", "fy", "chang", "amount", "valu", "usd", "million", "billion", "end"}
 _GENERIC |= {"percent", "ratio", "compani", "report", "per", "share", "time", "increas", "decreas", "declin"}
@@ -75,6 +84,13 @@ class _Candidate:
     terms: set[str]
     score: float  # how many words its label shares with the sentence (twice) and the question
     covered: bool = False  # every word of its label is in the sentence or the question ("Total net revenue")
+
+
+@dataclass
+class _Named:
+    formulas: list[NamedFormula]  # those of the metrics the sentence or question names
+    numbers: list[SourceNumber]  # of the cited sources
+    glossary: Glossary
 
 
 @dataclass
@@ -144,6 +160,7 @@ def check_claims(
     *,
     question: str = "",
     uncited_sources: str = "paragraph",
+    glossary: Glossary | None = None,
 ) -> dict:
     """Check every figure of ``answer``.
 
@@ -151,11 +168,14 @@ def check_claims(
     :param question: the question, for its years and unit when a sentence names none.
     :param uncited_sources: what a sentence without a citation is checked against: ``paragraph`` (the citations of
         its paragraph, else none: its figures are unsupported), or ``all`` (every source: reference answers).
+    :param glossary: whose named formulas a figure for a metric the sentence or question names is checked against
+        (see :mod:`pipelines.generation.named_formulas`); default: the packaged glossary.
     :returns: ``sentences`` (``text``, ``citations``, ``figures`` with ``text``, ``status`` and, for supported,
         ``source``/``page``/``match``; for computed, ``operation``/``operands``/``result``; for unsupported,
         ``reason``), ``total``, ``found`` (supported + computed), ``unsupported`` and ``line``.
     """
     by_n = {int(s["n"]): s for s in sources}
+    glossary = glossary if glossary is not None else load_glossary()
     numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
     asked_figures = {_key(f) for f in answer_figures(question)}
@@ -173,12 +193,16 @@ def check_claims(
         mentioned = years(plain) or question_years
         said, asked = context_terms(plain), context_terms(question)
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
+        named = _Named(glossary.formulas_named(plain, question), [x for n in cited for x in numbers[n]], glossary)
         checked = []
-        for f in answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n"):
+        figures = answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n")
+        quoted = quoted_runs(text, figures, [numbers[n] for n in cited])
+        for index, f in enumerate(figures):
             if _key(f) in asked_figures:
                 continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
-            checked.append(_check(claim, pool, question_scale, cited, by_n) | {"start": start + f.start})
+            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index), named)
+            checked.append(result | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
     found = sum(f["status"] != UNSUPPORTED for s in sentences for f in s["figures"])
@@ -240,7 +264,62 @@ def _comparable(f: Figure, x: SourceNumber, frame: str) -> bool:
     return not (frame == "scaled" and not f.scale and not x.declared_scale)
 
 
-def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -> dict:
+def quoted_runs(text: str, figures: list[Figure], cited: list[list[SourceNumber]]) -> dict[int, list[SourceNumber]]:
+    """Figures of a sentence that belong to a run copied from a cited source: ``{figure index: the source's run}``.
+
+    A run is figures joined only by spaces, commas, bars or "and"; it is copied when at least ``QUOTED_RUN`` of them in
+    a row equal, in the same order, consecutive numbers of one source (as written: same value within the figure's
+    shown precision, a percentage for a percentage, no minus sign the source lacks) and carry ``QUOTED_RUN_DIGITS``
+    significant digits together."""
+    found: dict[int, list[SourceNumber]] = {}
+    runs, run = [], [0] if figures else []
+    for i in range(1, len(figures)):
+        if _RUN_JOIN.match(text[figures[i - 1].end : figures[i].start]):
+            run.append(i)
+        else:
+            runs.append(run)
+            run = [i]
+    runs.append(run)
+    for run in (r for r in runs if len(r) >= QUOTED_RUN):
+        for numbers in cited:
+            # longest common stretches: along[j] is how many figures up to this one match the numbers up to j
+            along = [0] * (len(numbers) + 1)
+            for position, i in enumerate(run):
+                f, previous = figures[i], along
+                along = [0] * (len(numbers) + 1)
+                for j, x in enumerate(numbers, start=1):
+                    if _copied(f, x):
+                        along[j] = previous[j - 1] + 1
+                for j, length in enumerate(along):
+                    ends_here = position == len(run) - 1 or not _copied(figures[run[position + 1]], numbers, j)
+                    if length >= QUOTED_RUN and ends_here:
+                        stretch = run[position - length + 1 : position + 1]
+                        if sum(significant_digits(figures[k]) for k in stretch) >= QUOTED_RUN_DIGITS:
+                            for k in stretch:
+                                found.setdefault(k, numbers[j - length : j])
+    return found
+
+
+def _copied(f: Figure, x, j: int | None = None) -> bool:
+    """``f`` is the number ``x`` as written; with ``j``, ``x`` is a list and the number at ``j`` (0-based) is meant."""
+    if j is not None:
+        if j >= len(x):
+            return False
+        x = x[j]
+    if f.percent != x.percent or (f.negative and x.value >= 0):
+        return False
+    return abs(abs(x.value) - abs(f.value)) <= f.tolerance + 1e-9 * abs(f.value)
+
+
+def _check(
+    claim: _Claim,
+    pool: list[_Candidate],
+    question_scale,
+    cited,
+    by_n,
+    quoted: list[SourceNumber] | None = None,
+    named: _Named | None = None,
+) -> dict:
     f, mentioned = claim.figure, claim.years
     result = {"text": f.text, "value": f.value, "percent": f.percent}
     if not cited:
@@ -267,7 +346,19 @@ def _check(claim: _Claim, pool: list[_Candidate], question_scale, cited, by_n) -
                     "page": source.get("page"),
                     "match": x.snippet(),
                 }
+    if quoted:
+        source = by_n[quoted[0].source]
+        run = " ".join(x.text for x in quoted)
+        return result | {
+            "status": SUPPORTED,
+            "source": quoted[0].source,
+            "document": source.get("source", ""),
+            "page": source.get("page"),
+            "match": run if len(run) <= 120 else f"{run[:117]}...",
+        }
     computed = _computed(claim, pool, frames)
+    if computed is None and named is not None and named.formulas:
+        computed = formula_match(f, mentioned, claim.polarity, frames, named.numbers, named.formulas, named.glossary)
     if computed:
         return result | {"status": COMPUTED, **computed}
     reason = f"not in the cited sources {', '.join(f'[{n}]' for n in cited)}"

@@ -37,13 +37,14 @@ _REFERENCE = re.compile(
     r"\b(?:note|notes|page|pages|item|part|section|rule|form|schedule|exhibit|chapter|level|tier|phase|article)\s$",
     re.IGNORECASE,
 )
+_NOTE_LIST = re.compile(r"\(\s*(?:see\s+)?notes?\s+[\d\s,;&]*(?:and\s+)?$", re.IGNORECASE)
 _DURATION = re.compile(r"\s+(?:months?|weeks?)\s+(?:ended|ending)\b", re.IGNORECASE)
 CITATION = re.compile(r"[\[【]\s*(?:sources?\s*)?\d+(?:\s*(?:[,;–-]|and)\s*\d+)*\s*[\]】]", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$])(?:FY\s?|fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})(?![\d%]|[,.]\d|\s?(?:%|percent))")
 _SHORT_FY = re.compile(r"\bFY\s?'?(\d{2})\b", re.IGNORECASE)
 _SCALE_LINE = re.compile(
     r"\(\s*(?:(?:u\.?s\.?\s*)?(?:\$|dollars?|amounts?|usd|eur|€)\s*)?(?:in\s+)?(?P<a>thousands|millions|billions)\b"
-    r"|(?:\$|dollars?|amounts?|usd|figures)\s+(?:are\s+)?in\s+(?P<b>thousands|millions|billions)\b"
+    r"|(?:\$|dollars?|amounts?|usd|figures)\s+(?:and\s+shares\s+)?(?:are\s+)?in\s+(?P<b>thousands|millions|billions)\b"
     r"|\bin\s+(?P<c>thousands|millions|billions)(?:\s+of\s+(?:u\.?s\.?\s+)?dollars)?\s*,\s*except\b",
     re.IGNORECASE,
 )
@@ -124,8 +125,8 @@ def _tokens(text: str, later_line: bool = False) -> list[_Token]:
         before, after = text[max(0, start - 16) : start], text[end : end + 24]
         if re.match(r"\.\d", after) or re.search(r"[A-Za-z0-9]-$", before) or re.match(r"-[A-Za-z0-9]", after):
             continue  # 1.2.3, COVID-19, 10-K, 5-year
-        if _MONTH.search(before) or _REFERENCE.search(before):
-            continue  # "December 31", "Note 7"
+        if _MONTH.search(before) or _REFERENCE.search(before) or _NOTE_LIST.search(text[max(0, start - 40) : start]):
+            continue  # "December 31", "Note 7", "(Notes 1 and 3)"
         if _DURATION.match(after):
             continue  # "the 12 months ended January 28": a period's name
         b, a = _BEFORE.search(before), _AFTER.match(after)

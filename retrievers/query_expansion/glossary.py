@@ -2,7 +2,8 @@
 
 The packaged glossary (``financial_statements.yaml`` beside this module) is written from accounting definitions;
 a user extends it for their own field with a copy named by ``DOCSIGHT_GLOSSARY_PATH``. Terms are matched as whole
-words, case-insensitive, so "capex" matches "FY2018 capex" but not "capexpansion".
+words, case-insensitive, so "capex" matches "FY2018 capex" but not "capexpansion". Its ``formulas`` (see
+:mod:`retrievers.query_expansion.formulas`) and the ``line_items`` they use are for the claim checker.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ingest.layout.statements import STATEMENT_NAMES
+from retrievers.query_expansion.formulas import Formula, FormulaError, parse_formula
 
 PACKAGED = Path(__file__).with_name("financial_statements.yaml")
 
@@ -31,9 +33,27 @@ class GlossaryMatch:
 
 
 @dataclass(frozen=True)
+class NamedFormula:
+    name: str  # the metric's first term ("days payable outstanding")
+    pattern: re.Pattern  # any of its terms, as whole words
+    formula: Formula
+
+
+@dataclass(frozen=True)
 class Glossary:
     statement_names: tuple[tuple[str, re.Pattern], ...]
     metrics: tuple[tuple[re.Pattern, tuple[str, ...], tuple[str, ...]], ...]
+    formulas: tuple[NamedFormula, ...] = ()
+    line_item_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a formula's line item -> how filings print it
+
+    def formulas_named(self, *texts: str) -> list[NamedFormula]:
+        """The formulas whose metric one of ``texts`` names."""
+        normalised = [_normalise(t) for t in texts]
+        return [f for f in self.formulas if any(f.pattern.search(t) for t in normalised)]
+
+    def printed_as(self, item: str) -> tuple[str, ...]:
+        """How filings print a formula's line item: its ``line_items`` entry, else the item itself."""
+        return next((names for name, names in self.line_item_names if name == item), (item,))
 
     def match(self, question: str) -> GlossaryMatch:
         text = _normalise(question)
@@ -77,7 +97,27 @@ def load_glossary(path: str | None = None) -> Glossary:
                 tuple(entry.get("statements") or []),
             )
         )
-    return Glossary(tuple(statement_names), tuple(metrics))
+    return Glossary(tuple(statement_names), tuple(metrics), _formulas(file, data), _line_item_names(file, data))
+
+
+def _formulas(file: Path, data: dict) -> tuple[NamedFormula, ...]:
+    formulas = []
+    for number, entry in enumerate(data.get("formulas") or [], start=1):
+        if not isinstance(entry, dict) or not entry.get("terms") or not entry.get("formula"):
+            raise GlossaryError(f"{file}: formula entry {number} needs 'terms' and 'formula'")
+        try:
+            formula = parse_formula(str(entry["formula"]))
+        except FormulaError as exc:
+            raise GlossaryError(f"{file}: formula entry {number}: {exc}") from None
+        formulas.append(NamedFormula(str(entry["terms"][0]).lower(), _words_pattern(entry["terms"]), formula))
+    return tuple(formulas)
+
+
+def _line_item_names(file: Path, data: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    names = data.get("line_items") or {}
+    if not isinstance(names, dict) or not all(isinstance(v, list) and v for v in names.values()):
+        raise GlossaryError(f"{file}: 'line_items' maps each line item to a list of how filings print it")
+    return tuple((str(k).lower(), tuple(str(v).lower() for v in values)) for k, values in names.items())
 
 
 def _check_kind(file: Path, kind: str) -> None:

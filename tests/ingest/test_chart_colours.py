@@ -1,7 +1,7 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from ingest.chart_colours import PALETTE, colour_names
+from ingest.chart_colours import PALETTE, colour_names, colour_shares
 from tests.conftest import corpus_file
 
 
@@ -16,6 +16,14 @@ def _bars(colours: list[tuple[int, int, int]], size=(1200, 800)) -> Image.Image:
 def test_bars_are_named_by_their_palette_colours_largest_first() -> None:
     image = _bars([PALETTE["dark brown"], PALETTE["light orange"], PALETTE["grey blue"]])
     assert colour_names(image) == ["grey blue", "light orange", "dark brown"]
+
+
+def test_each_colour_carries_the_share_of_the_drawing_it_covers() -> None:
+    image = _bars([PALETTE["dark brown"], PALETTE["grey blue"]])  # bars of 300 x 100 and 600 x 100 pixels
+    shares = colour_shares(image)
+    assert list(shares) == colour_names(image) == ["grey blue", "dark brown"]
+    assert abs(shares["grey blue"] - 2 / 3) < 0.01 and abs(shares["dark brown"] - 1 / 3) < 0.01
+    assert colour_shares(Image.new("RGB", (64, 64), "white")) == {}
 
 
 def test_a_white_or_off_white_background_is_not_a_colour() -> None:
@@ -40,8 +48,10 @@ def test_a_chart_below_the_share_names_nothing_small() -> None:
 
 def test_a_real_chart_names_its_series_colours() -> None:
     """A Pew bar chart drawn in dark yellow (the corpus question asks for "the dark yellow bar")."""
-    names = colour_names(Image.open(corpus_file("charts", "png", "group_234_chart1.png")))
+    image = Image.open(corpus_file("charts", "png", "group_234_chart1.png"))
+    names = colour_names(image)
     assert names[0] == "dark yellow"
+    assert colour_shares(image)["dark yellow"] > 0.9  # the bars are nearly all of the drawing
     assert "blue" not in names and "green" not in names
 
 

@@ -106,6 +106,9 @@ def test_writer_commits_all_points_and_is_idempotent(tmp_path: Path) -> None:
         "period": "",
         "years": [],
         "kind": "",
+        "authors": [],
+        "tags": [],
+        "edited_at": "",  # no user edit of the identity (docs set)
     }
     assert all(p.payload["meta"]["committed"] for p in _points(store))
     writer.run(documents=_chunks("doc1", 3))

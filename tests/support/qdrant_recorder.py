@@ -56,6 +56,8 @@ class QdrantRecorder(LoopbackServer):
             return []  # retrieve: nothing stored
         if rest == "/points/query":
             return {"points": []}
+        if rest == "/points/query/batch":
+            return [{"points": []} for _ in (body or {}).get("searches", [])]
         if rest.startswith("/points/count"):
             return {"count": 0}
         if rest.startswith("/points/scroll"):

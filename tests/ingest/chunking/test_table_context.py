@@ -3,7 +3,15 @@
 from haystack import Document
 
 from ingest.chunking.layout_chunker import LayoutChunker
-from ingest.chunking.table_context import TABLE_COLUMNS_FIELD, TABLE_UNIT_FIELD, table_columns, unit_line
+from ingest.chunking.table_context import (
+    TABLE_COLUMNS_FIELD,
+    TABLE_UNIT_FIELD,
+    lines_up,
+    table_columns,
+    unit_line,
+)
+from ingest.converters.pdf_layout_converter import PDFLayoutConverter
+from tests.conftest import corpus_file
 
 
 def _block(kind: str, text: str, top: float) -> Document:
@@ -87,3 +95,24 @@ def test_a_region_right_after_a_table_with_nothing_of_its_own_continues_it() -> 
     assert figure.meta[TABLE_COLUMNS_FIELD] == ["2016", "2015", "2014"]
     # a table with a header of its own does not take the unit of the one before it (store counts are not millions)
     assert stores.meta[TABLE_COLUMNS_FIELD] == ["Fiscal 2024", "Fiscal 2023"] and TABLE_UNIT_FIELD not in stores.meta
+
+
+def test_column_headers_are_kept_only_when_they_line_up_with_the_rows() -> None:
+    header = "| Years Ended | 2018 | 2017 | 2016 |\n| --- | --- | --- | --- |\n"
+    assert lines_up(["2018", "2017", "2016"], header + "| Sales | 5 | 4 | 3 |\n| Costs | 2 | 1 |  |")
+    # an amount and a percentage per period
+    assert lines_up(["2018", "2017"], "| | 2018 | 2017 |\n| --- | --- | --- |\n| Sales | 5 | 50% | 4 | 40% |")
+    title = "| Checks November - 2015 |  |  |  |  |\n| --- | --- | --- | --- | --- |\n"
+    assert not lines_up(["Checks November - 2015"], title + "| Alabama | 1 | 2 | 3 | 4 |\n| Alaska | 5 | 6 | 7 | 8 |")
+    assert lines_up(["2018", "2017"], "Sales 5 4 3 2 1 (a figure's rows, no Markdown table)")
+
+
+def test_a_title_naming_a_year_is_not_the_one_column_header_of_a_table_of_counts() -> None:
+    # the NICS report: one page, one ruled table of 20+ columns of counts under the title "NICS Firearm Background
+    # Checks November - 2015" (the only cell of its first row that names a year)
+    path = corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf")
+    blocks = PDFLayoutConverter().run(sources=[path])["documents"]
+    table = next(b for b in blocks if b.meta["kind"] == "table")
+    assert table_columns(table.content) == ["NICS Firearm Background Checks November - 2015"]
+    chunks = LayoutChunker().run(documents=blocks)["documents"]
+    assert len(chunks) > 3 and all(TABLE_COLUMNS_FIELD not in c.meta for c in chunks)

@@ -128,8 +128,10 @@ def test_png_metadata_over_pillows_limits_is_too_large(tmp_path, name: str, make
 
 @pytest.mark.integration
 def test_a_chart_page_carries_the_names_of_its_colours() -> None:
-    """Questions name a chart's series by colour ("the dark yellow bar"); the page block keeps the names."""
+    """Questions name a chart's series by colour ("the dark yellow bar"); the page block keeps the names, and the
+    share of the drawing each covers."""
     docs = ImageOCRConverter().run(sources=[corpus_file("charts", "png", "group_234_chart1.png")])["documents"]
     page = next(d for d in docs if d.meta["kind"] == "page")
     assert page.meta["colours"][0] == "dark yellow"
+    assert len(page.meta["colour_shares"]) == len(page.meta["colours"]) and page.meta["colour_shares"][0] > 0.9
     assert all("colours" not in d.meta for d in docs if d.meta["kind"] != "page")

@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
+
 from pipelines.generation.claim_checker import ClaimChecker
+from retrievers.query_expansion.glossary import GlossaryError, load_glossary
 from tests.support.ollama_server import FakeOllama
 
 STATEMENT = (
@@ -124,3 +127,21 @@ def test_a_repair_that_outlives_its_deadline_keeps_the_first_answer_flagged() ->
         out = _run(ClaimChecker(url=server.url, deadline_s=2, timeout=30), WRONG)
     assert out["answer"] == WRONG and out["claims"]["unsupported"] == 1
     assert out["claims"]["repair"]["attempted"] and out["claims"]["repair"]["error"]
+
+
+def test_a_users_glossary_gives_the_named_formulas_and_a_bad_one_fails_at_construction(tmp_path) -> None:
+    glossary = tmp_path / "mine.yaml"
+    glossary.write_text(
+        "formulas:\n  - terms: [capex intensity]\n"
+        "    formula: purchases of property plant and equipment / net cash provided by operating activities\n"
+    )
+    checker = ClaimChecker(glossary_path=str(glossary), repair=False)
+    assert ClaimChecker.from_dict(checker.to_dict()).glossary_path == str(glossary)
+    claims = _run(checker, "3M's capex intensity was 0.245 in 2018 [1].")["claims"]  # 1,577 / 6,439
+    (figure,) = claims["sentences"][0]["figures"]
+    assert figure["status"] == "computed" and figure["operation"] == "capex intensity"
+    assert _run(ClaimChecker(repair=False), "3M's capex intensity was 0.245 in 2018 [1].")["claims"]["unsupported"]
+    glossary.write_text("formulas:\n  - terms: [x]\n    formula: median(sales)\n")
+    load_glossary.cache_clear()
+    with pytest.raises(GlossaryError, match=f"{glossary}: formula entry 1: .*unknown function 'median'"):
+        ClaimChecker(glossary_path=str(glossary))

@@ -1,5 +1,5 @@
-"""Claims checked against a real statement: 3M's 2018 cash-flow statement (FinanceBench evidence page 60), parsed
-by docsight's own converter and chunker."""
+"""Claims checked against a real statement: 3M's 2018 cash-flow statement (FinanceBench evidence page 60), and a
+real table of counts (the NICS report), parsed by docsight's own converter and chunker."""
 
 from pathlib import Path
 
@@ -149,3 +149,28 @@ def test_a_change_between_two_known_periods_has_the_direction_the_sentence_gives
     assert _figures(f"{label} changed by 3.2% from 2017 to 2018 [1].", sources)["3.2%"]["status"] == "computed"
     question = "How much did net cash provided by operating activities decline from 2016 to 2017?"
     assert _figures("6.3% [1].", sources, question=question)["6.3%"]["status"] == "computed"
+
+
+@pytest.fixture(scope="module")
+def counts() -> list[dict]:
+    """The NICS report's one table of counts (20+ columns, no periods), as the windows docsight makes of it."""
+    path = corpus_file("parsers", "pdfplumber__nics-background-checks-2015-11.pdf")
+    chunks = LayoutChunker().run(documents=PDFLayoutConverter().run(sources=[path])["documents"])["documents"]
+    return [
+        {"n": n, "text": c.content, "source": path.name, "page": 1, "table_columns": c.meta.get("table_columns")}
+        for n, c in enumerate(chunks, start=1)
+        if c.meta["kind"] == "text"
+    ]
+
+
+def test_a_run_of_counts_quoted_in_order_from_a_window_is_supported_and_one_changed_count_is_not(counts) -> None:
+    window = next(w for w in counts if "Totals" in w["text"] and w["text"].startswith("0 0"))
+    run = window["text"].split("Totals")[0].split()  # 13 small counts with no row label, then five totals
+    assert len(run) >= 15 and sum(n in ("0", "1") for n in run) >= 8
+    claims = check_claims(f"The counts are {' '.join(run)} [{window['n']}].", counts)
+    assert claims["total"] == len(run) and claims["found"] == claims["total"], claims["line"]
+    changed = [*run[:4], "7" if run[4] != "7" else "8", *run[5:]]
+    figures = check_claims(f"The counts are {' '.join(changed)} [{window['n']}].", counts)["sentences"][0]["figures"]
+    assert figures[4]["status"] == "unsupported"
+    assert all(f["status"] == "supported" for f in figures[5:])  # the rest is still a quoted run
+    assert all(f["status"] == "unsupported" for f in figures[:4])  # four zeros alone say too little to be a quote

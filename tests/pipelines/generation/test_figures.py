@@ -75,3 +75,14 @@ def test_table_meta_gives_a_window_its_unit_and_its_columns() -> None:
     assert by_text["5"].period == 2022 and by_text["6"].period == 2021  # the head of a row cut at the end
     assert all(x.scale == 1e6 and x.declared_scale for x in numbers)
     assert all(x.period is None for x in source_numbers(1, text))  # without the meta nothing is known
+
+
+def test_note_references_inside_a_label_are_not_numbers_and_dollars_and_shares_declare_a_scale() -> None:
+    text = "(Dollars and Shares in Millions)\nInventories (Notes 1 and 3) 12,483 10,387 Goodwill (Note 5) 45,231"
+    numbers = source_numbers(1, text)
+    assert [(x.text, x.label) for x in numbers] == [
+        ("12,483", "Dollars and Shares in Millions Inventories Notes and"),
+        ("10,387", "Dollars and Shares in Millions Inventories Notes and"),
+        ("45,231", "Goodwill Note"),
+    ]
+    assert all(x.scale == 1e6 and x.declared_scale for x in numbers)
