@@ -10,14 +10,19 @@ from eval.cli import main
 from tests.conftest import corpus_file
 from tests.support.ollama_server import FakeOllama
 
-SMALL_FILINGS = ("PEPSICO_2023_8K", "FOOTLOCKER_2022_8K", "ULTABEAUTY_2023Q4")
+# 4, 5 and 9 pages (a prefix match would also take PEPSICO_2023_8K_dated-2023-05-30.pdf: 172 pages, most of the run)
+SMALL_FILINGS = (
+    "PEPSICO_2023_8K_dated-2023-05-05.pdf",
+    "FOOTLOCKER_2022_8K_dated-2022-05-20.pdf",
+    "ULTABEAUTY_2023Q4_EARNINGS.pdf",
+)
 
 
 def _finance_slice(tmp_path: Path) -> Path:
     rows = []
     for line in corpus_file("financebench", "questions.jsonl").read_text().splitlines():
         row = json.loads(line)
-        if row["doc_file"].split("/")[-1].startswith(SMALL_FILINGS):
+        if row["doc_file"].split("/")[-1] in SMALL_FILINGS:
             row["doc_file"] = str(corpus_file("financebench", row["doc_file"]))
             rows.append(row)
     path = tmp_path / "finance.jsonl"
@@ -47,7 +52,7 @@ def test_retrieval_report_with_baselines_and_a_comparison(tmp_path: Path, financ
     assert "Target page recall@5 corpus-wide >= 0.60" in report and "Versions: python" in report
     assert (first / "recall_at_k.png").stat().st_size > 1000 and (first / "latency.png").is_file()
     result = json.loads((first / "results.json").read_text())
-    assert result["questions"] == 8 == len((first / "questions.csv").read_text().splitlines()) - 1
+    assert result["questions"] == 6 == len((first / "questions.csv").read_text().splitlines()) - 1
     assert all(0.0 <= v <= 1.0 for system in result["summary"].values() for v in system.values())
     assert result["summary"]["docsight_own_doc"]["recall@10"] >= 0.5  # small documents: evidence is findable
 

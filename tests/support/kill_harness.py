@@ -6,8 +6,10 @@ The imports are paid once: every run is a ``fork`` of this process that starts t
 spawns its real parser workers), so a kill point costs about two seconds instead of a whole command start-up.
 A kill point is one of:
 
-- ``{"at": "time", "fraction": f}``: this process SIGKILLs the run after ``f`` times the duration of a clean run
-  (any moment: start-up, parsing and embedding in the workers, writing);
+- ``{"at": "time", "after": EVENT, "n": k, "seconds": s}``: this process SIGKILLs the run ``s`` seconds after the
+  run reported its k-th EVENT (``"after": "start"``: ``s`` seconds after the run began), wherever the run is then:
+  start-up, parsing and embedding in the workers, writing. The moment is tied to the run's progress, not to a clock
+  measured on another run, so it lands in the same phase however loaded the machine is;
 - ``{"at": EVENT, "n": k}``: the run SIGKILLs itself at the k-th EVENT of its main process: ``page`` (a worker
   reported parsing progress), ``parsed`` (a file's embedded chunks arrived, nothing written), ``begin`` (leftovers
   of an earlier run deleted), ``write`` / ``written`` (before / after one store write, 4 chunks each here),
@@ -87,12 +89,14 @@ def _kill_self() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _arm(point: dict) -> None:
-    """Patch this (forked) process so that it kills itself at ``point``."""
+def _arm(point: dict, report_fd: int) -> None:
+    """Patch this (forked) process so that it kills itself at an event ``point`` and reports every event on
+    ``report_fd`` (one name per line) for the timed kills of the parent."""
     event, target = point["at"], point.get("n", 0)
     seen = {"n": 0}
 
     def tick(name: str) -> None:
+        os.write(report_fd, name.encode() + b"\n")
         if name == event:
             seen["n"] += 1
             if seen["n"] == target:
@@ -126,23 +130,47 @@ def _arm(point: dict) -> None:
     around(DocumentRegistry, "record", "committed", "recorded")
 
 
-def run_once(settings: Settings, folder: Path, point: dict | None, clean_seconds: float = 0.0) -> dict:
+def _read_events(fd: int, buffer: bytearray) -> list[str]:
+    """The complete event lines the run has reported so far (non-blocking)."""
+    try:
+        while chunk := os.read(fd, 4096):
+            buffer += chunk
+    except BlockingIOError:
+        pass
+    *lines, rest = bytes(buffer).split(b"\n")
+    buffer[:] = rest
+    return [line.decode() for line in lines]
+
+
+def run_once(settings: Settings, folder: Path, point: dict | None) -> dict:
     """One batch run in a forked child; returns how it ended."""
+    report_read, report_write = os.pipe()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the run: its own process group, so its workers can be found afterwards
         os.setpgid(0, 0)
+        os.close(report_read)
         code = 1
         try:
-            if point and point["at"] != "time":
-                _arm(point)
+            if point:
+                _arm(point, report_write)
             results = BatchIngest(settings).run([str(folder)])
             code = 0 if all(r.status != "failed" for r in results) else 1
         finally:
             os._exit(code)
-    deadline = started + point["fraction"] * clean_seconds if point and point["at"] == "time" else None
-    status = None
+    os.close(report_write)
+    os.set_blocking(report_read, False)
+    timed = point is not None and point["at"] == "time"
+    anchor, remaining = (point["after"], point.get("n", 0)) if timed else (None, 0)
+    deadline = started + point["seconds"] if timed and anchor == "start" else None
+    buffer, events, status = bytearray(), [], None
     while status is None:
+        for event in _read_events(report_read, buffer):
+            events.append(event)
+            if event == anchor and deadline is None:
+                remaining -= 1
+                if remaining == 0:
+                    deadline = time.monotonic() + point["seconds"]
         done, raw = os.waitpid(pid, os.WNOHANG)
         if done:
             status = raw
@@ -151,6 +179,8 @@ def run_once(settings: Settings, folder: Path, point: dict | None, clean_seconds
             _, status = os.waitpid(pid, 0)
         else:
             time.sleep(0.02)
+    events += _read_events(report_read, buffer)
+    os.close(report_read)
     killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     ended = time.monotonic()
     orphans = _orphans_after(pid, timeout=10.0)
@@ -159,6 +189,7 @@ def run_once(settings: Settings, folder: Path, point: dict | None, clean_seconds
         "killed": killed,
         "exit": None if killed else os.WEXITSTATUS(status),
         "seconds": round(ended - started, 2),
+        "events": {name: events.count(name) for name in dict.fromkeys(events)},
         "orphans": orphans,
         "orphans_gone_after_s": round(time.monotonic() - ended, 2),
     }
@@ -191,9 +222,11 @@ def main(folder: Path, workdir: Path, plan: list[dict]) -> dict:
     settings = Settings.from_env(environ={}, qdrant_path=str(workdir / "killed"), **base)
     runs = []
     for point in plan:
-        run = run_once(settings, folder, point, clean_run["seconds"])
+        run = run_once(settings, folder, point)
         checked = time.monotonic()
-        run["consistent"] = consistent(snapshot(workdir / "killed"))
+        after = snapshot(workdir / "killed")
+        run["consistent"] = consistent(after)
+        run["recorded_docs"] = len(after["docs"])
         run["check_seconds"] = round(time.monotonic() - checked, 2)
         runs.append(run)
     final_run = run_once(settings, folder, None)

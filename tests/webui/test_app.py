@@ -181,6 +181,7 @@ def _upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
     next(b for b in at.button if b.label.startswith("Ingest")).click().run()
 
 
+@pytest.mark.slow
 def test_progress_counts_every_upload_names_unchanged_files_and_lists_each_phase(ui_env) -> None:
     _ingest(ui_env)  # already stored: the second upload of it is "already stored"
     filing = corpus_file("parsers", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf")  # 6 pages
@@ -232,6 +233,7 @@ def test_an_encrypted_pdf_is_retried_with_its_password_and_failed_uploads_are_re
     assert Path(WebService.shared(ui_env).documents()[0].path).is_file()  # the stored document's file stays
 
 
+@pytest.mark.slow
 def test_documents_table_sorts_inspects_and_deletes_in_bulk(ui_env) -> None:
     _ingest(ui_env)
     chart = corpus_file("charts", "png", "group_189_chart1.png")

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from pipelines.batch.report import FAILED, INGESTED
@@ -53,6 +54,7 @@ def test_upload_ingest_ask_page_view_delete(ui_env, ollama) -> None:
     assert service.retrieve("Wyoming handgun checks") == []
 
 
+@pytest.mark.slow
 def test_a_long_ingestion_does_not_block_questions(ui_env) -> None:
     service = WebService.shared(ui_env)
     _ingested(service, [table_pdf()])
