@@ -173,7 +173,7 @@ class IngestJob:
                 if not total:
                     file.phase = STARTING
                 elif parsed < total:
-                    file.phase = OCR if file.ocr else PARSING
+                    file.phase = OCR if file.ocr or path in progress.ocr_files else PARSING
                 else:
                     file.phase = EMBEDDING
             if progress.writing:

@@ -44,7 +44,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _MAX_OCR_PIXELS = 64_000_000  # a page is rendered for OCR at a lower resolution than ocr_dpi beyond this
 _MIN_OCR_DPI = 30  # ... but not below this: such a page is refused as too large
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int, bool], None]
 
 
 @component
@@ -116,7 +116,8 @@ class PDFLayoutConverter:
         :param meta: extra metadata added to every Document: one dict for all sources or one per source. A
             ``doc_id`` given here is the file's sha256 computed by the caller (the file is then not hashed again).
         :param passwords: passwords by file name (or path) for encrypted PDFs.
-        :param on_page: called as ``on_page(done, total)`` after each page.
+        :param on_page: called as ``on_page(done, total, ocr)`` after each page; ``ocr`` says the page was read by
+            OCR (a scan), so progress can say so.
         :returns: ``documents``: the blocks of all sources in reading order; ``page_counts``: each source's page
             count by ``doc_id`` (pages without text included).
         :raises IngestError: for the first source that cannot be converted (encrypted, corrupt, too large,
@@ -184,6 +185,7 @@ class PDFLayoutConverter:
                 raise TooLargeError(path.name, f"{total} pages (the limit is {self.max_pages}, DOCSIGHT_MAX_PAGES)")
             body_size = None
             for number, page in enumerate(pdf.pages, start=1):
+                page_blocks = []
                 try:
                     page_sizes[number] = (float(page.width), float(page.height))
                     page_blocks, body_size = self._page_blocks(page, number, body_size, path.name)
@@ -201,7 +203,7 @@ class PDFLayoutConverter:
                 finally:
                     page.close()
                 if on_page is not None:
-                    on_page(number, total)
+                    on_page(number, total, any(b.ocr for b in page_blocks))
         return total
 
     @staticmethod

@@ -35,6 +35,7 @@ class PageProgress:
     task_id: int
     done: int
     total: int
+    ocr: bool = False  # the last page was read by OCR
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,8 @@ class BatchInterrupted(Exception):
 @dataclass
 class BatchProgress:
     """Where a running batch is: files parsed of those to parse, pages so far, the files being parsed, and for each
-    of them pages parsed of its pages (``file_pages``: parsed all its pages, it is being chunked and embedded) and
-    the file being written to the store (``writing``)."""
+    of them pages parsed of its pages (``file_pages``: parsed all its pages, it is being chunked and embedded), those
+    whose last page was read by OCR (``ocr_files``: a scan) and the file being written to the store (``writing``)."""
 
     files_total: int = 0
     files_done: int = 0
@@ -79,6 +79,8 @@ class BatchProgress:
     current_files: list[str] = field(default_factory=list)
     page_totals: dict[int, int] = field(default_factory=dict)
     file_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    ocr_tasks: set[int] = field(default_factory=set)  # tasks whose last parsed page was read by OCR
+    ocr_files: set[str] = field(default_factory=set)  # their files, among ``file_pages``
     writing: str = ""
 
     @property
@@ -250,6 +252,7 @@ class BatchIngest:
                         file=task.path, status=FAILED, error=reason, seconds=time.monotonic() - workers[wid].started
                     )
                     progress.current_pages.pop(task.task_id, None)
+                    progress.ocr_tasks.discard(task.task_id)
                     progress.files_done += 1
                     self._notify(progress, workers, out[task.path])
                     workers[wid].process.kill()
@@ -281,6 +284,7 @@ class BatchIngest:
             for w in workers.values()
             if w.task
         }
+        progress.ocr_files = {w.task.path for w in workers.values() if w.task and w.task.task_id in progress.ocr_tasks}
         self.on_progress(progress, finished)
 
     def _start_worker(self, ctx, wid: int, results_q) -> _Worker:
@@ -335,9 +339,11 @@ class BatchIngest:
         if isinstance(message, PageProgress):
             progress.current_pages[task.task_id] = message.done
             progress.page_totals[task.task_id] = message.total
+            (progress.ocr_tasks.add if message.ocr else progress.ocr_tasks.discard)(task.task_id)
             return None
         progress.current_pages.pop(task.task_id, None)
         progress.page_totals.pop(task.task_id, None)
+        progress.ocr_tasks.discard(task.task_id)
         progress.files_done += 1
         worker.task = None
         if isinstance(message, Failed):

@@ -186,10 +186,10 @@ class _PageReporter:
     def to_dict(self) -> dict:  # lets Haystack snapshot pipeline inputs when a component fails
         return {"worker_id": self.worker_id, "task_id": self.task_id}
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, ocr: bool = False) -> None:
         now = time.monotonic()
         if done == total or now - self.last > 0.25:
             self.last = now
             if self.parent is not None and not self.parent.is_alive():
                 os._exit(0)  # the batch was killed: the rest of this file would be parsed for nobody
-            self.results.put(PageProgress(self.worker_id, self.task_id, done, total))
+            self.results.put(PageProgress(self.worker_id, self.task_id, done, total, ocr))

@@ -189,6 +189,11 @@ def _text_lines(lines: list[str], *, render: int = 0, size: int = 11) -> bytes:
 _DRAW_SCAN = b"q 612 0 0 792 0 0 cm /Scan Do Q"
 
 
+def scanned_pdf(pages: int = 2) -> bytes:
+    """A plain scan: ``pages`` pages that are each one page image, with no text layer."""
+    return _pdf([(_DRAW_SCAN, {"Scan": _scan_image()}) for _ in range(pages)])
+
+
 def scan_with_invisible_garbage_pdf() -> bytes:
     """A scanned page with an invisible (render mode 3) text layer of garbage over it, as bad OCR tools write."""
     layer = _text_lines([_garbage_words(12, seed) for seed in range(8)], render=3)

@@ -192,7 +192,8 @@ def test_progress_counts_every_upload_names_unchanged_files_and_lists_each_phase
     _wait_for_ingestion(at, ui_env, seen)
     counts = [re.search(r"(\d+)/(\d+) files", t) for t in seen]
     assert {m.group(2) for m in counts if m} == {"4"}, seen  # four uploads, four files (not "0/3")
-    assert any(re.search(r"parsing page \d of 6|chunking and embedding|writing to the store", t) for t in seen), seen
+    phases = r"(?:parsing|OCR) page \d of 6|chunking and embedding|writing to the store"  # a scan's pages: OCR
+    assert any(re.search(phases, t) for t in seen), seen
     summary = next(w for w in _texts(at, "warning") if w.startswith("Batch"))
     assert "1 ingested, 1 already stored (pdfplumber__nics-background-checks-2015-11.pdf), 2 failed" in summary
     rows = at.dataframe[0].value

@@ -150,3 +150,23 @@ def test_progress_tells_pages_writing_and_files_decided_without_parsing_as_they_
     writing = [e for e in events if e[1]]
     assert writing and all(Path(e[1]).name == "columns.pdf" for e in writing)
     assert events.index(writing[0]) < len(events) - 1 and events[-1][2] == ("columns.pdf", INGESTED)
+
+
+def test_progress_says_which_files_are_being_read_by_ocr(settings, tmp_path) -> None:
+    from tests.support.hostile_inputs import scanned_pdf
+
+    scan, digital = tmp_path / "scan.pdf", tmp_path / "outline.pdf"
+    scan.write_bytes(scanned_pdf(pages=2))
+    shutil.copy(corpus_file("parsers", "samplefiles__pdflatex-outline.pdf"), digital)
+    seen: list[tuple[dict, set]] = []
+
+    def record(progress, finished) -> None:
+        seen.append(
+            ({Path(f).name: p for f, p in progress.file_pages.items()}, {Path(f).name for f in progress.ocr_files})
+        )
+
+    results = BatchIngest(settings, on_progress=record).run([str(scan), str(digital)])
+    assert {Path(r.file).name: r.status for r in results} == {"scan.pdf": INGESTED, "outline.pdf": INGESTED}
+    assert any("scan.pdf" in ocr and pages["scan.pdf"][0] >= 1 for pages, ocr in seen if "scan.pdf" in pages)
+    assert all("outline.pdf" not in ocr for _, ocr in seen)  # a text layer is parsed, not OCRed
+    assert all(ocr <= set(pages) for pages, ocr in seen)  # only files being parsed
