@@ -18,11 +18,11 @@ SMALL_FILINGS = (
 )
 
 
-def _finance_slice(tmp_path: Path) -> Path:
+def _finance_slice(tmp_path: Path, filings: tuple[str, ...] = SMALL_FILINGS) -> Path:
     rows = []
     for line in corpus_file("financebench", "questions.jsonl").read_text().splitlines():
         row = json.loads(line)
-        if row["doc_file"].split("/")[-1] in SMALL_FILINGS:
+        if row["doc_file"].split("/")[-1] in filings:
             row["doc_file"] = str(corpus_file("financebench", row["doc_file"]))
             rows.append(row)
     path = tmp_path / "finance.jsonl"
