@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -68,6 +69,19 @@ def test_chat_answers_follow_ups_and_ask_continues_the_saved_conversation(root) 
     assert all(t.complete and t.citations for t in saved.turns)
 
 
+def _first_words(proc: subprocess.Popen, *, deadline: float) -> str:
+    """What the chat printed until the answer's first words arrived (so a signal lands while it streams)."""
+    printed = b""
+    while len(printed.split()) < 3 and time.monotonic() < deadline:  # the "> " prompt, then two words
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            printed += chunk
+    return printed.decode()
+
+
 def test_ctrl_c_stops_the_answer_not_the_chat(root) -> None:
     with FakeOllama(stall_after=3, delay_s=60) as server:  # the answer stops streaming after three pieces
         proc = subprocess.Popen(
@@ -77,13 +91,11 @@ def test_ctrl_c_stops_the_answer_not_the_chat(root) -> None:
         )  # fmt: skip
         proc.stdin.write(FIRST + "\n")
         proc.stdin.flush()
-        deadline = time.monotonic() + 120
-        while not server.chats() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(1.0)  # the first pieces are out; the server now stalls
+        printed = _first_words(proc, deadline=time.monotonic() + 120)  # the first pieces; the server now stalls
         proc.send_signal(signal.SIGINT)
         time.sleep(1.0)
         out, err = proc.communicate("/quit\n", timeout=120)
+        out = printed + out
     assert proc.returncode == 0, err
     assert "(stopped; the answer so far is saved)" in err
     [conversation] = ConversationStore(root / "stopped.sqlite3").list()
