@@ -32,18 +32,7 @@ class Formula:
     @property
     def items(self) -> tuple[str, ...]:
         """The line items it uses, in order of first use."""
-        found: list[str] = []
-
-        def walk(node: tuple) -> None:
-            if node[0] == "item":
-                if node[1] not in found:
-                    found.append(node[1])
-            elif node[0] != "num":
-                walk(node[1])
-                walk(node[2])
-
-        walk(self.tree)
-        return tuple(found)
+        return tuple(dict.fromkeys(item for item, _ in self.uses))
 
     @property
     def uses(self) -> tuple[tuple[str, int], ...]:
