@@ -14,10 +14,8 @@ CORPUS = Path(os.environ.get("DOCSIGHT_CORPUS", REPO.parent / "shared" / "corpus
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Test files with slow tests first, each file's tests in their order: with ``-n 2 --dist loadfile`` the two
-    xdist workers take whole files as they free up, so the long files start early and the short ones fill in. Not
-    the default: under a loaded machine the timing tests (SIGKILL points, Ctrl-C in the chat) share the cores with
-    another file and one failed in a parallel run that passed alone."""
+    """Test files with slow tests first, each file's tests in their order: the two xdist workers (addopts in
+    pyproject.toml) take whole files as they free up, so the long files start early and the short ones fill in."""
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)  # stable: the order within each group is kept
 
