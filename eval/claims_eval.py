@@ -12,8 +12,10 @@ reference answer with every chunk of those pages as a cited source (reference an
 - **Planted errors**: each found figure is changed once per kind — ``digit swap`` (the last two adjacent distinct
   digits), ``scale x1000``, ``sign``, ``neighbouring column`` (the number one column over in the matched row, or the
   same combination one column over) — and the share of changed figures flagged ``unsupported`` is reported per
-  kind. A change that yields a number the sources state for the sentence's period (a sign flip of an outflow the
-  table prints in parentheses) is not an error and is counted apart.
+  kind. Two sign flips are not errors and are counted apart: one that yields a number the sources state for the
+  sentence's period (an outflow the table prints in parentheses), and one the sentence's words already sign — a
+  figure given *by* or *of* a decline or a negative ("a decline in margins by 0.8%" and "by -0.8%", "negative
+  working capital of -$1561M" and "of $1561M" say the same; "fell to 5" and "fell to -5" do not).
 - **False alarms**: reference figures flagged ``unsupported`` (1 - recall) and answers with at least one.
 - **Halves**: the same numbers for each cross-validation half (``eval/splits.py``), so that a rule tuned on one half
   can be read on the other.
@@ -22,6 +24,7 @@ reference answer with every chunk of those pages as a cited source (reference an
 from __future__ import annotations
 
 import json
+import math
 import re
 import tempfile
 from itertools import pairwise
@@ -134,7 +137,7 @@ def _neighbour(checked: dict, sources: list[dict]) -> str | None:
                 return None
             other = shifted(checked["source"], original.text, original.value, step)
             if other is not None and other.value != original.value:
-                return _format_like(checked["text"], checked["value"] * other.value / original.value)
+                return _format_like(checked["text"], _as_written(checked["value"], original.value, other.value))
         elif checked["status"] == COMPUTED and "formula" in checked:
             values = {}
             for x in checked["operands"]:
@@ -145,7 +148,7 @@ def _neighbour(checked: dict, sources: list[dict]) -> str | None:
             else:
                 new = recompute(checked, values, checked["percent"])
                 if new is not None and checked["result"] and abs(new) != abs(checked["result"]):
-                    return _format_like(checked["text"], checked["value"] * abs(new / checked["result"]))
+                    return _format_like(checked["text"], _as_written(checked["value"], checked["result"], new))
         elif checked["status"] == COMPUTED:
             a, b = checked["operands"]
             a2 = shifted(a["source"], a["text"], a["value"], step)
@@ -154,8 +157,15 @@ def _neighbour(checked: dict, sources: list[dict]) -> str | None:
                 continue
             new = _recompute(checked["operation"], a2.value, b2.value)
             if new is not None and abs(new) != abs(checked["result"]):
-                return _format_like(checked["text"], checked["value"] * abs(new / checked["result"]))
+                return _format_like(checked["text"], _as_written(checked["value"], checked["result"], new))
     return None
+
+
+def _as_written(figure: float, found: float, other: float) -> float:
+    """``other`` in the unit the figure writes ``found`` in ("$1.8 bn" for 1,824 in millions: 3,252 is 3.252): the
+    neighbouring number itself, which the figure's shown precision then rounds (not the figure scaled by the
+    ratio of the two numbers, which carries the figure's rounding into the planted value)."""
+    return abs(other) * 10.0 ** round(math.log10(abs(figure / found)))
 
 
 def _recompute(operation: str, a: float, b: float) -> float | None:
@@ -259,7 +269,7 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
                         "original": checked["text"],
                         "planted": after["text"],
                         "status": after["status"],
-                        "not_an_error": kind == "sign" and _states_it(after),
+                        "not_an_error": kind == "sign" and (_states_it(after) or _signed_by_words(q.answer, checked)),
                     }
                 )
         rows.append(
@@ -289,6 +299,19 @@ def evaluate_claims(questions: list[Question], raw_rows: dict[str, dict], consol
 def _states_it(after: dict) -> bool:
     """A sign flip that lands on the signed number the source prints (an outflow in parentheses)."""
     return after["status"] == SUPPORTED and after["value"] < 0
+
+
+_SIGNED_BEFORE = re.compile(
+    r"\b(?:declin|decreas|drop|fall|fell|loss|negative|reduc|shrank|contract)\w*\b(?:\W+\w+){0,4}\W+(?:by|of)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _signed_by_words(answer: str, checked: dict) -> bool:
+    """The words before the figure give it as the amount *by* or *of* which something declined or is negative: a
+    sign on the figure restates them (see the module docstring)."""
+    before = answer[: checked["start"]]
+    return bool(_SIGNED_BEFORE.search(re.split(r"[.;:!?]\s", before)[-1]))
 
 
 def summarise(rows: list[dict], planted: list[dict]) -> dict:

@@ -13,7 +13,9 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
 - It is **computed** when it equals, within its shown precision, a difference, sum, ratio, percentage change,
   share or percentage-point difference of two numbers of the cited sources that belong together: two cells of one
   row (two periods of a line item), two cells of one column under one header (two line items of a period), or two
-  numbers whose labels both share a word with the sentence or question. Periods gate these too.
+  numbers whose labels both share a word with the sentence or question. Periods gate these too. The operands must
+  be precise enough to say so: their own rounding (half a unit of each one's last shown digit) may move the
+  combination by at most ``SPREAD`` (a tenth) of the figure, so one-digit cells do not make a percentage by chance.
 - Otherwise it is **unsupported**.
 
 A number the question itself states ("more than 20% of revenue"), repeated in the answer, is not checked.
@@ -48,6 +50,9 @@ COVERED_ROWS = 4  # labels every word of which the sentence or question names, s
 # a figure with fewer significant digits than this is supported only by a number whose label shares a word with the
 # sentence or the question ("24%" is somewhere on most pages of a filing)
 DIRECT_ANY_LABEL_DIGITS = 3
+# a combination matches only when its operands' own rounding moves it by at most this share of the figure: "20%" is
+# not 1 / 5 of a table's one-digit cells (anything from 10% to 30%), nor "21%" the change from 6 to 7.6
+SPREAD = 0.1
 # figures written one after another ("0 0 9 48,010"), copied in order from consecutive numbers of one cited source,
 # support each other when there are this many and they carry enough digits together (a run of counts quoted from a
 # table row has no label to match, and each count alone is too short to be looked up anywhere)
@@ -430,38 +435,46 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
     change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
     signed = ordered
     own_sign = -1 if f.negative else 1
+    direction = change_sign if signed else None
 
-    def match(result: float, value: float, tolerance: float, sign: int | None) -> float | None:
-        """``result`` matches ``value`` within ``tolerance``; with its sign when ``sign`` is given."""
+    def match(result: float, value: float, tolerance: float, sign: int | None, spread: float = 0.0) -> float | None:
+        """``result`` matches ``value`` within ``tolerance``; with its sign when ``sign`` is given; and the operands'
+        own rounding (``spread``) moves it by no more than ``SPREAD`` of the figure."""
         got, target = (result, sign * value) if sign is not None else (abs(result), value)
+        if spread > SPREAD * max(value, tolerance):
+            return None
         return round(result, 6) if abs(got - target) <= tolerance + 1e-9 * max(value, 1.0) else None
+
+    ta, tb = _rounding(a), _rounding(b)
+    quotient = (ta / abs(b.value) + abs(a.value) * tb / b.value**2) if b.value else 0.0  # spread of a / b
+    change = ((ta + tb) / abs(b.value) + abs(a.value - b.value) * tb / b.value**2) if b.value else 0.0
 
     if f.negative and not ordered:
         # a figure written negative is a signed claim: a change needs a known order of periods, a share or sum the sign
         # of its operands; which of two line items comes first is unknown, so their difference has no sign
         if f.percent and not (a.percent or b.percent) and b.value and a.scale == b.scale:
-            yield "share", match(100 * a.value / b.value, abs(f.value), f.tolerance, own_sign)
+            yield "share", match(100 * a.value / b.value, abs(f.value), f.tolerance, own_sign, 100 * quotient)
         elif not f.percent and not (a.percent or b.percent):
             for value, tolerance, frame in frames:
                 if (frame == "raw" and a.scale == b.scale) or (
                     frame == "scaled" and a.declared_scale and b.declared_scale
                 ):
                     x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
-                    yield "sum", match(x + y, value, tolerance, own_sign)
+                    yield "sum", match(x + y, value, tolerance, own_sign, _spread(a, b, frame))
         return
     if f.percent:
         value, tolerance = abs(f.value), f.tolerance
         if a.percent and b.percent:
-            yield "percentage points", match(a.value - b.value, value, tolerance, change_sign if signed else None)
+            yield "percentage points", match(a.value - b.value, value, tolerance, direction, ta + tb)
             return
         if a.percent or b.percent or not b.value or a.scale != b.scale:
             return
-        yield "share", match(100 * a.value / b.value, value, tolerance, own_sign)
+        yield "share", match(100 * a.value / b.value, value, tolerance, own_sign, 100 * quotient)
         if not ordered and (a.period != b.period or a.row != b.row or a.source != b.source):
             return  # a change is between two periods of one line item (two columns of one year: order unknown)
         yield (
             "percentage change",
-            match(100 * (a.value - b.value) / abs(b.value), value, tolerance, change_sign if signed else None),
+            match(100 * (a.value - b.value) / abs(b.value), value, tolerance, direction, 100 * change),
         )
         return
     if a.percent or b.percent:
@@ -472,7 +485,17 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         if frame == "scaled" and not (a.declared_scale and b.declared_scale):
             continue
         x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
-        yield "difference", match(x - y, value, tolerance, change_sign if signed else None)
-        yield "sum", match(x + y, value, tolerance, own_sign)
+        yield "difference", match(x - y, value, tolerance, direction, _spread(a, b, frame))
+        yield "sum", match(x + y, value, tolerance, own_sign, _spread(a, b, frame))
     if not f.scale and not f.currency and b.value and a.scale == b.scale:
-        yield "ratio", match(a.value / b.value, abs(f.value), f.tolerance, own_sign)
+        yield "ratio", match(a.value / b.value, abs(f.value), f.tolerance, own_sign, quotient)
+
+
+def _rounding(x: SourceNumber) -> float:
+    """Half a unit of the last digit a source number shows, in its unit as shown."""
+    return 0.5 * 10.0 ** (-x.decimals)
+
+
+def _spread(a: SourceNumber, b: SourceNumber, frame: str) -> float:
+    """How far the operands' rounding can move their sum or difference, in the frame compared."""
+    return _rounding(a) * (1 if frame == "raw" else a.scale) + _rounding(b) * (1 if frame == "raw" else b.scale)

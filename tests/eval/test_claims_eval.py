@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from eval.claims_eval import PLANTS, plant
+from eval.claims_eval import PLANTS, _format_like, plant
 from eval.cli import main
 from pipelines.generation.figures import answer_figures
 from tests.conftest import corpus_file
@@ -57,3 +57,26 @@ def test_evidence_pages_are_parsed_as_docsight_stores_them() -> None:
     assert sources and {s["page"] for s in sources} == {60}
     assert {s["kind"] for s in sources} >= {"text", "table"}
     assert any("(1,577)" in s["text"] for s in sources)
+
+
+def test_a_sign_the_words_already_give_is_not_an_error() -> None:
+    from eval.claims_eval import _signed_by_words
+
+    def signed(answer: str) -> bool:
+        figure = answer_figures(answer)[0]
+        return _signed_by_words(answer, {"start": figure.start})
+
+    assert signed("There has been a slight decline in gross margins by 0.8%.")
+    assert signed("It had negative working capital of -$1561M in FY 2022.")
+    assert not signed("Net income fell to $5M.")  # a level: "fell to -$5M" says something else
+    assert not signed("Revenue declined. It grew by 5%.")  # another sentence's decline
+    assert not signed("Sales rose by 5%.")
+
+
+def test_a_neighbouring_column_plant_is_the_neighbouring_number_as_the_figure_writes_it() -> None:
+    from eval.claims_eval import _as_written
+
+    # "$1.8 bn" found as 1,824 (in millions); the column over holds 3,252: the plant is $3.3 bn, not 1.8 x 3,252 /
+    # 1,824 = 3.2 (the figure's rounding carried into the planted number)
+    assert _format_like("$1.8 bn", _as_written(1.8, 1824, 3252)) == "$3.3 bn"
+    assert _format_like("20.1%", _as_written(20.1, 20.148844, 19.3)) == "19.3%"

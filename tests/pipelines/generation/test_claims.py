@@ -174,3 +174,47 @@ def test_a_run_of_counts_quoted_in_order_from_a_window_is_supported_and_one_chan
     assert figures[4]["status"] == "unsupported"
     assert all(f["status"] == "supported" for f in figures[5:])  # the rest is still a quoted run
     assert all(f["status"] == "unsupported" for f in figures[:4])  # four zeros alone say too little to be a quote
+
+
+@pytest.fixture(scope="module")
+def earnings(tmp_path_factory) -> list[dict]:
+    """J&J's 2023 Q2 statement of earnings (FinanceBench evidence page 10), every chunk a source: the PDF spaces some
+    digits apart ("6 7.8" for 67.8), so the page holds one-digit cells beside the real amounts."""
+    original = pdfium.PdfDocument(str(corpus_file("financebench", "pdfs", "JOHNSON_JOHNSON_2023Q2_EARNINGS.pdf")))
+    page = pdfium.PdfDocument.new()
+    page.import_pages(original, [9])
+    path = Path(tmp_path_factory.mktemp("earnings")) / "JOHNSON_JOHNSON_2023Q2_EARNINGS.pdf"
+    page.save(str(path))
+    chunks = LayoutChunker().run(documents=PDFLayoutConverter().run(sources=[path])["documents"])["documents"]
+    return [
+        {
+            "n": n,
+            "text": c.content,
+            "source": path.name,
+            "page": 10,
+            "table_unit": c.meta.get("table_unit", ""),
+            "table_columns": c.meta.get("table_columns"),
+        }
+        for n, c in enumerate(chunks, start=1)
+    ]
+
+
+def test_a_combination_needs_operands_precise_enough_for_the_figure(earnings) -> None:
+    question = "Did JnJ's net earnings as a percent of sales increase in Q2 of FY2023 compared to Q2 of FY2022?"
+
+    def status(answer: str) -> dict:
+        claims = check_claims(answer, earnings, question=question, uncited_sources="all")
+        return claims["sentences"][0]["figures"][0]
+
+    # 5,144 / 25,530: the operands' rounding moves the share by far less than a tenth of the figure
+    right = status("Net earnings as a percent of sales were 20.1% in Q2 of FY2023.")
+    assert right["status"] == "computed" and right["operation"] == "share"
+    assert sorted(o["text"].lstrip("$ ") for o in right["operands"]) == ["25,530", "5,144"]
+    # the change from 6 to 7.6 (two spaced-apart digits) is anything from 10% to 31%: not "21.0%", as it was before
+    changed = check_claims(
+        "Net earnings as a percent of sales increased from 20.1% in Q2 of FY2023 to 21.0% in Q2 of FY2023.",
+        earnings,
+        question=question,
+        uncited_sources="all",
+    )
+    assert [f["status"] for f in changed["sentences"][0]["figures"]] == ["computed", "unsupported"]
