@@ -16,6 +16,12 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   numbers whose labels both share a word with the sentence or question. Periods gate these too. The operands must
   be precise enough to say so: their own rounding (half a unit of each one's last shown digit) may move the
   combination by at most ``SPREAD`` (a tenth) of the figure, so one-digit cells do not make a percentage by chance.
+- A figure given for a metric with a formula — the glossary's (``formulas:``) or one the question defines ("X is
+  defined as A / B", :mod:`pipelines.generation.defined_formulas`) — whose line items the cited sources print, is
+  **computed** only as that formula's value (:mod:`pipelines.generation.named_formulas`), not as any pair of numbers
+  that happens to match. Its metric is the one its clause names when its sentence names one ("its ROA of 1.82%,
+  and a fixed-asset share of 5.6%": only 1.82% is an ROA), else the one the question names or defines (a bare
+  "0.83" to "what is the operating cash flow ratio?").
 - Otherwise it is **unsupported**.
 
 A number the question itself states ("more than 20% of revenue"), repeated in the answer, is not checked.
@@ -28,16 +34,18 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from pipelines.generation.citation_checker import parse_citations
+from pipelines.generation.defined_formulas import question_formulas
 from pipelines.generation.figures import (
     CITATION,
     Figure,
     SourceNumber,
     answer_figures,
+    blank_citations,
     implied_scale,
     source_numbers,
     years,
 )
-from pipelines.generation.named_formulas import formula_match
+from pipelines.generation.named_formulas import bound_formulas, formula_match
 from retrievers.encoders.bm25 import terms
 from retrievers.query_expansion.glossary import Glossary, NamedFormula, load_glossary
 
@@ -93,9 +101,10 @@ class _Candidate:
 
 @dataclass
 class _Named:
-    formulas: list[NamedFormula]  # those of the metrics the sentence or question names
+    formulas: list[NamedFormula]  # those of the metrics the sentence or question names, and the question defines
     numbers: list[SourceNumber]  # of the cited sources
     glossary: Glossary
+    defined: list[NamedFormula]  # those the question defines ("X is defined as A / B")
 
 
 @dataclass
@@ -183,6 +192,7 @@ def check_claims(
     glossary = glossary if glossary is not None else load_glossary()
     numbers = {n: source_numbers(n, s.get("text") or "", **table_context(s)) for n, s in by_n.items()}
     question_years, question_scale = years(question), implied_scale(question)
+    defined = question_formulas(question)
     asked_figures = {_key(f) for f in answer_figures(question)}
     # a bare answer ("7.1%") to a question about a decline is a decline
     question_polarity = -1 if _DOWN.search(question) and not _UP.search(question) else 0
@@ -198,15 +208,18 @@ def check_claims(
         mentioned = years(plain) or question_years
         said, asked = context_terms(plain), context_terms(question)
         pool = _candidates([x for n in cited for x in numbers[n]], said, asked)
-        named = _Named(glossary.formulas_named(plain, question), [x for n in cited for x in numbers[n]], glossary)
+        cited_numbers = [x for n in cited for x in numbers[n]]
+        named = _Named(glossary.formulas_named(plain, question) + defined, cited_numbers, glossary, defined)
         checked = []
         figures = answer_figures(text, later_line=start > 0 and answer[start - 1] == "\n")
         quoted = quoted_runs(text, figures, [numbers[n] for n in cited])
+        blanked = blank_citations(text)
         for index, f in enumerate(figures):
             if _key(f) in asked_figures:
                 continue  # the question's own number ("more than 20%"), repeated: not a claim about the sources
             claim = _Claim(f, _own_years(plain, f) or mentioned, _polarity(plain, f) or question_polarity)
-            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index), named)
+            own = _own_metric(blanked, f, question, named)
+            result = _check(claim, pool, question_scale, cited, by_n, quoted.get(index), named, own)
             checked.append(result | {"start": start + f.start})
         sentences.append({"text": text.strip(), "citations": cited, "cited_by": via, "figures": checked})
     total = sum(len(s["figures"]) for s in sentences)
@@ -218,6 +231,27 @@ def check_claims(
         "unsupported": total - found,
         "line": summary_line(found, total),
     }
+
+
+def _own_metric(text: str, f: Figure, question: str, named: _Named) -> list[NamedFormula]:
+    """The formulas, bound to rows of the cited sources, of the metric ``f`` is given for: those its clause (between
+    the commas, semicolons or dashes around it) names when its sentence names a metric; else those the question
+    names or defines."""
+    if not named.formulas:
+        return []
+
+    def naming(*texts: str) -> list[NamedFormula]:
+        lowered = [t.lower() for t in texts]
+        defined = [d for d in named.defined if any(d.pattern.search(t) for t in lowered)]
+        return named.glossary.formulas_named(*texts) + defined
+
+    if naming(text):
+        before = re.split(r"[,;]\s|\s[-–—]\s", text[: f.start])[-1]
+        after = re.split(r"[,;]\s|\s[-–—]\s", text[f.end :])[0]
+        own = naming(f"{before} {after}")
+    else:
+        own = named.glossary.formulas_named(question) + named.defined
+    return bound_formulas(named.numbers, own, named.glossary)
 
 
 def _key(f: Figure) -> tuple:
@@ -324,6 +358,7 @@ def _check(
     by_n,
     quoted: list[SourceNumber] | None = None,
     named: _Named | None = None,
+    own: list[NamedFormula] | None = None,
 ) -> dict:
     f, mentioned = claim.figure, claim.years
     result = {"text": f.text, "value": f.value, "percent": f.percent}
@@ -361,7 +396,8 @@ def _check(
             "page": source.get("page"),
             "match": run if len(run) <= 120 else f"{run[:117]}...",
         }
-    computed = _computed(claim, pool, frames)
+    # a figure given for a metric with a formula is that formula's value, not any pair that happens to match
+    computed = None if own else _computed(claim, pool, frames)
     if computed is None and named is not None and named.formulas:
         computed = formula_match(f, mentioned, claim.polarity, frames, named.numbers, named.formulas, named.glossary)
     if computed:

@@ -59,6 +59,12 @@ def formula_match(
     return None
 
 
+def bound_formulas(numbers: list[SourceNumber], formulas: list[NamedFormula], glossary: Glossary) -> list[NamedFormula]:
+    """Those of ``formulas`` every line item of which some row of ``numbers`` prints."""
+    amounts = [x for x in numbers if not x.percent]
+    return [f for f in formulas if all(_rows(amounts, glossary.printed_as(item)) for item in f.formula.items)]
+
+
 def _compare(f: Figure, polarity: int, frames, named: NamedFormula, by_item: dict, period: int) -> dict | None:
     formula = named.formula
     for value, tolerance, frame in frames:

@@ -52,8 +52,15 @@ class Glossary:
         return [f for f in self.formulas if any(f.pattern.search(t) for t in normalised)]
 
     def printed_as(self, item: str) -> tuple[str, ...]:
-        """How filings print a formula's line item: its ``line_items`` entry, else the item itself."""
-        return next((names for name, names in self.line_item_names if name == item), (item,))
+        """How filings print a formula's line item: its ``line_items`` entry; else, when the item is one of a metric's
+        terms ("cogs", "cash from operations": a formula a question writes), the item and that metric's line items;
+        else the item itself."""
+        named = next((names for name, names in self.line_item_names if name == item), None)
+        if named is not None:
+            return named
+        text = _normalise(item).strip()
+        term_of = next((items for pattern, items, _ in self.metrics if items and pattern.fullmatch(text)), ())
+        return (item, *(i for i in term_of if i != item))
 
     def match(self, question: str) -> GlossaryMatch:
         text = _normalise(question)

@@ -218,3 +218,24 @@ def test_a_combination_needs_operands_precise_enough_for_the_figure(earnings) ->
         uncited_sources="all",
     )
     assert [f["status"] for f in changed["sentences"][0]["figures"]] == ["computed", "unsupported"]
+
+
+def test_a_figure_for_a_metric_the_question_defines_is_that_formulas_value(sources) -> None:
+    defined = "What is 3M's FY2018 cash conversion? Cash conversion is defined as: cash from operations / net income."
+    right = check_claims("1.20", sources, question=defined, uncited_sources="all")["sentences"][0]["figures"][0]
+    assert right["status"] == "computed" and right["operation"] == "cash conversion"
+    assert [o["text"].lstrip("$ ") for o in right["operands"]] == ["6,439", "5,363"]
+    # 2,853 / 6,439 (cash at the end of the year over operating cash flow) is a pair that happens to give 0.44: it
+    # counts when no metric is named, not as the metric the question defines
+    plain = check_claims("0.44", sources, question="What is 3M's FY2018 cash conversion?", uncited_sources="all")
+    assert plain["sentences"][0]["figures"][0]["status"] == "computed"
+    wrong = check_claims("0.44", sources, question=defined, uncited_sources="all")
+    assert wrong["sentences"][0]["figures"][0]["status"] == "unsupported"
+    # the metric is the one the figure's clause names: the second figure is not a cash conversion
+    both = check_claims(
+        "Its cash conversion was 1.20, and cash at the end of the year was 0.44 of it.",
+        sources,
+        question=defined,
+        uncited_sources="all",
+    )
+    assert [f["status"] for f in both["sentences"][0]["figures"]] == ["computed", "computed"]

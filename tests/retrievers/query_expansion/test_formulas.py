@@ -58,6 +58,9 @@ def test_the_packaged_glossary_names_formulas_and_how_their_line_items_are_print
     assert glossary.formulas_named("What is the revenue?") == []
     assert "cost of products sold" in glossary.printed_as("cost of sales")
     assert glossary.printed_as("deferred revenue") == ("deferred revenue",)  # not listed: as written
+    # a metric's term, as a question's own formula writes it, is printed as the metric's line items
+    assert glossary.printed_as("cogs")[0] == "cogs" and "cost of goods sold" in glossary.printed_as("cogs")
+    assert "net cash provided by used in operating activities" in glossary.printed_as("cash from operations")
 
 
 def test_a_glossary_with_a_bad_formula_is_an_error_naming_the_file_and_the_entry(tmp_path) -> None:
