@@ -392,7 +392,6 @@ def run_bench(args: argparse.Namespace) -> Path:
                 collection="bench",
                 question=questions[0],
                 runs=1 if args.quick else 3,
-                warm_up=not args.quick,  # this process and the first-query one compiled the same modules
             )
         )
         lines.append(bench.bench_ui(qdrant_path=str(small_store), collection="bench"))

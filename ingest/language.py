@@ -4,13 +4,21 @@ Scripts that belong to one language decide by themselves (Hangul -> ``ko``, kana
 ``zh``, Hebrew, Thai, Greek): langdetect confuses them on short text (it calls a Chinese heading Korean). Latin,
 Cyrillic and Arabic text goes to langdetect (shipped with unstructured), seeded so that the same text gets the same
 language in every process.
+
+langdetect's own loader turns its 55 language profiles into one table of ~88k n-grams x 55 probabilities before the
+first answer (0.4 s idle, ~1 s on a loaded machine: most of a short ``docsight retrieve``). :func:`_detector_factory`
+reads the same profile files but works out a row of that table only when a text asks for its n-gram; langdetect's
+own Detector does the detection, so every answer is langdetect's (``tests/ingest/test_language.py`` compares them).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 UNDETERMINED = "und"
 _MIN_LETTERS = 12  # shorter texts (a heading, a number) get "und" unless their script decides
@@ -49,14 +57,73 @@ def detect_language(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _langdetect(text: str) -> str:
-    from langdetect import DetectorFactory, LangDetectException, detect
+    from langdetect import LangDetectException
 
-    DetectorFactory.seed = 0
+    detector = _detector_factory().create()
+    detector.append(text)
     try:
-        code = detect(text)
+        code = detector.detect()
     except LangDetectException:
         return UNDETERMINED
     return code.split("-", 1)[0]  # zh-cn, zh-tw -> zh
+
+
+class _LazyProbabilities:
+    """langdetect's ``word_lang_prob_map`` (n-gram -> probability per language, in profile order), with each row
+    computed on first use exactly as ``DetectorFactory.add_profile`` computes it. langdetect's Detector only asks
+    ``word in table`` and ``table[word]``. Rows are kept, so a process computes each at most once; two threads
+    computing the same row compute the same values."""
+
+    def __init__(self, profiles: list[tuple[int, dict[str, int], list[int]]], size: int) -> None:
+        self._profiles = profiles  # (index, n-gram counts, n-grams per length) of each language
+        self._size = size
+        self._words = frozenset().union(*(freq for _, freq, _ in profiles))
+        self._rows: dict[str, list[float]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def __getitem__(self, word: str) -> list[float]:
+        row = self._rows.get(word)
+        if row is None:
+            if word not in self._words:
+                raise KeyError(word)
+            row = [0.0] * self._size
+            length = len(word)
+            if 1 <= length <= 3:
+                for index, freq, n_words in self._profiles:
+                    count = freq.get(word)
+                    if count is not None:
+                        row[index] = 1.0 * count / n_words[length - 1]
+            self._rows[word] = row
+        return row
+
+
+@cache
+def _detector_factory() -> Any:
+    """A langdetect ``DetectorFactory`` over the installed profiles, seeded 0, its table filled lazily.
+
+    Profiles are read in ``os.listdir`` order with langdetect's indexing (its own loader's order, which decides
+    ties), from the installed package's files: nothing is cached on disk that could go stale."""
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    DetectorFactory.seed = 0  # as before: any other langdetect use in this process is seeded too
+    names = os.listdir(PROFILES_DIRECTORY)
+    profiles, languages = [], []
+    for name in names:
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
+        profiles.append((len(languages), data["freq"], data["n_words"]))
+        languages.append(data["name"])
+    factory = DetectorFactory()
+    factory.langlist = languages
+    factory.word_lang_prob_map = _LazyProbabilities(profiles, len(names))
+    factory.seed = 0
+    return factory
 
 
 def writing_system(text: str) -> str:

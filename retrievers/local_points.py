@@ -62,3 +62,9 @@ def read_points(local: Any, ids: list | None, dense_name: str, sparse_name: str)
         sparse=sparse,
         metas=[(local.payload[r] or {}).get("meta", {}) for r in rows.tolist()],
     )
+
+
+def live_payloads(local: Any) -> list[dict]:
+    """The payloads of ``local``'s live points, in place (read only: the store's own objects)."""
+    deleted = local.deleted
+    return [payload or {} for row, payload in enumerate(local.payload[: len(local.ids_inv)]) if not deleted[row]]

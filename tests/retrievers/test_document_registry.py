@@ -56,3 +56,24 @@ def test_a_collection_without_path_entries_is_indexed_once(opened) -> None:
     assert record["replaced"] == ["old"] and registry.info()["path_index"] == 1
     assert [r.doc_id for r in registry.all()] == ["new"]
     store.close()
+
+
+def test_embedded_records_are_read_in_place_as_scroll_reads_them(opened, monkeypatch) -> None:
+    store, registry = opened
+    writer = DocsightDocumentWriter(document_store=store)
+    for n in range(4):
+        writer.run(documents=_chunks(f"doc{n}", 3, path=f"/data/doc{n}.pdf"))
+    writer.run(documents=_chunks("doc1-v2", 2, path="/data/doc1.pdf"))  # replaces doc1: a deleted record
+    registry.delete("doc3")
+    registry.begin("half")  # a pending mark: not a record
+    in_place = {ids: registry.all(point_ids=ids) for ids in (False, True)}
+    monkeypatch.setattr("retrievers.document_registry.local_collection", lambda client, name: None)
+    scrolled = {ids: registry.all(point_ids=ids) for ids in (False, True)}
+    monkeypatch.undo()
+    assert in_place == scrolled
+    assert [r.doc_id for r in in_place[True]] == ["doc0", "doc1-v2", "doc2"]
+    assert all(r.point_ids for r in in_place[True]) and not any(r.point_ids for r in in_place[False])
+    record = in_place[True][0]
+    record.point_ids.clear()
+    record.tags.append("changed")  # a caller's record is its own: the store's memory is not changed
+    assert registry.all(point_ids=True) == scrolled[True]
