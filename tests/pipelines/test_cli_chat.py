@@ -69,17 +69,32 @@ def test_chat_answers_follow_ups_and_ask_continues_the_saved_conversation(root) 
     assert all(t.complete and t.citations for t in saved.turns)
 
 
-def _first_words(proc: subprocess.Popen, *, deadline: float) -> str:
-    """What the chat printed until the answer's first words arrived (so a signal lands while it streams)."""
-    printed = b""
-    while len(printed.split()) < 3 and time.monotonic() < deadline:  # the "> " prompt, then two words
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 4096)
+def _read_until(proc: subprocess.Popen, done, *, deadline: float) -> tuple[str, str]:
+    """What the chat printed on stdout and stderr until ``done(stdout, stderr)`` holds, the deadline passes or both
+    streams close: the test waits for what the user would see, not for a fixed time."""
+    got = {proc.stdout.fileno(): b"", proc.stderr.fileno(): b""}
+    open_fds = list(got)
+    out, err = proc.stdout.fileno(), proc.stderr.fileno()
+    while open_fds and not done(got[out].decode(errors="replace"), got[err].decode(errors="replace")):
+        if time.monotonic() > deadline:
+            break
+        ready, _, _ = select.select(open_fds, [], [], 0.2)
+        for fd in ready:
+            chunk = os.read(fd, 4096)
             if not chunk:
-                break
-            printed += chunk
-    return printed.decode()
+                open_fds.remove(fd)
+            got[fd] += chunk
+    return got[out].decode(errors="replace"), got[err].decode(errors="replace")
+
+
+def _default_sigint() -> None:
+    """In the chat process before it starts: Ctrl-C as a terminal's shell gives it (a SIGINT ignored or blocked
+    in the test process would be inherited, and the chat would never see the Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+STOPPED = "(stopped; the answer so far is saved)"
 
 
 def test_ctrl_c_stops_the_answer_not_the_chat(root) -> None:
@@ -87,17 +102,22 @@ def test_ctrl_c_stops_the_answer_not_the_chat(root) -> None:
         proc = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "chat", "--mode", "text"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-            env=_env(root, server.url, "stopped.sqlite3"),
+            env=_env(root, server.url, "stopped.sqlite3"), preexec_fn=_default_sigint,
         )  # fmt: skip
         proc.stdin.write(FIRST + "\n")
         proc.stdin.flush()
-        printed = _first_words(proc, deadline=time.monotonic() + 120)  # the first pieces; the server now stalls
+        # Ctrl-C once the answer's first pieces are on the screen and the model has paused: mid-answer however
+        # slowly the chat started (the "> " prompt, then two words)
+        out1, err1 = _read_until(
+            proc, lambda out, _: len(out.split()) >= 3 and server.stalled.is_set(), deadline=time.monotonic() + 240
+        )
+        assert server.stalled.is_set() and len(out1.split()) >= 3, (out1, err1)
         proc.send_signal(signal.SIGINT)
-        time.sleep(1.0)
-        out, err = proc.communicate("/quit\n", timeout=120)
-        out = printed + out
+        out2, err2 = _read_until(proc, lambda _, err: STOPPED in err1 + err, deadline=time.monotonic() + 120)
+        out3, err3 = proc.communicate("/quit\n", timeout=120)  # the chat goes on: it reads the next command
+        out, err = out1 + out2 + out3, err1 + err2 + err3
     assert proc.returncode == 0, err
-    assert "(stopped; the answer so far is saved)" in err
+    assert STOPPED in err, (out, err)
     [conversation] = ConversationStore(root / "stopped.sqlite3").list()
     (turn,) = ConversationStore(root / "stopped.sqlite3").get(conversation.id).turns
     assert turn.question == FIRST and not turn.complete and turn.answer and turn.sources

@@ -115,6 +115,7 @@ class FakeOllama(LoopbackServer):
         self.answer_fn = answer_fn
         self.delay_s = delay_s
         self.cut_after, self.stall_after = cut_after, stall_after
+        self.stalled = threading.Event()  # set when an answer has streamed ``stall_after`` pieces and pauses
         self.trickle_s, self.endless = trickle_s, endless
         self.api_key = api_key  # when set, like an authenticating proxy: 401 without "Authorization: Bearer <key>"
         self.requests: list[tuple[str, dict]] = []
@@ -255,6 +256,7 @@ class FakeOllama(LoopbackServer):
                         self.connection.shutdown(socket.SHUT_RDWR)  # no final chunk, no end of the stream
                         return
                     if i == server.stall_after:
+                        server.stalled.set()
                         time.sleep(server.delay_s)
                     if server.endless:
                         time.sleep(0.02)
