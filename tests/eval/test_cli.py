@@ -129,13 +129,14 @@ def test_answers_report_the_share_of_generated_figures_supported_with_a_real_sma
         monkeypatch.setenv("DOCSIGHT_OLLAMA_URL", server.url)
         out = tmp_path / "answers"
         args = ["answers", "--dataset", str(dataset), "--qdrant-path", store, "--out", str(out)]
-        assert _run(*args, "--mode", "text", "--limit", "4") == 0
+        # two questions, four sources each: the model's prompt evaluation on the CPU is most of the time
+        assert _run(*args, "--mode", "text", "--limit", "2", "--top-k", "4") == 0
     summary = json.loads((out / "results.json").read_text())["summary"]
     print(
         f"\nGemma 3 270M: {summary['figures']} figures, supported share {summary['figures_supported_share']}, "
         f"before repair {summary['figures_supported_share_before_repair']}, repaired {summary['repaired_answers']}"
     )
-    assert summary["figures"] >= 0 and summary["repaired_answers"] <= 4
+    assert summary["figures"] >= 0 and summary["repaired_answers"] <= 2
     if summary["figures"]:
         assert 0.0 <= summary["figures_supported_share"] <= 1.0
 
