@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import corpus_file
+from tests.support.hostile_inputs import scanned_pdf
 from tests.support.ollama_server import FakeOllama, deterministic_answer
 from tests.webui.conftest import APP, table_pdf
 from webui.service import WebService
@@ -184,15 +185,15 @@ def _upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
 @pytest.mark.slow
 def test_progress_counts_every_upload_names_unchanged_files_and_lists_each_phase(ui_env) -> None:
     _ingest(ui_env)  # already stored: the second upload of it is "already stored"
-    filing = corpus_file("parsers", "pypdf__Seige_of_Vicksburg_Sample_OCR.pdf")  # 6 pages
+    scan = ("scan.pdf", scanned_pdf(3))  # three pages that are page images: each is OCR'd
     at = _app("documents")
     seen: list[str] = []
-    _upload(at, [table_pdf(), (filing.name, filing.read_bytes()), ("notes.txt", b"plain text\n"), ("empty.pdf", b"")])
+    _upload(at, [table_pdf(), scan, ("notes.txt", b"plain text\n"), ("empty.pdf", b"")])
     seen.extend(str(p.proto.text) for p in at.get("progress"))
     _wait_for_ingestion(at, ui_env, seen)
     counts = [re.search(r"(\d+)/(\d+) files", t) for t in seen]
     assert {m.group(2) for m in counts if m} == {"4"}, seen  # four uploads, four files (not "0/3")
-    phases = r"(?:parsing|OCR) page \d of 6|chunking and embedding|writing to the store"  # a scan's pages: OCR
+    phases = r"(?:parsing|OCR) page \d of 3|chunking and embedding|writing to the store"  # a scan's pages: OCR
     assert any(re.search(phases, t) for t in seen), seen
     summary = next(w for w in _texts(at, "warning") if w.startswith("Batch"))
     assert "1 ingested, 1 already stored (pdfplumber__nics-background-checks-2015-11.pdf), 2 failed" in summary
@@ -200,7 +201,7 @@ def test_progress_counts_every_upload_names_unchanged_files_and_lists_each_phase
     assert dict(zip(rows["file"], rows["status"], strict=True)) == {
         "empty.pdf": "failed",
         table_pdf()[0]: "already stored",
-        filing.name: "ingested",
+        scan[0]: "ingested",
         "notes.txt": "failed",
     }
     details = " ".join(rows["details"])
