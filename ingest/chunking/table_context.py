@@ -101,13 +101,17 @@ def lines_up(columns: list[str], markdown: str) -> bool:
 
 
 def _line_columns(text: str) -> list[str]:
-    """Periods on a line of their own above a table ("2022 | 2021 | 2020", "2018 2017 2016")."""
+    """Periods on a line of their own above a table ("2022 | 2021 | 2020", "2018 2017 2016"). A unit statement on
+    the line is not a header's words, and cells before the first year are the stub's or a date split from its year
+    ("December 31, | December 31, (Dollars in millions) | 2018 | 2017": the columns are 2018 and 2017)."""
     for line in reversed(text.splitlines()):
-        cells = [c.strip() for c in re.split(r"\s\|\s|\s{2,}", line) if c.strip()]
+        line = _PAREN_UNIT.sub(" ", line)
+        cells = [c.strip() for c in re.split(r"\s*\|\s*|\s{2,}", line) if c.strip()]
         if len(cells) == 1:
             cells = _YEAR.findall(line) if len(_YEAR.findall(line)) >= 2 else cells
         if len(cells) >= 2 and _is_header(cells) and len(re.findall(r"[A-Za-z]+", line)) <= 2 * len(cells):
-            return header_columns(cells) if not _YEAR.search(cells[0]) else cells
+            first = next(i for i, c in enumerate(cells) if _YEAR.search(c))
+            return cells[first:] if first else cells
     return []
 
 

@@ -16,6 +16,9 @@ query pipeline and ``docsight eval claims`` on FinanceBench.
   numbers whose labels both share a word with the sentence or question. Periods gate these too. The operands must
   be precise enough to say so: their own rounding (half a unit of each one's last shown digit) may move the
   combination by at most ``SPREAD`` (a tenth) of the figure, so one-digit cells do not make a percentage by chance.
+  Two line items of opposite signs (an inflow and an outflow) net to their sum, not their difference (which adds
+  their magnitudes); between two periods of one row a change across zero is a change. An amount of money is never
+  made of numbers that count something else ("364 day", "1,253 shares").
 - A figure given for a metric with a formula — the glossary's (``formulas:``) or one the question defines ("X is
   defined as A / B", :mod:`pipelines.generation.defined_formulas`) — whose line items the cited sources print, is
   **computed** only as that formula's value (:mod:`pipelines.generation.named_formulas`), not as any pair of numbers
@@ -295,6 +298,8 @@ def _value(x: SourceNumber, frame: str) -> float:
 
 
 def _comparable(f: Figure, x: SourceNumber, frame: str) -> bool:
+    if f.currency and x.counts:
+        return False  # "$364" is not a number of days
     if f.percent:
         return x.percent or (not x.currency and not x.declared_scale)
     if x.percent:
@@ -468,6 +473,8 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
     of an unordered pair.
     """
     f = claim.figure
+    if f.currency and (a.counts or b.counts):
+        return  # an amount of money is not made of days or shares
     change_sign = -1 if f.negative or claim.polarity < 0 else 1  # what a change between periods must be
     signed = ordered
     own_sign = -1 if f.negative else 1
@@ -521,7 +528,10 @@ def _combinations(claim: _Claim, a: SourceNumber, b: SourceNumber, frames, order
         if frame == "scaled" and not (a.declared_scale and b.declared_scale):
             continue
         x, y = (a.value, b.value) if frame == "raw" else (a.scaled, b.scaled)
-        yield "difference", match(x - y, value, tolerance, direction, _spread(a, b, frame))
+        if ordered or x * y >= 0:
+            # two line items of opposite signs (an inflow and an outflow) net to their sum; their difference adds
+            # the two magnitudes, which no one writes (between two periods of one row it is a change, and counts)
+            yield "difference", match(x - y, value, tolerance, direction, _spread(a, b, frame))
         yield "sum", match(x + y, value, tolerance, own_sign, _spread(a, b, frame))
     if not f.scale and not f.currency and b.value and a.scale == b.scale:
         yield "ratio", match(a.value / b.value, abs(f.value), f.tolerance, own_sign, quotient)

@@ -7,7 +7,7 @@ numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2`
 name (``the 12 months ended``). ``source_numbers``
 reads a source chunk: every number with the scale the text declares for it (``(in millions, except per share
 amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers after them; ``$1.2 billion`` carries its own),
-parentheses as negatives, and its place in a table — a *row* is a run of numbers after a label (a table row in a
+parentheses as negatives, the noun a bare number counts ("364 day", "315 shares"), and its place in a table — a *row* is a run of numbers after a label (a table row in a
 text window or a Markdown row), a row's cells take their periods from the nearest header of years above them
 (``2018 2017 2016``), which the chunker puts at the start of every chunk holding table rows.
 """
@@ -51,6 +51,11 @@ _SCALE_LINE = re.compile(
 _PLACEHOLDER = re.compile(r"(?:^|(?<=[\s|]))[—–-](?=[\s|]|$)")
 _RUN_GAP = re.compile(r"^[\s|$€£%—–-]*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*")
+_COUNT_NOUN = re.compile(
+    r"^\s?[-‐‑–]?\s?(days?|weeks?|months?|years?|hours?|employees|people|persons|stores|shares|locations|countries"
+    r"|customers|members|times)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class SourceNumber:
     block: int | None = None  # the header of years it sits under (a table), None in prose
     period: int | None = None  # the year of its column, when the header says so
     label: str = ""  # the words before the run (a row's label) or around a lone number
+    counts: str = ""  # the noun right after it when it counts something that is not money ("364 day", "315 shares")
 
     @property
     def scaled(self) -> float:
@@ -278,6 +284,7 @@ def source_numbers(n: int, text: str, *, unit: str = "", columns: list[str] | No
             row=row,
             col=col,
             label=" ".join(_WORD.findall(text[row_start : token.start])[-20:]) if not same_run else "",
+            counts=_counted(text, token),
         )
         numbers.append(number)
         rows.setdefault(row, []).append(number)
@@ -285,6 +292,14 @@ def source_numbers(n: int, text: str, *, unit: str = "", columns: list[str] | No
     _label_rows(rows, text)
     _assign_periods(rows, text, tokens, _column_periods(columns or []))
     return numbers
+
+
+def _counted(text: str, token: _Token) -> str:
+    """The noun a bare number counts ("364 day", "1,253 shares"), "" for an amount, a percentage or a scaled one."""
+    if token.currency or token.percent or token.scale:
+        return ""
+    match = _COUNT_NOUN.match(text[token.end : token.end + 16])
+    return match.group(1).lower() if match else ""
 
 
 def _label_rows(rows: dict[int, list[SourceNumber]], text: str) -> None:

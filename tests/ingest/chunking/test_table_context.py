@@ -1,5 +1,9 @@
 """A table's unit line and column headers travel with its chunks as meta; the chunks' text does not change."""
 
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
 from haystack import Document
 
 from ingest.chunking.layout_chunker import LayoutChunker
@@ -116,3 +120,24 @@ def test_a_title_naming_a_year_is_not_the_one_column_header_of_a_table_of_counts
     assert table_columns(table.content) == ["NICS Firearm Background Checks November - 2015"]
     chunks = LayoutChunker().run(documents=blocks)["documents"]
     assert len(chunks) > 3 and all(TABLE_COLUMNS_FIELD not in c.meta for c in chunks)
+
+
+def test_a_header_line_with_the_unit_in_it_gives_the_table_its_periods() -> None:
+    # 3M's 2018 balance sheet (FinanceBench evidence page 58): the Markdown table starts at "Current assets", and the
+    # line above it holds the dates split from their years and the unit statement between them
+    original = pdfium.PdfDocument(str(corpus_file("financebench", "pdfs", "3M_2018_10K.pdf")))
+    page = pdfium.PdfDocument.new()
+    page.import_pages(original, [57])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "3M_2018_10K.pdf"
+        page.save(str(path))
+        blocks = PDFLayoutConverter().run(sources=[path])["documents"]
+    table = next(c for c in LayoutChunker().run(documents=blocks)["documents"] if c.meta["kind"] == "table")
+    assert "Property, plant and equipment — net | 8,738 | 8,866" in table.content
+    assert table.meta[TABLE_UNIT_FIELD] == "(Dollars in millions, except per share amount)"
+    assert table.meta[TABLE_COLUMNS_FIELD] == ["2018", "2017"]
+    header = "December 31, | December 31, (Dollars in millions) | 2018 | 2017"
+    rows = "| Cash | 2,853 | 3,053 |\n| --- | --- | --- |\n| Inventories | 4,366 | 4,034 |"
+    blocks = [_block("text", header, 10), _block("table", rows, 20)]
+    table = next(c for c in LayoutChunker().run(documents=blocks)["documents"] if c.meta["kind"] == "table")
+    assert table.meta[TABLE_COLUMNS_FIELD] == ["2018", "2017"]

@@ -239,3 +239,41 @@ def test_a_figure_for_a_metric_the_question_defines_is_that_formulas_value(sourc
         uncited_sources="all",
     )
     assert [f["status"] for f in both["sentences"][0]["figures"]] == ["computed", "computed"]
+
+
+def test_an_inflow_and_an_outflow_net_to_their_sum_not_their_difference(sources) -> None:
+    # net income 5,363 and purchases of PP&E (1,577) in 2018: 3,786 is what is left; 6,940 adds the magnitudes
+    items = "net income and purchases of property, plant and equipment"
+    net = _figures(f"In 2018 {items} differed by $3,786 million [1].", sources)["$3,786 million"]
+    assert net["status"] == "computed" and net["operation"] == "sum"
+    wrong = _figures(f"In 2018 {items} differed by $6,940 million [1].", sources)["$6,940 million"]
+    assert wrong["status"] == "unsupported"
+    # between two periods of one row a change across zero is a change: investing cash flow (3,086) in 2017, 222 in 2018
+    label = "Net cash provided by (used in) investing activities"
+    change = _figures(f"{label} rose by $3,308 million from 2017 to 2018 [1].", sources)["$3,308 million"]
+    assert change["status"] == "computed" and change["operation"] == "difference"
+
+
+@pytest.fixture(scope="module")
+def credit(tmp_path_factory) -> list[dict]:
+    """PepsiCo's 8-K of May 2023 (FinanceBench evidence page 2): two $4.2 billion "364 day" credit agreements."""
+    original = pdfium.PdfDocument(str(corpus_file("financebench", "pdfs", "PEPSICO_2023_8K_dated-2023-05-30.pdf")))
+    page = pdfium.PdfDocument.new()
+    page.import_pages(original, [1])
+    path = Path(tmp_path_factory.mktemp("credit")) / "PEPSICO_2023_8K_dated-2023-05-30.pdf"
+    page.save(str(path))
+    chunks = LayoutChunker().run(documents=PDFLayoutConverter().run(sources=[path])["documents"])["documents"]
+    return [{"n": n, "text": c.content, "source": path.name, "page": 2} for n, c in enumerate(chunks, start=1)]
+
+
+def test_an_amount_of_money_is_not_made_of_counts_of_days(credit) -> None:
+    question = "As of May 26, 2023, what is the total amount Pepsico may borrow under its unsecured revolving credit?"
+
+    def status(answer: str) -> list[tuple[str, str]]:
+        claims = check_claims(answer, credit, question=question, uncited_sources="all")
+        return [(f["text"], f["status"]) for s in claims["sentences"] for f in s["figures"]]
+
+    assert "364 day" in " ".join(s["text"] for s in credit)
+    assert status("PepsiCo may borrow $8,400,000,000 in total.") == [("$8,400,000,000", "computed")]
+    assert status("PepsiCo may borrow $728 in total.") == [("$728", "unsupported")]  # 364 + 364 days
+    assert status("The agreements run 364 days each.") == [("364", "supported")]
