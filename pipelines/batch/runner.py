@@ -22,7 +22,7 @@ from ingest.filetypes import detect_type
 from pipelines.batch.messages import Failed, PageProgress, Parsed, Ready, Task, WorkerMessage
 from pipelines.batch.report import FAILED, INGESTED, SKIPPED, UNCHANGED, FileResult
 from pipelines.batch.sharding import in_shard
-from pipelines.batch.worker import worker_main
+from pipelines.batch.worker_entry import start as start_worker
 from pipelines.settings import Settings
 from pipelines.store import open_store
 from retrievers.document_writer import DocsightDocumentWriter
@@ -293,7 +293,7 @@ class BatchIngest:
         The worker starts with SIGINT ignored (Python keeps an inherited SIG_IGN): Ctrl-C reaches every process of
         the terminal's group, and the batch process alone decides how to stop (see ``stop``)."""
         tasks_q = ctx.Queue()
-        process = ctx.Process(target=worker_main, args=(wid, self.settings, tasks_q, results_q), daemon=True)
+        process = ctx.Process(target=start_worker, args=(wid, self.settings, tasks_q, results_q), daemon=True)
         names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
         saved = {k: os.environ.get(k) for k in names}
         os.environ.update({k: str(self._threads) for k in names})

@@ -9,8 +9,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
-import signal
-import sys
 import time
 import traceback
 
@@ -112,9 +110,8 @@ def process(pipeline, task: Task, on_page) -> tuple[list, int]:
 
 
 def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
-    """Entry point of a worker process: loop over tasks until ``None``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch process, which stops the workers
-    _die_with_parent()
+    """A worker's loop over tasks until ``None``; started by :func:`pipelines.batch.worker_entry.start`, which has
+    already made it die with the batch process and ignore Ctrl-C."""
     from pipelines.indexing import build_indexing_pipeline
 
     pipeline = build_indexing_pipeline(settings)
@@ -146,20 +143,6 @@ def worker_main(worker_id: int, settings: Settings, tasks, results) -> None:
             results.put(Failed(worker_id, task.task_id, reason, time.monotonic() - start, retiring))
             if retiring:
                 return
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel SIGKILL this worker the moment the batch process dies, however it dies; elsewhere
-    the worker notices between files and pages (see :func:`_next_task`, :class:`_PageReporter`)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    parent = mp.parent_process()
-    if parent is not None and not parent.is_alive():  # it died before the request took effect
-        os._exit(0)
 
 
 def _next_task(tasks, results) -> Task | None:

@@ -4,11 +4,11 @@ where it sits (its row, column, period and the statement's unit).
 Pure functions, no Haystack. ``answer_figures`` finds the figures an answer claims: amounts, percentages, counts and
 per-share values, but not years used as dates, days of a month, citation markers ``[n]``, enumerations ``(1)`` or
 numbers that are part of a name (``3M``, ``10-K``, ``COVID-19``, ``777X``, ``Q2``, ``FY2022``) or of a period's
-name (``the 12 months ended``). ``source_numbers``
-reads a source chunk: every number with the scale the text declares for it (``(in millions, except per share
-amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers after them; ``$1.2 billion`` carries its own),
-parentheses as negatives, the noun a bare number counts ("364 day", "315 shares"), and its place in a table — a *row* is a run of numbers after a label (a table row in a
-text window or a Markdown row), a row's cells take their periods from the nearest header of years above them
+name (``the 12 months ended``). ``source_numbers`` reads a source chunk: every number with the scale the text
+declares for it (``(in millions, except per share amounts)``, ``$ in thousands``, ``(Millions)`` apply to the numbers
+after them; ``$1.2 billion`` carries its own), parentheses as negatives, the noun a bare number counts ("364 day",
+"315 shares"), and its place in a table — a *row* is a run of numbers after a label (a table row in a text window or
+a Markdown row), a row's cells take their periods from the nearest header of years above them
 (``2018 2017 2016``), which the chunker puts at the start of every chunk holding table rows.
 """
 
