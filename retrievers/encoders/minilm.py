@@ -14,6 +14,9 @@ import numpy as np
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 MAX_TOKENS = 256
+# padded tokens per forward pass: the float graph's activations grow with texts x length^2 (attention), and freed
+# buffers stay with the process; 4 full-length chunks take ~85 MB at their peak where 16 took ~340, in the same time
+BATCH_TOKENS = 1024
 
 
 def model_dir() -> Path:
@@ -34,16 +37,18 @@ def load_tokenizer(directory: Path | None = None):
     return tokenizer
 
 
-def encode_batched(tokenizer, texts: list[str], batch_size: int, hidden_states) -> np.ndarray:
+def encode_batched(
+    tokenizer, texts: list[str], batch_size: int, hidden_states, batch_tokens: int = BATCH_TOKENS
+) -> np.ndarray:
     """Tokenise, batch texts of similar length together, run ``hidden_states(ids, mask)`` (-> [B, L, 384]),
-    mean-pool over real tokens and L2-normalise, as sentence-transformers does."""
+    mean-pool over real tokens and L2-normalise, as sentence-transformers does. A batch holds at most ``batch_size``
+    texts and ``batch_tokens`` padded tokens (texts x the longest), at least one text."""
     out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
     if not texts:
         return out
     encodings = tokenizer.encode_batch([t if t.strip() else "." for t in texts])
     order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
+    for idx in _batches(order, [len(e.ids) for e in encodings], batch_size, batch_tokens):
         batch = [encodings[i].ids for i in idx]
         length = max(len(ids) for ids in batch)
         ids = np.zeros((len(batch), length), dtype=np.int64)
@@ -55,3 +60,14 @@ def encode_batched(tokenizer, texts: list[str], batch_size: int, hidden_states) 
         pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
     return out
+
+
+def _batches(order: np.ndarray, lengths: list[int], batch_size: int, batch_tokens: int):
+    """Slices of ``order`` (indices by increasing length) within both limits: the longest text sets a batch's width."""
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and end - start < batch_size and (end - start + 1) * lengths[order[end]] <= batch_tokens:
+            end += 1
+        yield order[start:end]
+        start = end

@@ -78,3 +78,23 @@ def test_to_dict_from_dict_round_trip() -> None:
     text = MiniLMTextEmbedder(prefix="query: ", quantized=True)
     again = MiniLMTextEmbedder.from_dict(text.to_dict())
     assert (again.prefix, again.quantized) == ("query: ", True)
+
+
+def test_a_batch_holds_at_most_its_token_budget_and_the_vectors_do_not_depend_on_it() -> None:
+    from retrievers.encoders import minilm
+
+    encoder = shared_onnx_encoder()
+    texts = [*_filing_texts(12), "short", "a few more words"]
+    shapes = []
+
+    def recording(ids, mask):
+        shapes.append(ids.shape)
+        return encoder._hidden_states(ids, mask)
+
+    budgeted = minilm.encode_batched(encoder._tokenizer, texts, 16, recording, batch_tokens=512)
+    # full-length chunks (~200 word pieces and more) go two at a time; the short ones share a wider batch
+    assert all(rows * length <= 512 or rows == 1 for rows, length in shapes) and len(shapes) >= 5
+    assert max(rows for rows, length in shapes if length > 200) == 2 and shapes[0][0] >= 3
+    assert sum(rows for rows, _ in shapes) == len(texts)
+    unbounded = minilm.encode_batched(encoder._tokenizer, texts, 16, encoder._hidden_states, batch_tokens=10**9)
+    assert np.allclose(budgeted, unbounded, atol=1e-5)
