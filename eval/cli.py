@@ -66,7 +66,11 @@ def run_retrieval(args: argparse.Namespace) -> Path:
         plot = report.plot_recall(out, curves, "Content questions: evidence chart within k")
         lines += [f"![recall@k]({plot})", ""]
     else:
-        options = {"scope_by_name": not args.no_scope, "dense_weight": args.dense_weight}
+        options = {
+            "scope_by_name": not args.no_scope,
+            "dense_weight": args.dense_weight,
+            "chunks_per_page": args.chunks_per_page,
+        }
         result = evaluate(
             settings,
             questions,
@@ -76,7 +80,8 @@ def run_retrieval(args: argparse.Namespace) -> Path:
             retriever_options=options,
         )
         title += (
-            f" Retriever: scope by document name {'off' if args.no_scope else 'on'}, dense weight {args.dense_weight}."
+            f" Retriever: scope by document name {'off' if args.no_scope else 'on'}, dense weight {args.dense_weight},"
+            f" chunks per page first {args.chunks_per_page}."
         )
         lines = report.header("docsight retrieval evaluation", settings, [title]) + _retrieval_lines(result)
         out.mkdir(parents=True, exist_ok=True)
@@ -106,6 +111,7 @@ def _retrieval_lines(result: dict) -> list[str]:
         f"Target page recall@5 corpus-wide >= {TARGET_RECALL_AT_5:.2f}: docsight {r5:.3f} "
         f"({'met' if r5 >= TARGET_RECALL_AT_5 else 'not met'}).",
         "",
+        *_sources_lines(result),
         f"docsight retrieve latency (query embedding included): p50 {percentile(latency, 0.5, 0.0):.0f} ms, "
         f"p95 {percentile(latency, 0.95, 0.0):.0f} ms.",
         "",
@@ -120,6 +126,21 @@ def _retrieval_lines(result: dict) -> list[str]:
         [[r["id"], r["document"], r["evidence_pages"], ", ".join(r["docsight_top5"])] for r in misses],
     )
     return [*lines, ""]
+
+
+def _sources_lines(result: dict) -> list[str]:
+    """How often an evidence page is among the pages of the sources an answer is given."""
+    from eval.retrieval_eval import ANSWER_TOP_K
+
+    given = result.get("sources")
+    if not given:
+        return []
+    cells = [
+        f"{label} {v['hit']['all']:.3f} (half A {v['hit']['A']:.3f} / B {v['hit']['B']:.3f}; "
+        f"{v['pages']:.1f} distinct pages)"
+        for label, v in (("corpus-wide", given["sources"]), ("own document", given["sources_own_doc"]))
+    ]
+    return [f"Evidence page among the {ANSWER_TOP_K} sources an answer is given: " + "; ".join(cells) + ".", ""]
 
 
 def _breakdown_lines(result: dict) -> list[str]:
@@ -495,6 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--no-baselines", action="store_true", help="skip plain BM25 and plain dense")
     retrieval.add_argument("--no-scope", action="store_true", help="ablation: do not scope by document names")
     retrieval.add_argument("--dense-weight", type=float, default=2.0, help="ablation: dense weight in the fusion")
+    retrieval.add_argument(
+        "--chunks-per-page", type=int, default=1, help="ablation: chunks a page gets before others' (0: fused order)"
+    )
     retrieval.add_argument(
         "--opaque-names",
         action="store_true",

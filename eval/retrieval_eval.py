@@ -23,6 +23,7 @@ from pipelines.settings import Settings
 from pipelines.store import open_store
 
 SYSTEMS = ("docsight", "docsight_own_doc", "bm25", "dense", "dense_own_doc")
+ANSWER_TOP_K = 8  # the sources an answer is given (DocsightService.ask's top_k)
 
 
 def page_ranking(documents, n: int = 10) -> list[tuple[str, int]]:
@@ -40,6 +41,11 @@ def page_ranking(documents, n: int = 10) -> list[tuple[str, int]]:
 def _summary(rows: list[dict], systems: list[str], selected) -> dict:
     chosen = [r for r in rows if selected(r)]
     return {"questions": len(chosen), **{s: mean([r[f"{s}_scores"] for r in chosen]) for s in systems}}
+
+
+def _share(rows: list[dict], key: str, half: str) -> float:
+    chosen = [r[key] for r in rows if half == "all" or r["half"] == half]
+    return sum(chosen) / len(chosen) if chosen else 0.0
 
 
 def ingest_documents(settings: Settings, files: list[Path], console=None) -> list:
@@ -96,6 +102,12 @@ def evaluate(
             ranked["docsight_own_doc"] = page_ranking(
                 retrieve(pipeline, q.question, top_k=max(30, 3 * top_k), doc_ids=own), top_k
             )
+            given = {
+                "sources": page_ranking(retrieve(pipeline, q.question, top_k=ANSWER_TOP_K), ANSWER_TOP_K),
+                "sources_own_doc": page_ranking(
+                    retrieve(pipeline, q.question, top_k=ANSWER_TOP_K, doc_ids=own), ANSWER_TOP_K
+                ),
+            }
             if bm25 is not None and dense is not None:
                 ranked["bm25"] = bm25.rank(q.question, n=top_k)
                 ranked["dense"] = dense.rank(q.question, n=top_k)
@@ -110,6 +122,8 @@ def evaluate(
                     "question": q.question,
                     **{f"{s}_rank": first_hit(r, relevant) for s, r in ranked.items()},
                     **{f"{s}_scores": rank_scores(r, relevant) for s, r in ranked.items()},
+                    **{f"{s}_hit": bool(relevant & set(r)) for s, r in given.items()},
+                    **{f"{s}_pages": len(r) for s, r in given.items()},
                     "docsight_top5": [f"{s} p.{p}" for s, p in ranked["docsight"][:5]],
                 }
             )
@@ -119,6 +133,13 @@ def evaluate(
     summary = {s: mean([r[f"{s}_scores"] for r in rows]) for s in systems}
     latencies.sort()
     return {
+        "sources": {
+            scope: {
+                "hit": {h: _share(rows, f"{scope}_hit", h) for h in ("all", *HALVES)},
+                "pages": sum(r[f"{scope}_pages"] for r in rows) / max(len(rows), 1),
+            }
+            for scope in ("sources", "sources_own_doc")
+        },
         "rows": rows,
         "summary": summary,
         "by_half": {h: _summary(rows, systems, lambda r, h=h: r["half"] == h) for h in HALVES},

@@ -8,7 +8,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
 from ingest.documents import title_from_name
-from ingest.schema import Meta, meta_key
+from ingest.schema import Kind, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.document_scope import (
     NamedDocument,
@@ -18,8 +18,11 @@ from retrievers.document_scope import (
 )
 from retrievers.document_scope import scope as scope_of
 from retrievers.filters import COMMITTED
+from retrievers.hybrid_search import candidates_for
 from retrievers.server_retry import QUERY_DELAYS_S
 from retrievers.store import DocsightStore, with_deserialized_store
+
+_VISUAL = (Kind.FIGURE, Kind.PAGE)
 
 
 @component
@@ -42,6 +45,10 @@ class DocsightHybridRetriever:
     each of them its own share of the ``top_k`` hits (a group's unused share goes to the others), so one long
     filing cannot crowd out the other; the hits come grouped by document, in the order the question names them,
     and ``split`` says how many each got.
+
+    Pages first: the hits are the best chunk of each of the best pages, in rank order, before any page's second
+    chunk (``chunks_per_page``), so the ``top_k`` sources an answer gets cover as many of the best pages as they can;
+    the order of pages (by their best chunk) is the fused ranking's.
     """
 
     def __init__(
@@ -54,6 +61,7 @@ class DocsightHybridRetriever:
         statement_weight: float = 2.0,
         balance_comparisons: bool = True,
         colour_weight: float = 1.0,
+        chunks_per_page: int = 1,
     ) -> None:
         """
         :param document_store: the docsight collection's store; its configuration names the model of the query
@@ -73,6 +81,8 @@ class DocsightHybridRetriever:
         :param colour_weight: the weight of a ranking when the question names chart colours (runtime ``colours``):
             the images drawn in them, those where they cover more of the drawing first (``meta.colour_shares``; see
             :meth:`retrievers.hybrid_index.EmbeddedHybridIndex.colour_search`). 0 turns it off.
+        :param chunks_per_page: the hits first take at most this many chunks of a page (its best), page after page
+            in rank order; places left over go to the remaining chunks in rank order. 0 keeps the fused order.
         """
         self.document_store = document_store
         self.top_k = top_k
@@ -81,6 +91,7 @@ class DocsightHybridRetriever:
         self.statement_weight = statement_weight
         self.balance_comparisons = balance_comparisons
         self.colour_weight = colour_weight
+        self.chunks_per_page = chunks_per_page
         self._named: tuple[str, list[NamedDocument], dict[str, str]] | None = None
         self._titles: dict[str, str] = {}
 
@@ -94,6 +105,7 @@ class DocsightHybridRetriever:
             statement_weight=self.statement_weight,
             balance_comparisons=self.balance_comparisons,
             colour_weight=self.colour_weight,
+            chunks_per_page=self.chunks_per_page,
         )
 
     @classmethod
@@ -150,18 +162,20 @@ class DocsightHybridRetriever:
                     named_colours = list(colours or []) if self.colour_weight > 0 else []
                     weights = [1.0, self.dense_weight] + ([self.statement_weight] if preferred else [])
                     weights += [self.colour_weight] if named_colours else []
-                    # some spare hits for the registry check
+                    # some spare hits for the registry check; pages first draws on a longer list of the same fusion
                     found = store.hybrid_search.search(
                         query_embedding,
                         query_sparse_embedding,
                         flt,
                         preferred,
-                        limit=k + 5,
+                        limit=(3 * k if self.chunks_per_page else k) + 5,
                         weights=weights,
                         colours=named_colours or None,
+                        candidates=candidates_for(k + 5),
                     )
                     recorded = registry.recorded({d.meta.get(Meta.DOC_ID, "") for d in found})
-                    return [d for d in found if d.meta.get(Meta.DOC_ID) in recorded]
+                    visible = [d for d in found if d.meta.get(Meta.DOC_ID) in recorded]
+                    return pages_first(visible, self.chunks_per_page, k) if self.chunks_per_page else visible
 
                 if not groups or not self.balance_comparisons:
                     return {"documents": ranked(flt)[:k], "scope": scope, "split": []}
@@ -213,6 +227,21 @@ class DocsightHybridRetriever:
             self._named = (revision, named, {r.doc_id: r.source for r in records})
             self._titles = {r.doc_id: r.title for r in records}
         return self._named[1], self._named[2]
+
+
+def pages_first(documents: list[Document], per_page: int, k: int) -> list[Document]:
+    """The first ``k`` of ``documents`` (best first) taking at most ``per_page`` chunks of each page while other
+    pages have chunks left, then the rest in their order; pages keep the order of their best chunk. A figure or a
+    page image counts on its own, not as its page's text: it is what the vision model is shown."""
+    taken: dict[tuple[Any, ...], int] = {}
+    first, rest = [], []
+    for doc in documents:
+        unit = (doc.meta.get(Meta.DOC_ID) or doc.meta.get(Meta.SOURCE), doc.meta.get(Meta.PAGE))
+        if doc.meta.get(Meta.KIND) in _VISUAL:
+            unit = (*unit, doc.id)
+        (first if taken.get(unit, 0) < per_page else rest).append(doc)
+        taken[unit] = taken.get(unit, 0) + 1
+    return (first + rest)[:k]
 
 
 def _shares(available: list[int], k: int) -> list[int]:

@@ -45,13 +45,15 @@ class QdrantHybridSearch:
         limit: int,
         weights: list[float],
         colours: list[str] | None = None,
+        candidates: int | None = None,
     ) -> list[Document]:
         """``limit`` chunks matching ``flt`` (Haystack filters), best first: the RRF (``weights``: sparse, dense,
         with ``preferred`` the dense ranking of the chunks that filter selects, and with ``colours`` the ranking of
-        the chunks drawn in them, see :meth:`EmbeddedHybridIndex.colour_search`) of the rankings."""
+        the chunks drawn in them, see :meth:`EmbeddedHybridIndex.colour_search`) of the rankings, each of
+        ``candidates`` chunks (default :func:`candidates_for` ``limit``)."""
+        candidates = candidates or candidates_for(limit)
         if colours:
-            return self._fused_here(dense, sparse_query, flt, preferred, limit, weights, colours)
-        candidates = candidates_for(limit)
+            return self._fused_here(dense, sparse_query, flt, preferred, limit, weights, colours, candidates)
         qdrant_filter = convert_filters_to_qdrant(flt)
         sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
         prefetch = [
@@ -79,8 +81,8 @@ class QdrantHybridSearch:
         limit: int,
         weights: list[float],
         colours: list[str],
+        candidates: int,
     ) -> list[Document]:
-        candidates = candidates_for(limit)
         sparse_vector = models.SparseVector(indices=sparse_query.indices, values=sparse_query.values)
         coloured = {
             "operator": "AND",
@@ -146,8 +148,9 @@ class EmbeddedHybridSearch(QdrantHybridSearch):
         limit: int,
         weights: list[float],
         colours: list[str] | None = None,
+        candidates: int | None = None,
     ) -> list[Document]:
-        candidates = candidates_for(limit)
+        candidates = candidates or candidates_for(limit)
         try:
             rankings = self.index.search(
                 dense, sparse_query.indices, sparse_query.values, flt, candidates, preferred=preferred
@@ -155,6 +158,6 @@ class EmbeddedHybridSearch(QdrantHybridSearch):
             if colours:
                 rankings.append(self.index.colour_search(dense, colours, flt, candidates))
         except UnsupportedFilter:
-            return super().search(dense, sparse_query, flt, preferred, limit, weights, colours)
+            return super().search(dense, sparse_query, flt, preferred, limit, weights, colours, candidates)
         fused = reciprocal_rank_fusion(rankings, limit=limit, weights=weights)
         return _documents(self.client, self.collection, fused)

@@ -167,3 +167,37 @@ def test_a_comparison_gives_each_named_document_its_share_of_the_hits(embedded) 
     assert [g["hits"] for g in chosen["split"]] == [5, 3] and "nike" not in {
         d.meta["doc_id"] for d in chosen["documents"]
     }
+
+
+def test_the_hits_cover_the_best_pages_before_a_page_gets_its_second_chunk(embedded) -> None:
+    _, _, writer, retriever = embedded
+    chunks = _chunks("a", 6, path="/data/a.pdf")
+    for i, chunk in enumerate(chunks):
+        chunk.meta["page"] = 1 + i // 3  # three text chunks on each of pages 1 and 2
+        chunk.meta["kind"] = "text"
+        # page 1's chunks are all nearer the query than page 2's
+        chunk.embedding = [1.0, 0.1 * i, 0.5, 0.25]
+    writer.run(documents=chunks)
+
+    fused = DocsightHybridRetriever(document_store=retriever.document_store, chunks_per_page=0)
+    plain = [(d.meta["page"], d.id) for d in fused.run(**QUERY, top_k=3)["documents"]]
+    assert [p for p, _ in plain] == [1, 1, 1]
+    first = [(d.meta["page"], d.id) for d in retriever.run(**QUERY, top_k=3)["documents"]]
+    # the best chunk of page 1, then page 2's best, then page 1's second: page order as in the fused ranking
+    assert first == [plain[0], (2, "a-3"), plain[1]]
+    # every chunk is still returned when there is room for them all
+    assert len(retriever.run(**QUERY, top_k=6)["documents"]) == 6
+
+
+def test_pages_first_counts_a_figure_apart_from_its_pages_text() -> None:
+    from haystack import Document
+
+    from retrievers.hybrid_retriever import pages_first
+
+    def chunk(i: int, page: int, kind: str) -> Document:
+        return Document(id=f"c{i}", content="x", meta={"doc_id": "d", "page": page, "kind": kind})
+
+    ranked = [chunk(0, 1, "text"), chunk(1, 1, "figure"), chunk(2, 1, "table"), chunk(3, 2, "text")]
+    assert [d.id for d in pages_first(ranked, 1, 3)] == ["c0", "c1", "c3"]
+    assert [d.id for d in pages_first(ranked, 2, 4)] == ["c0", "c1", "c2", "c3"]
+    assert [d.id for d in pages_first(ranked, 1, 10)] == ["c0", "c1", "c3", "c2"]
