@@ -22,6 +22,8 @@ from retrievers.query_expansion.query_expander import QueryExpander
         ("What is the FY2018 capex for 3M?", ["cash_flow"]),
         ("Has AMCOR's quick ratio improved between FY2023 and FY2022?", ["balance_sheet"]),
         ("What is Amazon's FY2017 days payable outstanding (DPO)?", ["balance_sheet", "income_statement"]),
+        # a cash flow statement section named bare, as a follow-up puts it
+        ("How much cash did it generate from operating activities that year?", ["cash_flow"]),
         # nothing financial: no preference
         ("Who are the primary customers of Boeing as of FY2022?", []),
         ("What production rate changes is Boeing forecasting?", []),
