@@ -453,7 +453,7 @@ class DocsightService:
         named = [
             n
             for d in documents
-            for n in document_names(d.doc_id, title_from_name(d.source), d.organisation, d.aliases, d.years)
+            for n in document_names(d.doc_id, title_from_name(d.source), d.organisation, d.aliases, d.years, d.period)
         ]
         return rewrite_followup(question, previous, named, {d.doc_id: _display_name(d) for d in documents})
 

@@ -8,7 +8,10 @@ part of its title before the first year (``3M_2018_10K.pdf`` -> ``3M``) and the 
 when both would scope a question. A question names a document when a run of its words, joined, spells a name
 (``American Water Works`` = ``AMERICAN WATER WORKS``), an all-capital word of three or more letters starts one or
 is a ticker (``MGM`` for ``MGM RESORTS``, ``JPM``), or it uses the initials of a name of several words (``J&J``,
-``JnJ``). Among the documents a question names, those whose year the question mentions are preferred.
+``JnJ``). Among the documents a question names, those whose year the question mentions are preferred, and among
+those the ones of the period's kind it asks for: a quarter's own documents (a 10-Q, a quarter's earnings
+release) when it names one of the first three quarters ("Q2", "the second quarter"), else the full year's (a 10-K,
+a fourth quarter's release) when there are any.
 Names that are common words (stop words, or generic titles such as "report") never scope a search, and a question
 that names no document is searched corpus-wide.
 """
@@ -23,6 +26,13 @@ from retrievers.encoders import bm25
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
+_QUARTER = re.compile(
+    r"(?<![a-z])q([1-4])(?=(?:19|20)\d\d(?!\d)|[^0-9a-z]|$)|(?<![0-9])([1-4])q(?![a-z])", re.IGNORECASE
+)
+_QUARTER_WORDS = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b", re.IGNORECASE)
+_ORDINALS_OF_QUARTERS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_ORDINALS_OF_QUARTERS |= {"1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+_FULL_YEAR = ("", "4")  # a fourth quarter's report (an earnings release) gives the full year's results too
 _GENERIC = {"report", "annual", "document", "scan", "page", "file", "paper", "chart", "image", "figure", "form"}
 
 
@@ -35,6 +45,7 @@ class NamedDocument:
     aliases: frozenset[str] = frozenset()  # other names (short forms), spelled like ``name``
     tickers: frozenset[str] = frozenset()  # lower case
     from_content: bool = False  # named by its content (organisation), not by its file name
+    quarter: str = ""  # "2" for a period of the second quarter ("FY2023 Q2"); "" for a full year or a date
 
     @property
     def names(self) -> frozenset[str]:
@@ -63,14 +74,14 @@ def named_document(doc_id: str, title: str) -> NamedDocument | None:
         return None
     letters = [part[0] for part in parts]
     initials = frozenset({"".join(letters), "n".join(letters)}) if len(letters) >= 2 else frozenset()
-    return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)), initials)
+    return NamedDocument(doc_id, name, frozenset(_YEAR.findall(title)), initials, quarter=period_quarter(title))
 
 
 def identified_document(
-    doc_id: str, organisation: str, aliases: Iterable[str], years: Iterable[str]
+    doc_id: str, organisation: str, aliases: Iterable[str], years: Iterable[str], period: str = ""
 ) -> NamedDocument | None:
     """The names and years of a document whose content names ``organisation`` (see :mod:`ingest.identity`), with
-    its short forms and tickers ``aliases``; None when no name is usable."""
+    its short forms and tickers ``aliases`` and its ``period`` ("FY2023 Q2"); None when no name is usable."""
     aliases = [a for a in aliases if a]
     tickers = frozenset(a.lower() for a in aliases if is_ticker(a, organisation))
     spellings = [_spelled(a) for a in aliases if a.lower() not in tickers] or [_spelled(organisation)]
@@ -81,16 +92,23 @@ def identified_document(
     letters = [part[0] for part in parts]
     initials = frozenset({"".join(letters), "n".join(letters)}) if len(letters) >= 2 else frozenset()
     others = frozenset(n for n, _ in usable[1:])
-    return NamedDocument(doc_id, name, frozenset(years), initials, others, tickers, from_content=True)
+    return NamedDocument(
+        doc_id, name, frozenset(years), initials, others, tickers, from_content=True, quarter=period_quarter(period)
+    )
 
 
 def document_names(
-    doc_id: str, file_title: str, organisation: str = "", aliases: Iterable[str] = (), years: Iterable[str] = ()
+    doc_id: str,
+    file_title: str,
+    organisation: str = "",
+    aliases: Iterable[str] = (),
+    years: Iterable[str] = (),
+    period: str = "",
 ) -> list[NamedDocument]:
-    """A document's names from its content (``organisation``, its short forms and tickers ``aliases``, its period
-    ``years``; see :mod:`ingest.identity`) and from its file's title ``file_title``; :func:`scope` prefers the
-    first."""
-    by_content = identified_document(doc_id, organisation, aliases, years) if organisation else None
+    """A document's names from its content (``organisation``, its short forms and tickers ``aliases``, its
+    ``period`` and the ``years`` it may be named by; see :mod:`ingest.identity`) and from its file's title
+    ``file_title``; :func:`scope` prefers the first."""
+    by_content = identified_document(doc_id, organisation, aliases, years, period) if organisation else None
     return [n for n in (by_content, named_document(doc_id, file_title)) if n]
 
 
@@ -123,14 +141,37 @@ def scope(question: str, documents: Iterable[NamedDocument]) -> list[str]:
     Documents named by their content are preferred to documents named only by their file name."""
     named = _named(question, documents)
     years = set(question_years(question))
-    dated = [d for d, _ in named if d.years & years]
+    dated = of_period_kind([d for d, _ in named if d.years & years], question_quarter(question))
     return list(dict.fromkeys(d.doc_id for d in (dated or [d for d, _ in named])))
+
+
+def period_quarter(period: str) -> str:
+    """The quarter ("1".."4") a document's period or file title names ("FY2023 Q2", "AMCOR_2023Q2_10Q"); ""."""
+    match = _QUARTER.search(period or "")
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def question_years(question: str) -> list[str]:
     """The years ``question`` names, in order, each once ("FY2018" and "2018" alike)."""
     found = _YEAR.findall(question) + [m for w in question_words(question) for m in _YEAR.findall(w)]
     return list(dict.fromkeys(found))
+
+
+def question_quarter(question: str) -> str:
+    """The quarter ("1".."4") a question names ("Q2", "2Q", "the second fiscal quarter"); "" when it names none."""
+    match = _QUARTER.search(question)
+    if match:
+        return match.group(1) or match.group(2)
+    words = _QUARTER_WORDS.search(question)
+    return _ORDINALS_OF_QUARTERS[words.group(1).lower()] if words else ""
+
+
+def of_period_kind(documents: list[NamedDocument], quarter: str) -> list[NamedDocument]:
+    """Those of ``documents`` whose period is of the kind a question asks for: the first three quarters' own
+    documents when it names one of them (``quarter``), else the full year's (an annual report, a fourth quarter's
+    release); all of them when none is of that kind."""
+    wanted = (quarter,) if quarter in ("1", "2", "3") else _FULL_YEAR
+    return [d for d in documents if d.quarter in wanted] or documents
 
 
 def comparison(question: str, documents: Iterable[NamedDocument]) -> list[list[str]]:
@@ -141,12 +182,13 @@ def comparison(question: str, documents: Iterable[NamedDocument]) -> list[list[s
     gives each group its own share of the hits (:class:`retrievers.hybrid_retriever.DocsightHybridRetriever`)."""
     named = _named(question, documents, prefer_content=False)
     years = question_years(question)
+    quarter = question_quarter(question)
     by_name: dict[str, list[NamedDocument]] = {}
     for document, _ in sorted(named, key=lambda pair: pair[1]):
         by_name.setdefault(document.name, []).append(document)
     groups: list[list[str]] = []
     for same in by_name.values():
-        dated = [d for d in same if d.years & set(years)]
+        dated = of_period_kind([d for d in same if d.years & set(years)], quarter)
         per_year = [[d.doc_id for d in dated if year in d.years] for year in years]
         per_year = [g for g in per_year if g]
         if len(years) >= 2 and len({tuple(g) for g in per_year}) >= 2:

@@ -267,7 +267,7 @@ def _names(record: DocumentRecord) -> list[NamedDocument]:
     """A document's names from its content (organisation, short forms, period years) and from its file name
     (:func:`retrievers.document_scope.scope` prefers the first)."""
     return document_names(
-        record.doc_id, title_from_name(record.source), record.organisation, record.aliases, record.years
+        record.doc_id, title_from_name(record.source), record.organisation, record.aliases, record.years, record.period
     )
 
 

@@ -116,7 +116,7 @@ def rewrite_followup(
             standalone = _replace_names(standalone, documents, previous.doc_ids, spelled)
         if comparing:
             doc_ids = list(dict.fromkeys(doc_ids + named_in(standalone, documents)))
-        elif years and not named:
+        elif years and not named and not _covered(doc_ids, years, documents):
             doc_ids = named_in(standalone, documents) or doc_ids
         return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
     if not inherited:
@@ -126,9 +126,16 @@ def rewrite_followup(
     if not stated or comparing:
         added += [y for y in wanted_years if y not in years_of(question)]
     standalone = f"{question} ({', '.join(added)})" if added else question
-    if years and not named:
+    if years and not named and not _covered(doc_ids, years, documents):
         doc_ids = named_in(standalone, documents) or doc_ids
     return Rewrite(question, standalone, doc_ids, wanted_years, True, "rules")
+
+
+def _covered(doc_ids: list[str], years: list[str], documents: list[NamedDocument]) -> bool:
+    """Whether the documents ``doc_ids`` already cover every one of ``years``: a year the conversation's documents
+    report ("since the end of the last fiscal year", in a quarter's report) does not move it to another document."""
+    chosen = [d for d in documents if d.doc_id in doc_ids]
+    return bool(chosen) and all(any(y in d.years for d in chosen) for y in years)
 
 
 def named_in(question: str, documents: list[NamedDocument]) -> list[str]:

@@ -135,3 +135,31 @@ def test_a_comparison_names_each_document_by_its_content_else_by_its_file_name()
     assert comparison("Compare Square and 3M", documents) == [["block"], ["mmm"]]
     assert comparison("What was General Mills' free cash flow in FY2020?", documents) == []
     assert scope(question, documents) == ["gis"]  # outside comparisons, content names still win
+
+
+def test_a_question_is_scoped_to_the_period_kind_it_names() -> None:
+    from retrievers.document_scope import comparison, document_names
+
+    def filing(doc_id: str, org: str, alias: str, years: list[str], period: str) -> list:
+        return document_names(doc_id, "upload", org, [alias], years, period)
+
+    documents = [
+        *filing("amcor-10k", "AMCOR PLC", "AMCOR", ["2023"], "FY2023"),
+        *filing("amcor-10q", "AMCOR PLC", "AMCOR", ["2022", "2023"], "FY2023 Q2"),
+        *filing("mgm-10k", "MGM RESORTS INTERNATIONAL", "MGM RESORTS", ["2022"], "FY2022"),
+        *filing("mgm-q4", "MGM RESORTS INTERNATIONAL", "MGM RESORTS", ["2022"], "FY2022 Q4"),
+        *filing("bby-10k", "BEST BUY CO., INC.", "BEST BUY", ["2022", "2023"], "FY2023"),
+    ]
+    # a year alone asks for the full year: the annual report, and a fourth quarter's release (it reports the year)
+    assert scope("Does AMCOR have an improving gross margin profile as of FY2023?", documents) == ["amcor-10k"]
+    assert scope("Which region had the highest EBITDAR for MGM Resorts during FY2022?", documents) == [
+        "mgm-10k",
+        "mgm-q4",
+    ]
+    # one of the first three quarters asks for that quarter's own document
+    assert scope("What is AMCOR's restructuring liability as of Q2 of FY2023?", documents) == ["amcor-10q"]
+    assert scope("AMCOR's revenue in the second fiscal quarter of 2023", documents) == ["amcor-10q"]
+    # no document of the kind asked for: the year's documents, as before
+    assert scope("What were AMCOR's Q3 2023 sales?", documents) == ["amcor-10k", "amcor-10q"]
+    question = "Compare the acquisitions AMCOR and Best Buy made in FY2023"
+    assert comparison(question, documents) == [["amcor-10k"], ["bby-10k"]]
