@@ -22,6 +22,9 @@ class Kind(StrEnum):
     PAGE = "page"  # a whole page kept as an image (an OCR'd page, a chart)
 
 
+VISUAL_KINDS = (Kind.FIGURE, Kind.PAGE)  # chunks that are pictures: what the vision model is shown
+
+
 class Meta:
     """The names of a chunk's ``meta`` fields (plain strings, as stored)."""
 

@@ -30,8 +30,10 @@ _QUARTER = re.compile(
     r"(?<![a-z])q([1-4])(?=(?:19|20)\d\d(?!\d)|[^0-9a-z]|$)|(?<![0-9])([1-4])q(?![a-z])", re.IGNORECASE
 )
 _QUARTER_WORDS = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b", re.IGNORECASE)
-_ORDINALS_OF_QUARTERS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
-_ORDINALS_OF_QUARTERS |= {"1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+_ORDINALS_OF_QUARTERS = {
+    **{"first": "1", "second": "2", "third": "3", "fourth": "4"},
+    **{"1st": "1", "2nd": "2", "3rd": "3", "4th": "4"},
+}
 _FULL_YEAR = ("", "4")  # a fourth quarter's report (an earnings release) gives the full year's results too
 _GENERIC = {"report", "annual", "document", "scan", "page", "file", "paper", "chart", "image", "figure", "form"}
 

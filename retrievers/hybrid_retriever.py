@@ -8,7 +8,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
 from ingest.documents import title_from_name
-from ingest.schema import Kind, Meta, meta_key
+from ingest.schema import VISUAL_KINDS, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.document_scope import (
     NamedDocument,
@@ -21,8 +21,6 @@ from retrievers.filters import COMMITTED
 from retrievers.hybrid_search import candidates_for
 from retrievers.server_retry import QUERY_DELAYS_S
 from retrievers.store import DocsightStore, with_deserialized_store
-
-_VISUAL = (Kind.FIGURE, Kind.PAGE)
 
 
 @component
@@ -237,7 +235,7 @@ def pages_first(documents: list[Document], per_page: int, k: int) -> list[Docume
     first, rest = [], []
     for doc in documents:
         unit = (doc.meta.get(Meta.DOC_ID) or doc.meta.get(Meta.SOURCE), doc.meta.get(Meta.PAGE))
-        if doc.meta.get(Meta.KIND) in _VISUAL:
+        if doc.meta.get(Meta.KIND) in VISUAL_KINDS:
             unit = (*unit, doc.id)
         (first if taken.get(unit, 0) < per_page else rest).append(doc)
         taken[unit] = taken.get(unit, 0) + 1

@@ -9,14 +9,13 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ChatMessage, ImageContent
 
 from ingest.language import writing_system
-from ingest.schema import Kind
+from ingest.schema import VISUAL_KINDS
 from pipelines.generation.prompt import SYSTEM_PROMPT, context_size, estimate_tokens, history_messages, user_prompt
 from pipelines.generation.tiling import MAX_PIXELS, tile_crops
 from pipelines.sources import Source
 from retrievers.encoders.bm25 import terms
 
 MODES = ("auto", "text", "vision")
-VISUAL_KINDS = (Kind.FIGURE, Kind.PAGE)
 
 
 @component
