@@ -2,7 +2,8 @@
 
 qdrant-client's local (embedded) mode scores sparse vectors and evaluates payload filters with Python loops over
 every point (~55 us and ~30 us per point: several seconds per query at 100k chunks). This index holds the
-collection's vectors in memory — sparse in a SciPy CSR matrix, dense in a NumPy matrix — plus the payload fields
+collection's vectors in memory — sparse row- and column-major (:mod:`retrievers.sparse_rows`), dense in a NumPy
+matrix — plus the payload fields
 that filters use, encoded as arrays. Sparse scores use Qdrant's IDF formula ``ln((N - df + 0.5) / (df + 0.5) + 1)``
 over all points and dense scores are cosine (vectors are stored normalised), so rankings are Qdrant's. Filters are
 the shapes :func:`retrievers.filters.retrieval_filters` builds; anything else raises :class:`UnsupportedFilter` and
@@ -11,17 +12,16 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
-from scipy import sparse
 
 from ingest.chart_colours import PALETTE
-from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
+from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, VISUAL_KINDS, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.local_points import PointBatch, local_collection, read_points
+from retrievers.sparse_rows import SparseRows
 
 SPARSE = SPARSE_VECTOR
 DENSE = DENSE_VECTOR
@@ -52,13 +52,11 @@ class EmbeddedHybridIndex:
         self._docs: dict[str, str] = {}  # doc_id -> the version held here (see _version)
         self._ids: list = []
         self._rows: dict = {}  # point id -> row
-        self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
-        self._by_term = sparse.csc_matrix((0, 0), dtype=np.float32)
-        self._columns: dict[int, int] = {}
-        self._df = np.zeros(0)
+        self._sparse_rows = SparseRows()
+        self._columns: dict[int, int] = {}  # sparse term index -> column of _sparse_rows
         self._dense = np.zeros((0, 0), dtype=np.float32)
         self._meta: dict[str, np.ndarray] = {}
-        self._shares = sparse.csr_matrix((0, len(PALETTE)), dtype=np.float32)  # an image's colours (see colour_search)
+        self._shares = np.zeros((0, len(PALETTE)), dtype=np.float32)  # an image's colours (see colour_search)
         self._vocab: dict[str, dict] = {field: {} for field in _KEYWORDS}
 
     def _refresh(self) -> None:
@@ -131,22 +129,12 @@ class EmbeddedHybridIndex:
     def _merge(self, keep: np.ndarray, batch: PointBatch) -> None:
         """Keep the rows where ``keep`` is true and append ``batch``."""
         count = len(batch.ids)
-        lengths = np.fromiter((len(i) for i, _ in batch.sparse), dtype=np.int64, count=count)
-        terms = np.array(list(chain.from_iterable(i for i, _ in batch.sparse)), dtype=np.int64)
-        data = np.array(list(chain.from_iterable(v for _, v in batch.sparse)), dtype=np.float32)
-        unique, inverse = np.unique(terms, return_inverse=True)
-        for term in unique.tolist():
-            self._columns.setdefault(term, len(self._columns))
-        width = len(self._columns)
-        lookup = np.fromiter((self._columns[t] for t in unique.tolist()), dtype=np.int64, count=unique.size)
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        added = sparse.csr_matrix((data, lookup[inverse.ravel()], indptr), shape=(count, width), dtype=np.float32)
-        added.sum_duplicates()
-        kept = self._matrix[np.flatnonzero(keep)] if self._ids else sparse.csr_matrix((0, width), dtype=np.float32)
-        kept.resize((kept.shape[0], width))
-        self._matrix = sparse.vstack([kept, added], format="csr", dtype=np.float32)
-        self._by_term = self._matrix.tocsc()  # queries read a few terms' columns: cheap in column-major form
-        self._df = np.bincount(self._matrix.indices, minlength=width)
+        columns = self._columns
+        rows = [
+            (np.fromiter((columns.setdefault(t, len(columns)) for t in terms), dtype=np.int64), values)
+            for terms, values in batch.sparse
+        ]
+        self._sparse_rows.keep_and_append(keep if self._ids else np.zeros(0, dtype=bool), rows, len(columns))
 
         dim = batch.dense.shape[1] if batch.dense is not None else self._dense.shape[1]
         new_dense = batch.dense if batch.dense is not None else np.zeros((count, dim), dtype=np.float32)
@@ -156,18 +144,13 @@ class EmbeddedHybridIndex:
 
         self._ids = [i for i, k in zip(self._ids, keep, strict=True) if k] + list(batch.ids)
         self._rows = {point_id: row for row, point_id in enumerate(self._ids)}
-        colour_rows, colour_cols, colour_data = [], [], []
+        shares = np.zeros((count, len(PALETTE)), dtype=np.float32)
         for row, meta in enumerate(batch.metas):
             for name, share in colour_shares(meta).items():
                 if name in _COLOUR_COLUMNS:
-                    colour_rows.append(row)
-                    colour_cols.append(_COLOUR_COLUMNS[name])
-                    colour_data.append(share)
-        shares = sparse.csr_matrix(
-            (colour_data, (colour_rows, colour_cols)), shape=(count, len(PALETTE)), dtype=np.float32
-        )
-        kept_shares = self._shares[np.flatnonzero(keep)] if self._shares.shape[0] else self._shares
-        self._shares = sparse.vstack([kept_shares, shares], format="csr", dtype=np.float32)
+                    shares[row, _COLOUR_COLUMNS[name]] = share
+        kept_shares = self._shares[keep] if self._shares.shape[0] else self._shares
+        self._shares = np.concatenate([kept_shares, shares])
         encoded = {
             field: [self._vocab[field].setdefault(m.get(field), len(self._vocab[field])) for m in batch.metas]
             for field in _KEYWORDS
@@ -223,11 +206,19 @@ class EmbeddedHybridIndex:
         columns = [_COLOUR_COLUMNS[c] for c in colours if c in _COLOUR_COLUMNS]
         if not self._ids or not columns:
             return []
-        share = np.asarray(self._shares[:, columns].sum(axis=1)).ravel()
+        share = self._shares[:, columns].sum(axis=1)
         query = np.asarray(dense, dtype=np.float32)
         query /= max(float(np.linalg.norm(query)), 1e-12)
         nearest = self._top(np.flatnonzero(self._mask(filters) & (share > 0)), self._dense @ query, limit)
         return share_ranking([(p.id, float(share[self._rows[p.id]])) for p in nearest])
+
+    def page_of(self, point_id: Any) -> tuple[int, ...]:
+        """The unit :func:`retrievers.page_fusion.fuse_by_page` ranks a point under: its document and page, and
+        for a figure or a page image the point itself (a held point; ids come from :meth:`search`)."""
+        row = self._rows[point_id]
+        unit = (int(self._meta[Meta.DOC_ID][row]), int(self._meta[Meta.PAGE][row]))
+        kinds = self._vocab[Meta.KIND]
+        return (*unit, row) if int(self._meta[Meta.KIND][row]) in {kinds.get(k) for k in VISUAL_KINDS} else unit
 
     def _sparse(
         self, indices: list[int], values: list[float], allowed: np.ndarray, limit: int
@@ -237,12 +228,10 @@ class EmbeddedHybridIndex:
         if not wanted:
             return []
         cols = [c for c, _ in wanted]
-        idf = np.log((n - self._df[cols] + 0.5) / (self._df[cols] + 0.5) + 1.0)
-        sub = self._by_term[:, cols]
-        scores = np.asarray(sub @ (np.asarray([v for _, v in wanted]) * idf)).ravel()
-        sharing = np.zeros(n, dtype=bool)
-        sharing[sub.indices] = True  # points sharing no term are not results, as in Qdrant
-        return self._top(np.flatnonzero(sharing & allowed), scores, limit)
+        df = self._sparse_rows.df[cols]
+        idf = np.log((n - df + 0.5) / (df + 0.5) + 1.0)
+        scores, sharing = self._sparse_rows.dot(cols, (np.asarray([v for _, v in wanted]) * idf).tolist())
+        return self._top(np.flatnonzero(sharing & allowed), scores, limit)  # points sharing no term: not results
 
     def _top(self, candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[models.ScoredPoint]:
         if candidates.size > limit:
