@@ -18,7 +18,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from ingest.chart_colours import PALETTE
-from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, VISUAL_KINDS, Meta, meta_key
+from ingest.schema import DENSE_VECTOR, SPARSE_VECTOR, Meta, meta_key
 from retrievers.document_registry import DocumentRecord, DocumentRegistry
 from retrievers.local_points import PointBatch, local_collection, read_points
 from retrievers.sparse_rows import SparseRows
@@ -211,14 +211,6 @@ class EmbeddedHybridIndex:
         query /= max(float(np.linalg.norm(query)), 1e-12)
         nearest = self._top(np.flatnonzero(self._mask(filters) & (share > 0)), self._dense @ query, limit)
         return share_ranking([(p.id, float(share[self._rows[p.id]])) for p in nearest])
-
-    def page_of(self, point_id: Any) -> tuple[int, ...]:
-        """The unit :func:`retrievers.page_fusion.fuse_by_page` ranks a point under: its document and page, and
-        for a figure or a page image the point itself (a held point; ids come from :meth:`search`)."""
-        row = self._rows[point_id]
-        unit = (int(self._meta[Meta.DOC_ID][row]), int(self._meta[Meta.PAGE][row]))
-        kinds = self._vocab[Meta.KIND]
-        return (*unit, row) if int(self._meta[Meta.KIND][row]) in {kinds.get(k) for k in VISUAL_KINDS} else unit
 
     def _sparse(
         self, indices: list[int], values: list[float], allowed: np.ndarray, limit: int
