@@ -12,6 +12,10 @@ the caller falls back to Qdrant.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -60,6 +64,10 @@ class EmbeddedHybridIndex:
         self._vocab: dict[str, dict] = {field: {} for field in _KEYWORDS}
 
     def _refresh(self) -> None:
+        with _collector_paused():
+            self._load_changes()
+
+    def _load_changes(self) -> None:
         if self.registry is None:
             if self._revision is None:
                 self._merge(np.zeros(0, dtype=bool), self._read(None))
@@ -129,12 +137,17 @@ class EmbeddedHybridIndex:
     def _merge(self, keep: np.ndarray, batch: PointBatch) -> None:
         """Keep the rows where ``keep`` is true and append ``batch``."""
         count = len(batch.ids)
-        columns = self._columns
-        rows = [
-            (np.fromiter((columns.setdefault(t, len(columns)) for t in terms), dtype=np.int64), values)
-            for terms, values in batch.sparse
-        ]
-        self._sparse_rows.keep_and_append(keep if self._ids else np.zeros(0, dtype=bool), rows, len(columns))
+        lengths = np.fromiter((len(i) for i, _ in batch.sparse), dtype=np.int64, count=count)
+        entries = int(lengths.sum())
+        terms = np.fromiter(chain.from_iterable(i for i, _ in batch.sparse), dtype=np.int64, count=entries)
+        values = np.fromiter(chain.from_iterable(v for _, v in batch.sparse), dtype=np.float32, count=entries)
+        unique, inverse = np.unique(terms, return_inverse=True)
+        for term in unique.tolist():
+            self._columns.setdefault(term, len(self._columns))
+        lookup = np.fromiter((self._columns[t] for t in unique.tolist()), dtype=np.int64, count=unique.size)
+        self._sparse_rows.keep_and_append(
+            keep if self._ids else np.zeros(0, dtype=bool), lookup[inverse.ravel()], values, lengths, len(self._columns)
+        )
 
         dim = batch.dense.shape[1] if batch.dense is not None else self._dense.shape[1]
         new_dense = batch.dense if batch.dense is not None else np.zeros((count, dim), dtype=np.float32)
@@ -261,6 +274,20 @@ class EmbeddedHybridIndex:
             }[op]
             return compare & (column >= 0)
         raise UnsupportedFilter(f"operator {op!r} on {field!r}")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: reading points allocates a few objects per point and frees none,
+    and the collector would walk every live object of the process meanwhile, at moments that depend on what else
+    the process allocated (reading 21k points: 0.05 s without it, 0.85 s with one full collection in the way)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _version(record: DocumentRecord) -> str:

@@ -7,8 +7,6 @@ does all of it; SciPy's sparse module cost ~0.5 s of import time in every proces
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 
 
@@ -29,20 +27,23 @@ class SparseRows:
     def rows(self) -> int:
         return len(self._indptr) - 1
 
-    def keep_and_append(self, keep: np.ndarray, rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> None:
-        """Keep the rows where ``keep`` is true, then append ``rows`` ((columns, values) each; entries of one
-        column in a row are summed); ``width`` (at least the current one) is the number of columns."""
-        lengths = np.diff(self._indptr)
-        kept = np.repeat(keep, lengths) if self.rows else np.zeros(0, dtype=bool)
-        new_columns, new_values, new_lengths = _canonical(rows, width)
+    def keep_and_append(
+        self, keep: np.ndarray, columns: np.ndarray, values: np.ndarray, lengths: np.ndarray, width: int
+    ) -> None:
+        """Keep the rows where ``keep`` is true, then append rows given flat: ``lengths[i]`` entries each, their
+        ``columns`` and ``values`` one row after the other (entries of one column in a row are summed); ``width``
+        (at least the current one) is the number of columns."""
+        old_lengths = np.diff(self._indptr)
+        kept = np.repeat(keep, old_lengths) if self.rows else np.zeros(0, dtype=bool)
+        new_columns, new_values, new_lengths = _canonical(columns, values, lengths, width)
         columns = np.concatenate([self._columns[kept], new_columns])
         values = np.concatenate([self._values[kept], new_values])
-        lengths = np.concatenate([lengths[keep] if self.rows else lengths, new_lengths])
+        lengths = np.concatenate([old_lengths[keep] if self.rows else old_lengths, new_lengths])
         self.width = max(width, self.width)
         self._indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self._columns, self._values = columns, values
         row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        order = np.argsort(columns, kind="stable")
+        order = _by_column(columns, self.width)
         self.df = np.bincount(columns, minlength=self.width).astype(np.int64)
         self._column_ptr = np.concatenate([[0], np.cumsum(self.df)]).astype(np.int64)
         self._column_rows, self._column_values = row_of[order], values[order]
@@ -60,13 +61,23 @@ class SparseRows:
         return scores, sharing
 
 
-def _canonical(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(columns, values, entries per row) of ``rows``, each row's entries by column with duplicates summed."""
-    lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
-    columns = np.fromiter(chain.from_iterable(c for c, _ in rows), dtype=np.int64, count=int(lengths.sum()))
-    values = np.fromiter(chain.from_iterable(v for _, v in rows), dtype=np.float32, count=int(lengths.sum()))
-    row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-    keys, inverse = np.unique(row_of * max(width, 1) + columns, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=values, minlength=keys.size).astype(np.float32)
+def _canonical(
+    columns: np.ndarray, values: np.ndarray, lengths: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(columns, values, entries per row) of flat rows, each row's entries by column with duplicates summed."""
     width = max(width, 1)
-    return keys % width, summed, np.bincount(keys // width, minlength=len(rows)).astype(np.int64)
+    row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keys = row_of * width + np.asarray(columns, dtype=np.int64)
+    if keys.size < 2 or bool((keys[1:] > keys[:-1]).all()):  # already canonical: no sort (a store's usual case)
+        return np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float32), lengths.astype(np.int64)
+    keys, inverse = np.unique(keys, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=values, minlength=keys.size).astype(np.float32)
+    return keys % width, summed, np.bincount(keys // width, minlength=len(lengths)).astype(np.int64)
+
+
+def _by_column(columns: np.ndarray, width: int) -> np.ndarray:
+    """The stable order of entries by column: a radix sort when the columns fit 16 bits (~5x faster than
+    sorting int64 over millions of entries)."""
+    if width <= 1 << 16:
+        return np.argsort(columns.astype(np.uint16), kind="stable")
+    return np.argsort(columns, kind="stable")

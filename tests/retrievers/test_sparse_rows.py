@@ -13,6 +13,12 @@ def dense(rows: list[tuple[list[int], list[float]]], width: int) -> np.ndarray:
     return out
 
 
+def flat(rows: list[tuple[list[int], list[float]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    columns = np.asarray([c for cs, _ in rows for c in cs], dtype=np.int64)
+    values = np.asarray([v for _, vs in rows for v in vs], dtype=np.float32)
+    return columns, values, np.asarray([len(cs) for cs, _ in rows], dtype=np.int64)
+
+
 def test_rows_dropped_and_appended_score_as_the_dense_matrix_does() -> None:
     rng = np.random.default_rng(7)
 
@@ -27,7 +33,7 @@ def test_rows_dropped_and_appended_score_as_the_dense_matrix_does() -> None:
     for width, n in ((5, 40), (9, 25), (12, 30)):
         keep = rng.random(matrix.rows) > 0.3
         added = random_rows(n, width)
-        matrix.keep_and_append(keep, [(np.asarray(c), np.asarray(v)) for c, v in added], width)
+        matrix.keep_and_append(keep, *flat(added), width)
         old = np.pad(expected[keep], ((0, 0), (0, width - expected.shape[1])))
         expected = np.vstack([old, dense(added, width)])  # a column repeated in a row is summed
 
@@ -44,8 +50,8 @@ def test_an_empty_index_and_rows_without_entries() -> None:
     matrix = SparseRows()
     scores, sharing = matrix.dot([], [])
     assert scores.size == 0 and sharing.size == 0
-    matrix.keep_and_append(np.zeros(0, dtype=bool), [(np.zeros(0, dtype=np.int64), np.zeros(0)), ([2], [1.0])], 3)
+    matrix.keep_and_append(np.zeros(0, dtype=bool), *flat([([], []), ([2], [1.0])]), 3)
     scores, sharing = matrix.dot([2], [3.0])
     assert scores.tolist() == [0.0, 3.0] and sharing.tolist() == [False, True]
-    matrix.keep_and_append(np.array([False, True]), [], 3)
+    matrix.keep_and_append(np.array([False, True]), *flat([]), 3)
     assert matrix.rows == 1 and matrix.dot([2], [1.0])[0].tolist() == [1.0]
