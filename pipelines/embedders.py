@@ -11,7 +11,7 @@ from pipelines.settings import Settings, SettingsError
 from retrievers.encoders import e5, minilm
 from retrievers.encoders.e5_document_embedder import E5DocumentEmbedder
 from retrievers.encoders.e5_text_embedder import E5TextEmbedder
-from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS
+from retrievers.encoders.embedding_text import DENSE_META_FIELDS
 from retrievers.encoders.minilm_document_embedder import MiniLMDocumentEmbedder
 from retrievers.encoders.minilm_text_embedder import MiniLMTextEmbedder
 
@@ -69,7 +69,7 @@ def document_embedder(settings: Settings) -> MiniLMDocumentEmbedder | E5Document
             model=settings.embedder.removeprefix(OLLAMA_PREFIX),
             url=settings.ollama_url,
             timeout=settings.ollama_timeout,
-            meta_fields_to_embed=list(DEFAULT_META_FIELDS),
+            meta_fields_to_embed=list(DENSE_META_FIELDS),
             batch_size=settings.embed_batch_size,
             progress_bar=False,
         )

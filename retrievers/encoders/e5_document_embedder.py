@@ -8,7 +8,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 
 from retrievers.encoders.e5 import shared_e5_encoder
-from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS, text_to_embed
+from retrievers.encoders.embedding_text import DENSE_META_FIELDS, text_to_embed
 
 
 @component
@@ -26,10 +26,11 @@ class E5DocumentEmbedder:
 
     def __init__(self, *, meta_fields_to_embed: list[str] | None = None, batch_size: int = 16) -> None:
         """
-        :param meta_fields_to_embed: meta fields prepended to the content (default: title and section).
+        :param meta_fields_to_embed: meta fields prepended to the content (default: section, statement name,
+            colours; not the title, see :mod:`retrievers.encoders.embedding_text`).
         :param batch_size: texts per call into the engine.
         """
-        self.meta_fields_to_embed = list(meta_fields_to_embed or DEFAULT_META_FIELDS)
+        self.meta_fields_to_embed = list(meta_fields_to_embed or DENSE_META_FIELDS)
         self.batch_size = batch_size
 
     def warm_up(self) -> None:

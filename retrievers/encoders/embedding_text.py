@@ -1,5 +1,11 @@
-"""The text that is embedded for a chunk: document title, section heading and, on the pages of a financial
-statement, the statement's name give it context.
+"""The text that is embedded for a chunk: its section heading and, on the pages of a financial statement, the
+statement's name give it context; the sparse (BM25) text also carries the document's title.
+
+The dense text leaves the title out. Inside one document every chunk carries the same title, and on a short chunk
+(a statement window of a few rows) it outweighs the content in the vector, so the chunks of a document drift
+together and its pages rank by how short they are. FinanceBench, 68 questions, the same store re-embedded:
+corpus-wide MRR@10 0.567 -> 0.613 (half A) and 0.628 -> 0.690 (half B), recall@5 0.743 -> 0.829 / 0.879 -> 0.879.
+Finding the document by its name is the job of scoping and of the sparse side, which keeps the title.
 
 An image file's chunks carry the names of its colours (:mod:`ingest.chart_colours`) and not the title made from
 its file name: an image's name is rarely words ("IMG_2041", "chart2"), the picture's own title is in its OCR text,
@@ -16,7 +22,8 @@ from ingest.layout.statements import STATEMENT_FIELD, STATEMENT_NAMES
 from ingest.schema import Meta
 
 DRAWING_FIELDS = (Meta.COLOURS,)  # lists of words, embedded as "colours: dark brown, beige"
-DEFAULT_META_FIELDS = (Meta.TITLE, Meta.SECTION, STATEMENT_FIELD, *DRAWING_FIELDS)
+DEFAULT_META_FIELDS = (Meta.TITLE, Meta.SECTION, STATEMENT_FIELD, *DRAWING_FIELDS)  # the sparse text's
+DENSE_META_FIELDS = tuple(f for f in DEFAULT_META_FIELDS if f != Meta.TITLE)  # the dense text's: no title
 _SHOWN = {STATEMENT_FIELD: STATEMENT_NAMES}  # fields stored as a code, embedded as words
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from retrievers.encoders.embedding_text import DEFAULT_META_FIELDS, text_to_embed
+from retrievers.encoders.embedding_text import DENSE_META_FIELDS, text_to_embed
 from retrievers.encoders.minilm_onnx import shared_onnx_encoder
 
 
@@ -28,13 +28,14 @@ class MiniLMDocumentEmbedder:
         cache_dir: str | None = None,
     ) -> None:
         """
-        :param meta_fields_to_embed: meta fields prepended to the content (default: title, section and statement name).
+        :param meta_fields_to_embed: meta fields prepended to the content (default: section, statement name,
+            colours; not the title, see :mod:`retrievers.encoders.embedding_text`).
         :param batch_size: texts per forward pass.
         :param quantized: use the int8 model (about 1.9x faster, cosine ~0.993 to the float model). A collection
             must be queried with the variant that wrote it.
         :param cache_dir: where the ONNX model file is built (default ``~/.cache/docsight``).
         """
-        self.meta_fields_to_embed = list(meta_fields_to_embed or DEFAULT_META_FIELDS)
+        self.meta_fields_to_embed = list(meta_fields_to_embed or DENSE_META_FIELDS)
         self.batch_size = batch_size
         self.quantized = quantized
         self.cache_dir = cache_dir

@@ -60,16 +60,20 @@ def test_similar_texts_are_closer() -> None:
     assert q @ pos > q @ neg + 0.3
 
 
-def test_document_embedder_uses_title_and_section() -> None:
+def test_document_embedder_uses_the_section_and_not_the_title() -> None:
     from haystack import Document
 
     doc = Document(content="Revenue grew.", meta={"title": "NIKE 2019 10K", "section": "Results"})
+    untitled = Document(content="Revenue grew.", meta={"section": "Results"})
     plain = Document(content="Revenue grew.")
-    out = MiniLMDocumentEmbedder().run(documents=[doc, plain])["documents"]
+    out = MiniLMDocumentEmbedder().run(documents=[doc, untitled, plain])["documents"]
     assert len(out[0].embedding) == DIMENSION
-    assert not np.allclose(out[0].embedding, out[1].embedding)
+    assert np.allclose(out[0].embedding, out[1].embedding, atol=1e-6)
+    assert not np.allclose(out[0].embedding, out[2].embedding)
     query = MiniLMTextEmbedder().run(text="Revenue grew.")["embedding"]
-    assert np.allclose(query, out[1].embedding, atol=1e-5)
+    assert np.allclose(query, out[2].embedding, atol=1e-5)
+    titled = MiniLMDocumentEmbedder(meta_fields_to_embed=["title", "section"]).run(documents=[doc])["documents"]
+    assert not np.allclose(titled[0].embedding, out[0].embedding)
 
 
 def test_to_dict_from_dict_round_trip() -> None:
