@@ -3,11 +3,10 @@
 qdrant-client's local (embedded) mode scores sparse vectors and evaluates payload filters with Python loops over
 every point (~55 us and ~30 us per point: several seconds per query at 100k chunks). This index holds the
 collection's vectors in memory — sparse row- and column-major (:mod:`retrievers.sparse_rows`), dense in a NumPy
-matrix — plus the payload fields
-that filters use, encoded as arrays. Sparse scores use Qdrant's IDF formula ``ln((N - df + 0.5) / (df + 0.5) + 1)``
-over all points and dense scores are cosine (vectors are stored normalised), so rankings are Qdrant's. Filters are
-the shapes :func:`retrievers.filters.retrieval_filters` builds; anything else raises :class:`UnsupportedFilter` and
-the caller falls back to Qdrant.
+matrix — plus the payload fields that filters use, encoded as arrays. Sparse scores use Qdrant's IDF formula
+``ln((N - df + 0.5) / (df + 0.5) + 1)`` over all points and dense scores are cosine (vectors are stored
+normalised), so rankings are Qdrant's. Filters are the shapes :func:`retrievers.filters.retrieval_filters` builds;
+anything else raises :class:`UnsupportedFilter` and the caller falls back to Qdrant.
 """
 
 from __future__ import annotations
@@ -145,9 +144,7 @@ class EmbeddedHybridIndex:
         for term in unique.tolist():
             self._columns.setdefault(term, len(self._columns))
         lookup = np.fromiter((self._columns[t] for t in unique.tolist()), dtype=np.int64, count=unique.size)
-        self._sparse_rows.keep_and_append(
-            keep if self._ids else np.zeros(0, dtype=bool), lookup[inverse.ravel()], values, lengths, len(self._columns)
-        )
+        self._sparse_rows.keep_and_append(keep, lookup[inverse.ravel()], values, lengths, len(self._columns))
 
         dim = batch.dense.shape[1] if batch.dense is not None else self._dense.shape[1]
         new_dense = batch.dense if batch.dense is not None else np.zeros((count, dim), dtype=np.float32)

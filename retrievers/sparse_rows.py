@@ -30,22 +30,22 @@ class SparseRows:
     def keep_and_append(
         self, keep: np.ndarray, columns: np.ndarray, values: np.ndarray, lengths: np.ndarray, width: int
     ) -> None:
-        """Keep the rows where ``keep`` is true, then append rows given flat: ``lengths[i]`` entries each, their
-        ``columns`` and ``values`` one row after the other (entries of one column in a row are summed); ``width``
-        (at least the current one) is the number of columns."""
+        """Keep the rows where ``keep`` (one flag per row) is true, then append rows given flat: ``lengths[i]``
+        entries each, their ``columns`` and ``values`` one row after the other (entries of one column in a row are
+        summed); ``width`` (at least the current one) is the number of columns."""
         old_lengths = np.diff(self._indptr)
-        kept = np.repeat(keep, old_lengths) if self.rows else np.zeros(0, dtype=bool)
+        kept = np.repeat(keep, old_lengths)
         new_columns, new_values, new_lengths = _canonical(columns, values, lengths, width)
         columns = np.concatenate([self._columns[kept], new_columns])
         values = np.concatenate([self._values[kept], new_values])
-        lengths = np.concatenate([old_lengths[keep] if self.rows else old_lengths, new_lengths])
+        lengths = np.concatenate([old_lengths[keep], new_lengths])
         self.width = max(width, self.width)
-        self._indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self._indptr = np.concatenate([[0], np.cumsum(lengths)])
         self._columns, self._values = columns, values
         row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         order = _by_column(columns, self.width)
         self.df = np.bincount(columns, minlength=self.width).astype(np.int64)
-        self._column_ptr = np.concatenate([[0], np.cumsum(self.df)]).astype(np.int64)
+        self._column_ptr = np.concatenate([[0], np.cumsum(self.df)])
         self._column_rows, self._column_values = row_of[order], values[order]
 
     def dot(self, columns: list[int], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:

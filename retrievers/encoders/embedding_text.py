@@ -3,7 +3,7 @@ statement's name give it context; the sparse (BM25) text also carries the docume
 
 The dense text leaves the title out. Inside one document every chunk carries the same title, and on a short chunk
 (a statement window of a few rows) it outweighs the content in the vector, so the chunks of a document drift
-together and its pages rank by how short they are. FinanceBench, 68 questions, the same store re-embedded:
+together and its pages rank by how short they are. FinanceBench, 68 questions, a fresh ingest with and without:
 corpus-wide MRR@10 0.567 -> 0.613 (half A) and 0.628 -> 0.690 (half B), recall@5 0.743 -> 0.829 / 0.879 -> 0.879.
 Finding the document by its name is the job of scoping and of the sparse side, which keeps the title.
 
